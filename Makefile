@@ -1,0 +1,46 @@
+# The README's contract: `make run` sets everything up and runs the full refresh on the embedded
+# default (DuckDB + generated demo district); `make test` runs every test and lint.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV_BIN := .venv/bin
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export UV_COMPILE_BYTECODE := 1
+export PATH := $(CURDIR)/$(VENV_BIN):$(PATH)
+
+.PHONY: setup run test lint pytest ui manifest browser bench clean
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+setup: $(if $(findstring .tools,$(UV)),.tools/bin/uv)
+	$(UV) sync --frozen --python $(PYTHON)
+	@mkdir -p $(DAGSTER_HOME) && touch $(DAGSTER_HOME)/dagster.yaml
+
+manifest: setup
+	cd dbt_project && dbt parse --profiles-dir . --quiet
+
+run: manifest
+	dagster job execute -m orchestration.definitions -j full_refresh
+	python -m orchestration.report
+
+ui: manifest
+	dagster dev -w workspace.yaml
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+lint: setup
+	ruff check .
+	ruff format --check .
+	sqlfluff lint dbt_project/models dbt_project/macros dbt_project/tests
+
+pytest: manifest browser
+	pytest
+
+test: lint pytest
+
+clean:
+	rm -rf data .dagster_home dbt_project/target .artifacts

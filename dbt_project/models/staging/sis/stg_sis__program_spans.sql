@@ -1,0 +1,18 @@
+with source as (
+
+    select * from {{ source('sis', 'sis__program_spans') }}
+
+),
+
+renamed as (
+
+    select
+        trim(source.student_id) as student_id,
+        upper(trim(source.program_code)) as program_code,
+        source.start_date as start_date,
+        source.end_date as end_date
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,1 @@
+"""Pieces every source loader shares: settings, the warehouse connection and the typed loader."""

@@ -1,0 +1,93 @@
+"""Where the sources and the warehouse live, read once from environment variables.
+
+Every path and URL has a default under the project's `data/` folder so that a fresh checkout
+with a generated district runs with no configuration at all; a district deployment overrides
+only what differs. The values are frozen so that one load sees one consistent configuration.
+
+| variable               | default                                  |
+|------------------------|------------------------------------------|
+| DISTRICT_SOURCES_DIR   | `<repo>/data/sources`                    |
+| WAREHOUSE_PATH         | `<repo>/data/warehouse/district.duckdb`  |
+| SIS_LANDING_DIR        | `<sources>/sis`                          |
+| HR_DATABASE_URL        | `sqlite:///<sources>/hr/hr.sqlite`       |
+| TUTORING_API_URL       | empty: read saved pages instead          |
+| TUTORING_API_TOKEN     | empty: no Authorization header           |
+| TUTORING_PAGES_DIR     | `<sources>/tutoring`                     |
+| TUTORING_PAGE_SIZE     | `1000`                                   |
+| TUTORING_TIMEOUT_SECONDS | `30`                                   |
+| SURVEY_EXPORT_DIR      | `<sources>/survey`                       |
+| PLANNING_DIR           | `<sources>/planning`                     |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """Locations of every source and of the warehouse."""
+
+    sources_dir: Path
+    warehouse_path: Path
+    sis_landing_dir: Path
+    hr_database_url: str
+    tutoring_api_url: str
+    tutoring_api_token: str
+    tutoring_pages_dir: Path
+    tutoring_page_size: int
+    tutoring_timeout_seconds: float
+    survey_export_dir: Path
+    planning_dir: Path
+
+    @property
+    def is_tutoring_live(self) -> bool:
+        """True when the vendor API is called; False when saved pages are read from disk."""
+        return bool(self.tutoring_api_url)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> SourceSettings:
+        """Read the settings from `environ` (the process environment by default).
+
+        Empty variables count as unset, so `FOO=` in a .env file falls back to the default
+        rather than pointing at the current directory.
+        """
+        env = os.environ if environ is None else environ
+
+        def get(name: str, default: str) -> str:
+            value = env.get(name, "")
+            return value if value != "" else default
+
+        sources_dir = Path(get("DISTRICT_SOURCES_DIR", str(REPO_ROOT / "data" / "sources")))
+        warehouse_default = REPO_ROOT / "data" / "warehouse" / "district.duckdb"
+        hr_default = f"sqlite:///{(sources_dir / 'hr' / 'hr.sqlite').as_posix()}"
+        return cls(
+            sources_dir=sources_dir,
+            warehouse_path=Path(get("WAREHOUSE_PATH", str(warehouse_default))),
+            sis_landing_dir=Path(get("SIS_LANDING_DIR", str(sources_dir / "sis"))),
+            hr_database_url=get("HR_DATABASE_URL", hr_default),
+            tutoring_api_url=get("TUTORING_API_URL", "").rstrip("/"),
+            tutoring_api_token=get("TUTORING_API_TOKEN", ""),
+            tutoring_pages_dir=Path(get("TUTORING_PAGES_DIR", str(sources_dir / "tutoring"))),
+            tutoring_page_size=int(get("TUTORING_PAGE_SIZE", "1000")),
+            tutoring_timeout_seconds=float(get("TUTORING_TIMEOUT_SECONDS", "30")),
+            survey_export_dir=Path(get("SURVEY_EXPORT_DIR", str(sources_dir / "survey"))),
+            planning_dir=Path(get("PLANNING_DIR", str(sources_dir / "planning"))),
+        )
+
+    def relative_source_path(self, path: Path) -> str:
+        """The lineage name of a source file: relative to the sources root when under it.
+
+        Relative names keep `_source_file` identical between machines that mount the sources
+        in different places; files outside the root keep their absolute path.
+        """
+        resolved = Path(path).resolve()
+        try:
+            return resolved.relative_to(self.sources_dir.resolve()).as_posix()
+        except ValueError:
+            return resolved.as_posix()

@@ -1,0 +1,275 @@
+"""The one loader every source uses: all-text staged rows in, typed raw table out.
+
+Each source module only has to stage its delivery as a DuckDB view of VARCHAR columns named as
+in the contract, plus `_source_file` and `_source_row` (and `_drop_date` for SIS). This module
+then does the same thing for every source, entirely in set-based SQL inside DuckDB:
+
+1. Empty strings become NULL, and every column is TRY_CAST to its contract type.
+2. A row is rejected when a `required` column is empty (rule `required_missing`) or a non-empty
+   value fails its cast (rule `invalid_<type>`, e.g. `invalid_date`). Rejected rows go to
+   `raw._quarantine` with the *first* failing check, taking columns in contract order and, within
+   a column, the required check before the cast check. The whole staged row is kept as JSON in
+   `raw_record`, so nothing the source sent is lost.
+3. Every other row goes to `raw.<source>__<table>`: contract columns in contract order, then the
+   lineage columns.
+4. The load is recorded in `raw._load_audit`, and rows_read == rows_loaded + rows_quarantined is
+   checked before the transaction commits.
+
+Loads replace the table and the table's earlier quarantine rows in one transaction, so loading
+the same input twice leaves the same raw table (only `_loaded_at` moves). A `merge` mode, for
+incremental pulls, instead replaces rows by the contract key and keeps earlier quarantine rows.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+import duckdb
+
+from ingestion.common.errors import LoadAccountingError, SourceError
+from ingestion.common.sql import quote_identifier, quote_literal
+from ingestion.common.warehouse import RAW_SCHEMA, ensure_raw_schema
+from ingestion.contracts import TableContract, lineage_columns
+
+WriteMode = Literal["replace", "merge"]
+
+# A timestamp string that carries its own offset (`Z`, `+02`, `-07:00`, `+0530`) after the time.
+# Those are cast as TIMESTAMPTZ directly; strings without an offset are read as UTC wall-clock
+# time, whatever the session time zone is, because the contract says timestamps are UTC.
+_HAS_UTC_OFFSET = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*([Zz]|[+-]\d{2}(:?\d{2})?)$"
+# Integers must look like integers: TRY_CAST('1.5' AS INTEGER) rounds to 2, which would
+# silently change a value. `1.0` is accepted because databases hand back whole REALs that way.
+_INTEGER_TEXT = r"[+-]?\d+(\.0*)?"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What one load of one raw table did; the same figures as its `raw._load_audit` row."""
+
+    load_id: str
+    source: str
+    table_name: str
+    raw_table: str
+    loaded_at: datetime
+    files: tuple[str, ...]
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    seconds: float
+
+    def as_metadata(self) -> dict[str, object]:
+        """Plain values suitable for an orchestrator's run metadata."""
+        return {
+            "load_id": self.load_id,
+            "raw_table": f"{RAW_SCHEMA}.{self.raw_table}",
+            "files": len(self.files),
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_quarantined": self.rows_quarantined,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def cast_expression(value_sql: str, duckdb_type: str) -> str:
+    """SQL that turns a text value into `duckdb_type`, or NULL when it does not fit."""
+    kind = duckdb_type.upper()
+    if kind == "VARCHAR":
+        return value_sql
+    if kind in ("INTEGER", "BIGINT", "SMALLINT"):
+        return (
+            f"case when regexp_full_match(trim({value_sql}), '{_INTEGER_TEXT}') "
+            f"then try_cast(trim({value_sql}) as {kind}) end"
+        )
+    if kind == "TIMESTAMPTZ":
+        return (
+            f"case when regexp_matches(trim({value_sql}), '{_HAS_UTC_OFFSET}') "
+            f"then try_cast(trim({value_sql}) as timestamptz) "
+            f"else timezone('UTC', try_cast(trim({value_sql}) as timestamp)) end"
+        )
+    return f"try_cast(trim({value_sql}) as {kind})"
+
+
+@dataclass(frozen=True)
+class _Check:
+    condition_sql: str
+    rule: str
+    column: str
+    offending_sql: str
+
+
+def _text_value(column: str) -> str:
+    """A staged column as text with empty strings turned into NULL."""
+    return f"nullif(cast({quote_identifier(column)} as varchar), '')"
+
+
+def _checks(contract: TableContract) -> list[_Check]:
+    """The row checks in the order that decides which failure a quarantined row reports."""
+    checks: list[_Check] = []
+    for column, duckdb_type in contract.columns.items():
+        value = _text_value(column)
+        if column in contract.required:
+            checks.append(_Check(f"{value} is null", "required_missing", column, "null"))
+        if duckdb_type.upper() != "VARCHAR":
+            typed = cast_expression(value, duckdb_type)
+            checks.append(
+                _Check(
+                    f"({value} is not null and {typed} is null)",
+                    f"invalid_{duckdb_type.lower()}",
+                    column,
+                    value,
+                )
+            )
+    return checks
+
+
+def raw_table_ddl(contract: TableContract) -> str:
+    """Column definitions of a raw table: contract columns, then the source's lineage columns."""
+    columns = {**contract.columns, **lineage_columns(contract.source)}
+    return ", ".join(f"{quote_identifier(name)} {kind}" for name, kind in columns.items())
+
+
+def _typed_select_list(contract: TableContract) -> str:
+    parts = [
+        f"{cast_expression(_text_value(column), kind)} as {quote_identifier(column)}"
+        for column, kind in contract.columns.items()
+    ]
+    parts.append("cast(_source_file as varchar) as _source_file")
+    parts.append("cast(_source_row as bigint) as _source_row")
+    parts.append("$loaded_at as _loaded_at")
+    if "_drop_date" in lineage_columns(contract.source):
+        parts.append("cast(_drop_date as date) as _drop_date")
+    return ",\n    ".join(parts)
+
+
+def _case(checks: Sequence[_Check], then_sql: Callable[[_Check], str]) -> str:
+    """A CASE that reports something about the first check a row fails."""
+    if not checks:
+        return "null"
+    branches = " ".join(f"when {c.condition_sql} then {then_sql(c)}" for c in checks)
+    return f"case {branches} end"
+
+
+def load_typed(
+    con: duckdb.DuckDBPyConnection,
+    staged_view: str,
+    contract: TableContract,
+    files: Sequence[str],
+    *,
+    write_mode: WriteMode = "replace",
+    error_type: type[SourceError] = SourceError,
+) -> LoadResult:
+    """Cast the staged rows of one table, quarantine the bad ones and write the raw table.
+
+    `staged_view` names a view or table in `con` with every contract column (any type; it is
+    read as text) plus `_source_file`, `_source_row` and, for SIS, `_drop_date`. `files` are
+    the lineage names of the files or pages it was built from, recorded in the audit row.
+    A failure to read the staged rows (a malformed file behind the view) is raised as
+    `error_type` naming the table and files, and leaves the warehouse unchanged.
+    """
+    ensure_raw_schema(con)
+    started = time.perf_counter()
+    load_id = str(uuid.uuid4())
+    loaded_at = datetime.now(UTC)
+    target = f"{RAW_SCHEMA}.{quote_identifier(contract.raw_table)}"
+    checks = _checks(contract)
+    any_failure = " or ".join(c.condition_sql for c in checks) or "false"
+    rule_sql = _case(checks, lambda c: quote_literal(c.rule))
+    column_sql = _case(checks, lambda c: quote_literal(c.column))
+    offending_sql = _case(checks, lambda c: c.offending_sql)
+    source_lit, table_lit = quote_literal(contract.source), quote_literal(contract.name)
+    params = {"loaded_at": loaded_at}
+
+    con.execute("begin transaction")
+    try:
+        rows_read = con.execute(f"select count(*) from {staged_view}").fetchone()[0]
+        if write_mode == "replace":
+            con.execute(f"create or replace table {target} ({raw_table_ddl(contract)})")
+            con.execute(
+                f"delete from {RAW_SCHEMA}._quarantine "
+                f"where source = {source_lit} and table_name = {table_lit}"
+            )
+        else:
+            con.execute(f"create table if not exists {target} ({raw_table_ddl(contract)})")
+            _delete_rows_being_replaced(con, target, staged_view, contract, any_failure)
+        rows_loaded = con.execute(
+            f"insert into {target}\nselect\n    {_typed_select_list(contract)}\n"
+            f"from {staged_view}\nwhere not ({any_failure})",
+            params,
+        ).fetchone()[0]
+        rows_quarantined = con.execute(
+            f"""
+            insert into {RAW_SCHEMA}._quarantine
+            select
+                {source_lit},
+                {table_lit},
+                cast(staged._source_file as varchar),
+                cast(staged._source_row as bigint),
+                {rule_sql},
+                {column_sql},
+                {offending_sql},
+                cast(to_json(staged) as varchar),
+                $loaded_at,
+                {quote_literal(load_id)}
+            from {staged_view} as staged
+            where {any_failure}
+            """,
+            params,
+        ).fetchone()[0]
+        if rows_read != rows_loaded + rows_quarantined:
+            raise LoadAccountingError(
+                f"{contract.raw_table}: read {rows_read} rows but loaded {rows_loaded} and "
+                f"quarantined {rows_quarantined}; nothing was written"
+            )
+        seconds = time.perf_counter() - started
+        con.execute(
+            f"insert into {RAW_SCHEMA}._load_audit values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [load_id, contract.source, contract.name, loaded_at, list(files), rows_read,
+             rows_loaded, rows_quarantined, seconds],
+        )
+        con.execute("commit")
+    except duckdb.Error as error:
+        con.execute("rollback")
+        raise error_type(
+            f"could not load {contract.raw_table} from {', '.join(files) or 'no files'}: {error}"
+        ) from error
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return LoadResult(
+        load_id=load_id,
+        source=contract.source,
+        table_name=contract.name,
+        raw_table=contract.raw_table,
+        loaded_at=loaded_at,
+        files=tuple(files),
+        rows_read=rows_read,
+        rows_loaded=rows_loaded,
+        rows_quarantined=rows_quarantined,
+        seconds=seconds,
+    )
+
+
+def _delete_rows_being_replaced(
+    con: duckdb.DuckDBPyConnection,
+    target: str,
+    staged_view: str,
+    contract: TableContract,
+    any_failure: str,
+) -> None:
+    """In merge mode, remove raw rows whose key arrives again in this load's good rows."""
+    key_select = ", ".join(
+        f"{cast_expression(_text_value(k), contract.columns[k])} as {quote_identifier(k)}"
+        for k in contract.key
+    )
+    match = " and ".join(
+        f"{target}.{quote_identifier(k)} = incoming.{quote_identifier(k)}" for k in contract.key
+    )
+    con.execute(
+        f"delete from {target} using (select {key_select} from {staged_view} "
+        f"where not ({any_failure})) as incoming where {match}"
+    )

@@ -1,0 +1,37 @@
+"""The district's Dagster code location: loads the assets, jobs and schedules, nothing more."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.settings import RunSettings
+
+
+def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
+    settings = settings or RunSettings.from_env()
+    # dbt runs in a subprocess that reads the warehouse location from the environment.
+    os.environ["WAREHOUSE_PATH"] = str(settings.sources.warehouse_path.resolve())
+
+    from orchestration.dbt.assets import dbt_docs_site, district_dbt_models
+    from orchestration.dbt.project import district_dbt_project
+    from orchestration.demo.assets import build_demo_sources_asset
+    from orchestration.jobs import full_refresh_job
+    from orchestration.schedules import build_nightly_schedule
+    from orchestration.sources.assets import SOURCES, build_source_assets
+
+    assets = [build_source_assets(source, settings) for source in SOURCES]
+    if settings.is_demo:
+        assets.append(build_demo_sources_asset(settings))
+    assets += [district_dbt_models, dbt_docs_site]
+    return dg.Definitions(
+        assets=assets,
+        jobs=[full_refresh_job],
+        schedules=[build_nightly_schedule(settings)],
+        resources={"dbt": DbtCliResource(project_dir=district_dbt_project)},
+    )
+
+
+defs = build_definitions()

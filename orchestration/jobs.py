@@ -1,0 +1,15 @@
+"""Jobs: the full refresh that materializes every asset, in one process.
+
+The in-process executor is chosen on purpose: the warehouse is one DuckDB file that takes a
+single writer, and a subprocess per step would re-import dbt and GX for every step (see
+shared/STACK_NOTES.md) for no parallelism the file could use.
+"""
+
+import dagster as dg
+
+full_refresh_job = dg.define_asset_job(
+    name="full_refresh",
+    selection=dg.AssetSelection.all(),
+    executor_def=dg.in_process_executor,
+    description="Load every source, build and test every dbt model, check quality, publish.",
+)
