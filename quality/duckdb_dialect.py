@@ -1,0 +1,88 @@
+"""A SQLAlchemy dialect for DuckDB whose cursors read each result in full when it is executed.
+
+Great Expectations executes a query, returns the connection to the pool and only then reads the
+rows. duckdb-engine's cursors share the DuckDB connection, and DuckDB 2.0 discards a pending
+result as soon as anything else runs on that connection (the rollback SQLAlchemy issues when the
+connection is returned), so GX would read no rows. Buffering at execute time costs nothing here:
+every query GX sends computes aggregates or a handful of example rows inside DuckDB.
+
+Registered as `duckdb+buffered://`; use `warehouse_url(path)` to build a URL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb_engine
+from sqlalchemy.dialects import registry
+
+
+class BufferedCursor:
+    """A DB-API cursor whose result rows are fetched once, right after execute."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self._rows: list = []
+        self._position = 0
+        self.description = None
+
+    def execute(self, statement: str, parameters: Any = None, context: Any = None) -> None:
+        self._inner.execute(statement, parameters, context)
+        self.description = self._inner.description
+        self._rows = self._inner.fetchall() if self.description else []
+        self._position = 0
+
+    def executemany(self, statement: str, parameters: Any = None, context: Any = None) -> None:
+        self._inner.executemany(statement, parameters, context)
+        self.description, self._rows, self._position = None, [], 0
+
+    @property
+    def rowcount(self) -> int:
+        return len(self._rows) if self.description else -1
+
+    def fetchone(self):
+        if self._position >= len(self._rows):
+            return None
+        self._position += 1
+        return self._rows[self._position - 1]
+
+    def fetchmany(self, size: int | None = None) -> list:
+        size = size or 1
+        chunk = self._rows[self._position:self._position + size]
+        self._position += len(chunk)
+        return chunk
+
+    def fetchall(self) -> list:
+        rest = self._rows[self._position:]
+        self._position = len(self._rows)
+        return rest
+
+    def close(self) -> None:
+        self._rows = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+class BufferedConnection(duckdb_engine.ConnectionWrapper):
+    def cursor(self) -> BufferedCursor:
+        return BufferedCursor(super().cursor())
+
+
+class BufferedDuckDBDialect(duckdb_engine.Dialect):
+    driver = "buffered"
+    supports_statement_cache = False
+
+    def connect(self, *cargs: Any, **cparams: Any) -> BufferedConnection:
+        wrapper = super().connect(*cargs, **cparams)
+        return BufferedConnection(wrapper._ConnectionWrapper__c)
+
+
+registry.register("duckdb.buffered", __name__, "BufferedDuckDBDialect")
+
+
+def warehouse_url(path: Path | str, read_only: bool = True) -> str:
+    """SQLAlchemy URL of the warehouse file for the buffered dialect."""
+    suffix = "?access_mode=read_only" if read_only else ""
+    return f"duckdb+buffered:///{Path(path).resolve()}{suffix}"
