@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -19,6 +22,7 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
     from orchestration.dbt.project import district_dbt_project
     from orchestration.demo.assets import build_demo_sources_asset
     from orchestration.jobs import full_refresh_job
+    from orchestration.quality.checks import build_raw_checks
     from orchestration.schedules import build_nightly_schedule
     from orchestration.sources.assets import SOURCES, build_source_assets
 
@@ -28,10 +32,16 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
     assets += [district_dbt_models, dbt_docs_site]
     return dg.Definitions(
         assets=assets,
+        asset_checks=[build_raw_checks(source, settings) for source in SOURCES],
         jobs=[full_refresh_job],
         schedules=[build_nightly_schedule(settings)],
-        resources={"dbt": DbtCliResource(project_dir=district_dbt_project)},
+        resources={"dbt": DbtCliResource(project_dir=district_dbt_project, dbt_executable=_dbt())},
     )
+
+
+def _dbt() -> str:
+    """The dbt of this environment, found even when the venv's bin is not on PATH."""
+    return shutil.which("dbt") or str(Path(sys.executable).with_name("dbt"))
 
 
 defs = build_definitions()

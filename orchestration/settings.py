@@ -2,7 +2,8 @@
 
 The pipeline runs on a real district's sources when `DISTRICT_SOURCES_DIR` is set; otherwise it
 generates a synthetic demo district first (profile `DEMO_PROFILE`, default `demo`), so a fresh
-checkout runs end to end with no configuration.
+checkout runs end to end with no configuration. `DISTRICT_SOURCE_MODE` (`demo` or `real`)
+overrides that choice, e.g. to generate the demo district into a folder of one's choosing.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ class RunSettings:
         as_of = env.get("DEMO_AS_OF", "")
         return cls(
             sources=SourceSettings.from_env(),
-            is_demo=not env.get("DISTRICT_SOURCES_DIR"),
+            is_demo=(env.get("DISTRICT_SOURCE_MODE")
+                     or ("real" if env.get("DISTRICT_SOURCES_DIR") else "demo")) == "demo",
             demo_profile=env.get("DEMO_PROFILE") or "demo",
             demo_seed=int(env.get("DEMO_SEED") or 20261120),
             demo_as_of=date.fromisoformat(as_of) if as_of else None,

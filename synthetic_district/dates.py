@@ -7,6 +7,8 @@ from datetime import date, timedelta
 import numpy as np
 
 EPOCH = date(1970, 1, 1)
+# Missing date; far outside any real date so pre-1970 day numbers stay valid.
+NO_DATE = -999_999
 
 
 def day_number(value: date) -> int:

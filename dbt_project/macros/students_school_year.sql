@@ -16,3 +16,15 @@
 {% macro students_school_year_start(school_year_column) -%}
     cast(substr({{ school_year_column }}, 1, 4) as integer)
 {%- endmacro %}
+
+{#- First (1 July) and last (30 June) day of a `YYYY-YY` school year. -#}
+{% macro students_school_year_start_date(school_year_column) -%}
+    cast({{ dbt.concat(["substr(" ~ school_year_column ~ ", 1, 4)", "'-07-01'"]) }} as date)
+{%- endmacro %}
+
+{% macro students_school_year_end_date(school_year_column) -%}
+    cast({{ dbt.concat([
+        "cast(" ~ students_school_year_start(school_year_column) ~ " + 1 as " ~ dbt.type_string() ~ ")",
+        "'-06-30'",
+    ]) }} as date)
+{%- endmacro %}

@@ -1,6 +1,5 @@
 """Every dbt model, seed and snapshot as a Dagster asset, and every dbt test as an asset check."""
 
-from __future__ import annotations
 
 import os
 

@@ -1,6 +1,5 @@
 """The synthetic demo district, as an asset, for runs with no real sources configured."""
 
-from __future__ import annotations
 
 import json
 
@@ -11,7 +10,7 @@ from orchestration.settings import RunSettings
 DEMO_SOURCES_KEY = dg.AssetKey(["demo", "district_sources"])
 
 
-def build_demo_sources_asset(settings: RunSettings) -> dg.AssetsDefinition:
+def build_demo_sources_asset(settings: RunSettings) -> "dg.AssetsDefinition":
     """Generate the demo district's source files unless the same ones are already on disk.
 
     Generation is deterministic for (profile, seed, as-of date), so a marker file recording those
@@ -42,8 +41,8 @@ def build_demo_sources_asset(settings: RunSettings) -> dg.AssetsDefinition:
             context.log.info(f"Generating the {settings.demo_profile} district into {out_dir}")
             result = generate_district(settings.demo_profile, out_dir, seed=settings.demo_seed,
                                        as_of=as_of)
-            summary = {"seconds": round(result.seconds, 1), "bytes": result.bytes,
-                       "row_counts": dict(result.row_counts)}
+            summary = {"seconds": round(result.seconds, 1), "bytes": result.bytes_written,
+                       "row_counts": dict(result.rows)}
             marker.write_text(json.dumps({"request": wanted, "summary": summary}, indent=2))
         return dg.MaterializeResult(metadata={
             "profile": settings.demo_profile,

@@ -5,7 +5,6 @@ produces (from the contract), where the warehouse is, and what goes into the ass
 data engineer sees rows read, loaded and quarantined for every table of every nightly load.
 """
 
-from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
@@ -36,7 +35,7 @@ def _loader(source: str) -> Callable:
     return getattr(importlib.import_module(f"ingestion.{source}"), f"load_{source}")
 
 
-def build_source_assets(source: str, settings: RunSettings) -> dg.AssetsDefinition:
+def build_source_assets(source: str, settings: RunSettings) -> "dg.AssetsDefinition":
     """The multi-asset that loads every raw table of one source in a single pass."""
     contracts = tables_for(source)
     deps = [DEMO_SOURCES_KEY] if settings.is_demo else []

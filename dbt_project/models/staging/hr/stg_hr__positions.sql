@@ -13,7 +13,7 @@ renamed as (
         nullif(trim(school_code), '') as school_code,
         upper(trim(job_category)) as job_category,
         trim(job_title) as job_title,
-        cast(fte as double) as fte,
+        fte,
         (is_active = 1) as is_active,
         last_modified_at,
         _loaded_at

@@ -1,0 +1,54 @@
+{#- One row per enrolment stint with `days_enrolled`: the instructional days of the school's
+    calendar from the stint's first day through its last day, both inclusive (exit date = last day
+    enrolled). Counted as (instructional days through the end date) - (instructional days through
+    the start date) + (1 if the start date is itself instructional), looked up in the per-school
+    cumulative index; a stint at a school without a calendar for that year gets 0 days. -#}
+with stints as (
+
+    select * from {{ ref('int_student_enrollment_stints') }}
+
+),
+
+day_index as (
+
+    select * from {{ ref('int_school_instructional_day_index') }}
+
+),
+
+spanned as (
+
+    select
+        stints.student_id,
+        stints.school_code,
+        stints.school_year,
+        stints.grade_level,
+        stints.entry_date,
+        stints.exit_date,
+        stints.entry_code,
+        stints.exit_code,
+        stints.stint_start_date,
+        stints.stint_end_date,
+        start_index.calendar_date is not null as has_calendar,
+        coalesce(
+            end_index.instructional_days_through_date
+            - start_index.instructional_days_through_date
+            + case when start_index.is_instructional_day then 1 else 0 end,
+            0
+        ) as days_enrolled
+    from stints
+    left join day_index as start_index
+        on stints.school_code = start_index.school_code
+        and stints.stint_start_date = start_index.calendar_date
+    left join day_index as end_index
+        on stints.school_code = end_index.school_code
+        and stints.stint_end_date = end_index.calendar_date
+
+),
+
+final as (
+
+    select * from spanned
+
+)
+
+select * from final

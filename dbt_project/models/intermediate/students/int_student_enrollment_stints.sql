@@ -1,0 +1,49 @@
+{#- One row per enrolment stint, clipped to its school year and to the as-of date.
+    `exit_date` is the last day enrolled (inclusive). A stint without an exit date runs to the end
+    of its school year or to the as-of date, whichever is earlier; stints that start after the
+    as-of date are dropped (they have not begun). -#}
+with enrollments as (
+
+    select * from {{ ref('stg_sis__enrollments') }}
+
+),
+
+bounded as (
+
+    select
+        enrollments.*,
+        {{ students_school_year_start_date('enrollments.school_year') }} as school_year_start_date,
+        {{ students_school_year_end_date('enrollments.school_year') }} as school_year_end_date
+    from enrollments
+
+),
+
+clipped as (
+
+    select
+        bounded.student_id,
+        bounded.school_code,
+        bounded.school_year,
+        bounded.grade_level,
+        bounded.entry_date,
+        bounded.exit_date,
+        bounded.entry_code,
+        bounded.exit_code,
+        greatest(bounded.entry_date, bounded.school_year_start_date) as stint_start_date,
+        least(
+            coalesce(bounded.exit_date, bounded.school_year_end_date),
+            bounded.school_year_end_date,
+            {{ students_as_of_date() }}
+        ) as stint_end_date
+    from bounded
+
+),
+
+final as (
+
+    select * from clipped
+    where stint_end_date >= stint_start_date
+
+)
+
+select * from final

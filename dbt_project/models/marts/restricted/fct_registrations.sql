@@ -1,0 +1,32 @@
+{#- Restricted. One row per registration: calendar days from registration to placement and to
+    the first day of attendance (NULL while not yet placed / never attended). Every
+    registration is a request for a new enrolment. The school year is the registration's, or
+    the one containing the registration date when the source leaves it empty. -#}
+with registrations as (
+
+    select * from {{ ref('stg_sis__registrations') }}
+
+),
+
+final as (
+
+    select
+        registrations.registration_id,
+        registrations.student_id,
+        registrations.school_code,
+        coalesce(
+            registrations.school_year,
+            {{ students_school_year_of('registrations.registration_date') }}
+        ) as school_year,
+        registrations.registration_date,
+        registrations.placement_date,
+        registrations.first_attendance_date,
+        {{ dbt.datediff('registrations.registration_date', 'registrations.placement_date', 'day') }}
+            as days_to_placement,
+        {{ dbt.datediff('registrations.registration_date', 'registrations.first_attendance_date', 'day') }}
+            as days_to_first_attendance
+    from registrations
+
+)
+
+select * from final

@@ -1,0 +1,83 @@
+{#- Grain: school year × school (or DISTRICT) × applicant race/ethnicity group (the seven
+    federal groups with at least one application; DS and ALL are not compared). The four-fifths
+    rule: a group's selection rate (hired / applied) over the highest group's selection rate in
+    the same school and year; below var `workforce_adverse_impact_ratio_min` (0.8) is evidence
+    of adverse impact. The ratio is NULL when no group had a hire. -#}
+with
+
+funnel as (
+
+    select * from {{ ref('hiring_funnel') }}
+
+),
+
+race_groups as (
+
+    select * from {{ ref('workforce_race_groups') }}
+
+),
+
+group_rates as (
+
+    select
+        funnel.school_year,
+        funnel.school_code,
+        funnel.race_ethnicity_code,
+        sum(case when funnel.stage = 'applied' then funnel.applications_reached else 0 end)
+            as applications,
+        sum(case when funnel.stage = 'hired' then funnel.applications_reached else 0 end)
+            as hires
+    from funnel
+    inner join race_groups
+        on funnel.race_ethnicity_code = race_groups.race_ethnicity_code
+    group by 1, 2, 3
+
+),
+
+selection as (
+
+    select
+        group_rates.*,
+        group_rates.hires * 1.0 / group_rates.applications as selection_rate
+    from group_rates
+    where group_rates.applications > 0
+
+),
+
+with_top as (
+
+    select
+        selection.*,
+        max(selection.selection_rate) over (
+            partition by selection.school_year, selection.school_code
+        ) as top_selection_rate
+    from selection
+
+),
+
+final as (
+
+    select
+        with_top.school_year,
+        with_top.school_code,
+        with_top.race_ethnicity_code,
+        with_top.applications,
+        with_top.hires,
+        cast(with_top.selection_rate * 100 as {{ workforce_type_double() }})
+            as selection_rate_pct,
+        cast(with_top.top_selection_rate * 100 as {{ workforce_type_double() }})
+            as top_group_selection_rate_pct,
+        cast(case when with_top.top_selection_rate > 0
+            then with_top.selection_rate / with_top.top_selection_rate
+        end as {{ workforce_type_double() }}) as adverse_impact_ratio,
+        coalesce(
+            with_top.top_selection_rate > 0
+            and with_top.selection_rate
+                < {{ var('workforce_adverse_impact_ratio_min') }} * with_top.top_selection_rate,
+            false
+        ) as is_adverse_impact
+    from with_top
+
+)
+
+select * from final

@@ -1,0 +1,239 @@
+"""The four public datasets, built from the warehouse marts inside DuckDB.
+
+Only aggregate marts are read, each through an explicit column list, so nothing student-level
+(ids, names, birth dates) can reach a released file even if a mart gains a column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from exports.open_data.policy import DISTRICT_CODE, SuppressionPolicy
+from exports.open_data.suppression import SuppressionStats, apply_suppression
+
+DIRECTORY_COLUMNS = (
+    "school_code",
+    "school_name",
+    "school_level",
+    "low_grade",
+    "high_grade",
+    "street",
+    "city",
+    "state",
+    "zip",
+    "phone",
+)
+MEASURE_COLUMNS = (
+    "school_year",
+    "school_code",
+    "school_name",
+    "measure",
+    "student_group",
+    "n",
+    "numerator",
+    "value",
+    "suppressed",
+    "suppression_reason",
+)
+ENROLLMENT_COLUMNS = (
+    "school_year",
+    "school_code",
+    "school_name",
+    "student_group",
+    "n",
+    "suppressed",
+    "suppression_reason",
+)
+DATASET_NAMES = ("school_directory", "enrollment_by_group", "scorecard_measures", "district_measures")
+
+
+@dataclass
+class DatasetBuild:
+    """Row counts and suppression statistics of one build (tables live in the connection)."""
+
+    row_counts: dict[str, int]
+    scorecard_stats: SuppressionStats
+    enrollment_stats: SuppressionStats
+
+
+def _sql_list(values) -> str:
+    return ", ".join(f"'{v}'" for v in sorted(values)) or "''"
+
+
+def _check_grain(con: duckdb.DuckDBPyConnection, table: str, keys: str) -> None:
+    duplicates = con.execute(
+        f"select count(*) from (select {keys} from {table} group by {keys} having count(*) > 1)"
+    ).fetchall()[0][0]
+    if duplicates:
+        raise ValueError(f"{table} has {duplicates} duplicated ({keys}) keys; expected one row each")
+
+
+def _stage_scorecard_cells(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy) -> None:
+    con.execute(f"""
+        create or replace table scorecard_cells as
+        with scorecard as (
+            select
+                cast(school_year as varchar) as school_year,
+                cast(school_code as varchar) as school_code,
+                cast(school_name as varchar) as school_name,
+                cast(measure_code as varchar) as measure,
+                cast(student_group as varchar) as student_group,
+                cast(unit as varchar) as unit,
+                cast(n as double) as n,
+                cast(numerator as double) as numerator,
+                cast(value as double) as value,
+            from wh.marts.school_scorecard
+        ),
+        catalog as (
+            select cast(measure_code as varchar) as measure, cast(area as varchar) as area,
+                cast(unit as varchar) as unit,
+            from wh.reference.measure_catalog
+        ),
+        joined as (
+            select
+                s.*,
+                coalesce(c.unit, s.unit) as measure_unit,
+                c.area,
+            from scorecard as s
+            left join catalog as c on c.measure = s.measure
+        )
+        select
+            row_number() over (
+                order by school_year, school_code, measure, student_group
+            ) as cell_id,
+            school_year, school_code, school_name, measure, student_group,
+            n, numerator, value,
+            measure_unit as unit,
+            -- a count measure with no denominator counts students (or their sessions) itself
+            coalesce(n, case when measure_unit = 'count' then value end) as count_n,
+            case when measure_unit = 'percent' then
+                coalesce(case when n > 0 then 100.0 * numerator / n end, value)
+            end as pct,
+            coalesce(area, '') not in ({_sql_list(policy.exempt_areas)}) as is_protected,
+            measure not in ({_sql_list(policy.non_additive_measures)}) as is_additive,
+        from joined
+    """)
+    _check_grain(con, "scorecard_cells", "school_year, school_code, measure, student_group")
+
+
+def _stage_enrollment_cells(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"""
+        create or replace table enrollment_cells as
+        with enrollment as (
+            select
+                cast(school_year as varchar) as school_year,
+                cast(school_code as varchar) as school_code,
+                cast(student_group as varchar) as student_group,
+                cast(census_day_enrollment as double) as census_day_enrollment,
+            from wh.marts.enrollment_by_group
+        ),
+        names as (
+            select cast(school_code as varchar) as school_code,
+                cast(school_name as varchar) as school_name,
+            from wh.marts.dim_schools
+        )
+        select
+            row_number() over (
+                order by e.school_year, e.school_code, e.student_group
+            ) as cell_id,
+            e.school_year,
+            'ENROLLMENT' as measure,
+            e.school_code,
+            case when e.school_code = '{DISTRICT_CODE}' then 'District total'
+                else n.school_name end as school_name,
+            e.student_group,
+            e.census_day_enrollment as count_n,
+            cast(null as double) as value,
+            cast(null as double) as pct,
+            true as is_protected,
+            false as is_additive,
+        from enrollment as e
+        left join names as n on n.school_code = e.school_code
+    """)
+    _check_grain(con, "enrollment_cells", "school_year, school_code, student_group")
+
+
+_PUBLISHED_VALUE_SQL = """
+    case
+        when reason = 'top_coded' then '≥' || {high} || '%'
+        when reason = 'bottom_coded' then '≤' || {low} || '%'
+        when hidden_value then null
+        else cast(round(value, 4) as varchar)
+    end
+"""
+
+
+def _format_percent(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _publish_measures(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy) -> None:
+    published_value = _PUBLISHED_VALUE_SQL.format(
+        high=f"'{_format_percent(policy.coding_high_percent)}'",
+        low=f"'{_format_percent(policy.coding_low_percent)}'",
+    )
+    for dataset, condition in (
+        ("scorecard_measures", f"school_code <> '{DISTRICT_CODE}'"),
+        ("district_measures", f"school_code = '{DISTRICT_CODE}'"),
+    ):
+        con.execute(f"""
+            create or replace table {dataset} as
+            select
+                school_year,
+                school_code,
+                school_name,
+                measure,
+                student_group,
+                case when hidden_n then null else cast(round(n) as bigint) end as n,
+                case when hidden_value then null else numerator end as numerator,
+                {published_value} as value,
+                hidden_value as suppressed,
+                reason as suppression_reason,
+            from scorecard_cells
+            where {condition}
+            order by school_year, school_code, measure, student_group
+        """)
+
+
+def _publish_enrollment(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("""
+        create or replace table enrollment_by_group as
+        select
+            school_year,
+            school_code,
+            school_name,
+            student_group,
+            case when hidden_n then null else cast(round(count_n) as bigint) end as n,
+            hidden_n as suppressed,
+            reason as suppression_reason,
+        from enrollment_cells
+        order by school_year, school_code, student_group
+    """)
+
+
+def _publish_directory(con: duckdb.DuckDBPyConnection) -> None:
+    columns = ", ".join(f"cast({c} as varchar) as {c}" for c in DIRECTORY_COLUMNS)
+    con.execute(f"""
+        create or replace table school_directory as
+        select {columns} from wh.marts.dim_schools order by school_code
+    """)
+
+
+def build_datasets(
+    con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy
+) -> DatasetBuild:
+    """Build the public tables in `con`, which has the warehouse attached as `wh`."""
+    _stage_scorecard_cells(con, policy)
+    scorecard_stats = apply_suppression(con, "scorecard_cells", policy)
+    _stage_enrollment_cells(con)
+    enrollment_stats = apply_suppression(con, "enrollment_cells", policy)
+    _publish_directory(con)
+    _publish_enrollment(con)
+    _publish_measures(con, policy)
+    row_counts = {
+        name: con.execute(f"select count(*) from {name}").fetchall()[0][0]
+        for name in DATASET_NAMES
+    }
+    return DatasetBuild(row_counts, scorecard_stats, enrollment_stats)

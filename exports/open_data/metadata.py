@@ -1,0 +1,307 @@
+"""Descriptions that travel with every release: the table schemas, the Frictionless data
+package, the DCAT-US catalog, the data dictionary and the suppression notes.
+
+One FIELD_DOCS table drives the Frictionless schemas, the dictionary CSV and its markdown, so the
+three cannot disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+from exports.open_data.policy import (
+    MULTI_GROUP_DIMENSIONS,
+    TWO_CELL_GROUP_PARENTS,
+    SuppressionPolicy,
+)
+
+DATASET_TITLES = {
+    "school_directory": "School directory",
+    "enrollment_by_group": "Enrollment by student group",
+    "scorecard_measures": "School scorecard measures",
+    "district_measures": "District scorecard measures",
+}
+DATASET_DESCRIPTIONS = {
+    "school_directory": "Public contact and grade-span information for every school.",
+    "enrollment_by_group": (
+        "Census-day enrollment per school, school year and student group, with small counts "
+        "suppressed."
+    ),
+    "scorecard_measures": (
+        "Every scorecard measure per school, school year and student group, with small groups "
+        "suppressed and extreme percentages of small groups top/bottom coded."
+    ),
+    "district_measures": (
+        "Every scorecard measure for the district as a whole (school_code DISTRICT), with the "
+        "same suppression as the school file."
+    ),
+}
+
+_REASON_DOC = (
+    "Why the cell is withheld: primary_n_below_<min_n>, complementary_group, "
+    "complementary_school, top_coded, bottom_coded or linked_measure; empty when published"
+)
+_MEASURE_FIELDS = [
+    ("school_year", "string", "School year, YYYY-YY (1 July to 30 June)"),
+    ("school_code", "string", "7-character school code; DISTRICT for the district total"),
+    ("school_name", "string", "School name"),
+    ("measure", "string", "Measure code; see the measures section of the data dictionary"),
+    ("student_group", "string", "Student group code (ALL, race/ethnicity, gender, programs)"),
+    ("n", "integer", "Students in the group the measure is computed over; empty when withheld"),
+    ("numerator", "number", "Students meeting the measure (rates only); empty when withheld"),
+    ("value", "string", "The measure's value as a decimal number, or ≤5% / ≥95% when coded"),
+    ("suppressed", "boolean", "true when the value (and possibly n) is withheld or coded"),
+    ("suppression_reason", "string", _REASON_DOC),
+]
+FIELD_DOCS: dict[str, list[tuple[str, str, str]]] = {
+    "school_directory": [
+        ("school_code", "string", "7-character school code"),
+        ("school_name", "string", "School name"),
+        ("school_level", "string", "ES, MS or HS"),
+        ("low_grade", "string", "Lowest grade served (TK, KN, 01 … 12)"),
+        ("high_grade", "string", "Highest grade served"),
+        ("street", "string", "Street address"),
+        ("city", "string", "City"),
+        ("state", "string", "State"),
+        ("zip", "string", "ZIP code"),
+        ("phone", "string", "School phone number"),
+    ],
+    "enrollment_by_group": [
+        ("school_year", "string", "School year, YYYY-YY"),
+        ("school_code", "string", "7-character school code; DISTRICT for the district total"),
+        ("school_name", "string", "School name"),
+        ("student_group", "string", "Student group code"),
+        ("n", "integer", "Students enrolled on census day; empty when withheld"),
+        ("suppressed", "boolean", "true when n is withheld"),
+        ("suppression_reason", "string", _REASON_DOC),
+    ],
+    "scorecard_measures": _MEASURE_FIELDS,
+    "district_measures": _MEASURE_FIELDS,
+}
+PRIMARY_KEYS = {
+    "school_directory": ["school_code"],
+    "enrollment_by_group": ["school_year", "school_code", "student_group"],
+    "scorecard_measures": ["school_year", "school_code", "measure", "student_group"],
+    "district_measures": ["school_year", "school_code", "measure", "student_group"],
+}
+
+
+def table_schema(dataset: str, policy: SuppressionPolicy) -> dict:
+    """Frictionless Table Schema, with the constraints the suppression rules guarantee."""
+    reasons = [
+        policy.primary_reason,
+        "complementary_group",
+        "complementary_school",
+        "top_coded",
+        "bottom_coded",
+        "linked_measure",
+    ]
+    fields = []
+    for name, field_type, description in FIELD_DOCS[dataset]:
+        field: dict = {"name": name, "type": field_type, "description": description}
+        if name == "suppression_reason":
+            field["constraints"] = {"enum": reasons}
+        elif name == "n":
+            field["constraints"] = {"minimum": 0}
+        elif name == "value":
+            field["constraints"] = {"pattern": r"-?[0-9]+(\.[0-9]+)?([eE]-?[0-9]+)?|[≤≥][0-9.]+%"}
+        elif name == "school_code" and dataset == "school_directory":
+            field["constraints"] = {"required": True, "unique": True}
+        fields.append(field)
+    return {"fields": fields, "primaryKey": PRIMARY_KEYS[dataset], "missingValues": [""]}
+
+
+def dictionary_rows(measures: list[dict]) -> list[dict]:
+    """One row per dataset column, then one per measure (dataset = 'measure')."""
+    rows = [
+        {"dataset": dataset, "name": name, "type": field_type, "description": description}
+        for dataset, fields in FIELD_DOCS.items()
+        for name, field_type, description in fields
+    ]
+    rows += [
+        {
+            "dataset": "measure",
+            "name": m["measure_code"],
+            "type": m["unit"] or "",
+            "description": f"{m['measure_name']} ({m['area']}): {m['description']}",
+        }
+        for m in measures
+    ]
+    return rows
+
+
+def dictionary_csv(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=["dataset", "name", "type", "description"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _md_cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def dictionary_markdown(rows: list[dict], version: str) -> str:
+    lines = [f"# Data dictionary (release {version})", ""]
+    for dataset, title in DATASET_TITLES.items():
+        lines += [f"## {title} (`{dataset}`)", "", DATASET_DESCRIPTIONS[dataset], ""]
+        lines += ["| column | type | description |", "|---|---|---|"]
+        lines += [
+            f"| {r['name']} | {r['type']} | {_md_cell(r['description'])} |"
+            for r in rows
+            if r["dataset"] == dataset
+        ]
+        lines.append("")
+    lines += ["## Measures", "", "| measure | unit | description |", "|---|---|---|"]
+    lines += [
+        f"| {r['name']} | {r['type']} | {_md_cell(r['description'])} |"
+        for r in rows
+        if r["dataset"] == "measure"
+    ]
+    lines += ["", "## Student groups", ""]
+    for dimension, groups in MULTI_GROUP_DIMENSIONS.items():
+        lines.append(f"- {dimension}: {', '.join(groups)} (add up to ALL)")
+    for group, parent in TWO_CELL_GROUP_PARENTS.items():
+        lines.append(f"- {group}: yes/no group within {parent}")
+    return "\n".join(lines) + "\n"
+
+
+def suppression_notes(policy: SuppressionPolicy, reason_counts: dict[str, dict[str, int]]) -> str:
+    """Markdown notes that ship with every release: the rules as applied, with counts."""
+    low = f"{policy.coding_low_percent:g}"
+    high = f"{policy.coding_high_percent:g}"
+    exempt = ", ".join(sorted(policy.exempt_areas)) or "none"
+    linked = ", ".join(f"{m} (from {b})" for m, (b, _) in sorted(policy.linked_measures.items()))
+    lines = [
+        "# Suppression notes",
+        "",
+        "Only school- and district-level aggregates are published: no student-level rows,",
+        "names, birth dates or identifiers. Withheld cells are empty, never zero.",
+        "",
+        "## Rules applied to this release",
+        "",
+        f"1. **Primary suppression** (`{policy.primary_reason}`): a cell whose group has fewer "
+        f"than {policy.min_n} students publishes n, numerator and value empty.",
+        "2. **Complementary suppression across groups** (`complementary_group`): race/ethnicity "
+        "groups and gender groups each add up to ALL within a school. Where one cell of such a "
+        "set is withheld and the rest are published, the next smallest cell is withheld too. A "
+        "yes/no group (EL, RFEP, SWD, SED, FY, HOM, HN, and FI within Asian) is withheld when "
+        f"the students not in it number fewer than {policy.min_n}, since ALL minus the group "
+        "would reveal them.",
+        "3. **Complementary suppression across schools** (`complementary_school`): the schools "
+        "add up to the DISTRICT row for the same measure, group and year; the same rule applies. "
+        "Rules 2 and 3 repeat until nothing changes.",
+        f"4. **Top and bottom coding** (`top_coded`, `bottom_coded`): a percent at or below "
+        f"{low}% or at or above {high}% for a group with fewer than {policy.coding_max_n} "
+        f"students is published as `≤{low}%` or `≥{high}%`; n stays, the numerator is withheld, "
+        "and rules 2 and 3 are applied to numerators (withholding the value only) so the coded "
+        "numerator cannot be recovered either.",
+        f"5. **Derived measures** (`linked_measure`): {linked or 'none'} are withheld wherever "
+        "the cell they are computed from is withheld.",
+        f"6. **Not subject to student-count suppression**: measures in the areas {exempt} "
+        "(their n counts staff, positions or vacancies, not students). Tutoring count measures "
+        "(sessions, acceleration-day participants and student-days) are treated as student "
+        "counts: they are suppressed when the count of students behind them (n, or the count "
+        "itself when n is empty) is small, and protected like any other cell.",
+        "",
+        "## Example",
+        "",
+        "A school of 100 students has 3 Asian, 40 White and 57 Hispanic students. The Asian",
+        f"cell (3 < {policy.min_n}) is withheld; 100 − 40 − 57 would give it back, so the next",
+        "smallest cell (White, 40) is withheld as well. If that school is the only one with a",
+        "withheld Asian cell, another school's Asian cell (the next smallest) is withheld so",
+        "that the district Asian total cannot give it back.",
+        "",
+        "## Cells withheld in this release",
+        "",
+        "| dataset | reason | cells |",
+        "|---|---|---|",
+    ]
+    for dataset, counts in reason_counts.items():
+        for reason, count in sorted(counts.items()):
+            lines.append(f"| {dataset} | {reason} | {count} |")
+    lines += [
+        "",
+        "## Limits",
+        "",
+        "The rules stop recovery by exact subtraction within and across these sets. They do",
+        "not bound what can be inferred from value ranges (a suppressed count is between 0 and",
+        f"{policy.min_n - 1}).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, "").strip() or default
+
+
+def data_json(version: str, modified_date: str, resources: list[dict]) -> dict:
+    """A DCAT-US 1.1 catalog (non-federal: no bureauCode/programCode) for the release.
+
+    Download URLs are absolute when OPEN_DATA_BASE_URL is set, else relative to the catalog.
+    """
+    base_url = _env("OPEN_DATA_BASE_URL", "")
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    publisher = _env("OPEN_DATA_PUBLISHER", "School District")
+    contact_name = _env("OPEN_DATA_CONTACT_NAME", "Open Data Team")
+    contact_email = _env("OPEN_DATA_CONTACT_EMAIL", "opendata@district.invalid")
+    license_url = _env("OPEN_DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+    identifier_prefix = _env("OPEN_DATA_IDENTIFIER_PREFIX", "district-open-data")
+
+    def url(path: str) -> str:
+        return f"{base_url}{path}"
+
+    datasets = []
+    for dataset, title in DATASET_TITLES.items():
+        files = [r for r in resources if r["dataset"] == dataset]
+        datasets.append(
+            {
+                "@type": "dcat:Dataset",
+                "title": title,
+                "description": DATASET_DESCRIPTIONS[dataset],
+                "keyword": ["education", "schools", "open data", dataset.replace("_", " ")],
+                "modified": modified_date,
+                "publisher": {"@type": "org:Organization", "name": publisher},
+                "contactPoint": {
+                    "@type": "vcard:Contact",
+                    "fn": contact_name,
+                    "hasEmail": f"mailto:{contact_email}",
+                },
+                "identifier": f"{identifier_prefix}-{dataset}",
+                "accessLevel": "public",
+                "license": license_url,
+                "describedBy": url("data_dictionary.csv"),
+                "describedByType": "text/csv",
+                "accrualPeriodicity": "R/P1D",
+                "distribution": [
+                    {
+                        "@type": "dcat:Distribution",
+                        "title": f"{title} ({f['format'].upper()})",
+                        "downloadURL": url(f["path"]),
+                        "mediaType": f["mediatype"],
+                        "format": f["format"].upper(),
+                        "describedBy": url("data_dictionary.csv"),
+                        "describedByType": "text/csv",
+                    }
+                    for f in files
+                ],
+                "version": version,
+            }
+        )
+    return {
+        "@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
+        "@type": "dcat:Catalog",
+        "conformsTo": "https://project-open-data.cio.gov/v1.1/schema",
+        "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
+        "dataset": datasets,
+    }
+
+
+def write_json(path: Path, document: dict) -> None:
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

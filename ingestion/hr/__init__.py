@@ -1,0 +1,6 @@
+"""The HR database (any SQLAlchemy URL; a SQLite file by default)."""
+
+from ingestion.hr.client import HrSourceError, HrTableReader, masked_url
+from ingestion.hr.loader import load_hr, load_hr_table
+
+__all__ = ["HrSourceError", "HrTableReader", "load_hr", "load_hr_table", "masked_url"]

@@ -1,0 +1,75 @@
+"""Staging HR tables in DuckDB chunk by chunk and loading them through the typed loader."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import numpy as np
+
+from ingestion.common.settings import SourceSettings
+from ingestion.common.sql import quote_identifier
+from ingestion.common.typed_load import LoadResult, load_typed
+from ingestion.contracts import HR_TABLES, TableContract
+from ingestion.hr.client import HrSourceError, HrTableReader
+
+_CHUNK_VIEW = "_hr_chunk"
+
+
+def load_hr_table(
+    con: duckdb.DuckDBPyConnection,
+    reader: HrTableReader,
+    contract: TableContract,
+    modified_since: datetime | None = None,
+) -> LoadResult:
+    """Copy one HR table into a text staging table, then cast and load it.
+
+    `_source_row` is the row's position in primary-key order (1-based) within this pull.
+    An incremental pull (`modified_since`) merges by key instead of replacing the table.
+    """
+    staged = f"_staged_{contract.raw_table}"
+    source_file = reader.source_file(contract)
+    column_defs = ", ".join(f"{quote_identifier(c)} varchar" for c in contract.columns)
+    con.execute(
+        f"create or replace temp table {staged} "
+        f"({column_defs}, _source_file varchar, _source_row bigint)"
+    )
+    columns = ", ".join(quote_identifier(c) for c in contract.columns)
+    rows_staged = 0
+    try:
+        for chunk in reader.read_chunks(contract, modified_since):
+            chunk["_source_row"] = np.arange(rows_staged + 1, rows_staged + len(chunk) + 1)
+            con.register(_CHUNK_VIEW, chunk)
+            try:
+                con.execute(
+                    f"insert into {staged} select {columns}, $source_file, _source_row "
+                    f"from {_CHUNK_VIEW}",
+                    {"source_file": source_file},
+                )
+            finally:
+                con.unregister(_CHUNK_VIEW)
+            rows_staged += len(chunk)
+        return load_typed(
+            con,
+            staged,
+            contract,
+            [source_file],
+            write_mode="merge" if modified_since is not None else "replace",
+            error_type=HrSourceError,
+        )
+    finally:
+        con.execute(f"drop table if exists {staged}")
+
+
+def load_hr(
+    con: duckdb.DuckDBPyConnection,
+    settings: SourceSettings,
+    modified_since: datetime | None = None,
+    chunk_rows: int = 50_000,
+) -> dict[str, LoadResult]:
+    """Load every HR table; results keyed by raw table name."""
+    reader = HrTableReader(settings.hr_database_url, chunk_rows=chunk_rows)
+    return {
+        contract.raw_table: load_hr_table(con, reader, contract, modified_since)
+        for contract in HR_TABLES
+    }

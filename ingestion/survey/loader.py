@@ -1,0 +1,110 @@
+"""Loading the item dictionary, and the wide exports made long with UNPIVOT.
+
+Each export becomes one row per response and answered item; UNPIVOT leaves out NULL cells, so
+a skipped item produces no row. `_source_row` stays the row of the wide file, and school year
+and season come from the file name.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from ingestion.common.csv_files import (
+    csv_header,
+    read_csv_sql,
+    require_columns,
+    staged_csv_select,
+)
+from ingestion.common.settings import SourceSettings
+from ingestion.common.sql import quote_identifier, quote_literal
+from ingestion.common.typed_load import LoadResult, load_typed
+from ingestion.contracts import BY_RAW_NAME
+from ingestion.survey.exports import (
+    RESPONSE_COLUMNS,
+    SurveySourceError,
+    find_response_exports,
+    item_columns,
+)
+
+ITEMS = BY_RAW_NAME["survey__items"]
+RESPONSES = BY_RAW_NAME["survey__responses"]
+DICTIONARY_FILE = "item_dictionary.csv"
+
+
+def _load_items(con: duckdb.DuckDBPyConnection, settings: SourceSettings) -> LoadResult:
+    path = settings.survey_export_dir / DICTIONARY_FILE
+    header = csv_header(con, path, SurveySourceError)
+    require_columns(header, ITEMS.columns, path, SurveySourceError)
+    source_file = settings.relative_source_path(path)
+    view = f"_staged_{ITEMS.raw_table}"
+    con.execute(
+        f"create or replace temp view {view} as "
+        + staged_csv_select(header, path, ITEMS.columns, source_file)
+    )
+    try:
+        return load_typed(con, view, ITEMS, [source_file], error_type=SurveySourceError)
+    finally:
+        con.execute(f"drop view if exists {view}")
+
+
+def dictionary_item_ids(con: duckdb.DuckDBPyConnection, settings: SourceSettings) -> list[str]:
+    """Item ids as listed in the dictionary file, in file order."""
+    path = settings.survey_export_dir / DICTIONARY_FILE
+    rows = con.execute(
+        f"select item_id from {read_csv_sql(path)} with ordinality as src "
+        f"where item_id is not null order by src.ordinality"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _load_responses(
+    con: duckdb.DuckDBPyConnection, settings: SourceSettings, item_ids: list[str]
+) -> LoadResult:
+    exports = find_response_exports(settings.survey_export_dir)
+    selects = []
+    for export in exports:
+        header = csv_header(con, export.path, SurveySourceError)
+        items = item_columns(header, item_ids, export.path)
+        wide = staged_csv_select(
+            header,
+            export.path,
+            [*RESPONSE_COLUMNS, *items],
+            settings.relative_source_path(export.path),
+            {
+                "school_year": quote_literal(export.school_year),
+                "season": quote_literal(export.season),
+            },
+        )
+        long_columns = ", ".join(quote_identifier(c) for c in RESPONSE_COLUMNS)
+        selects.append(
+            f"select {long_columns}, school_year, season, item_id, response_value, "
+            f"_source_file, _source_row\n"
+            f"from ({wide})\n"
+            f"unpivot (response_value for item_id in "
+            f"({', '.join(quote_identifier(c) for c in items)}))"
+        )
+    view = f"_staged_{RESPONSES.raw_table}"
+    con.execute(f"create or replace temp view {view} as\n" + "\nunion all\n".join(selects))
+    try:
+        return load_typed(
+            con,
+            view,
+            RESPONSES,
+            [settings.relative_source_path(e.path) for e in exports],
+            error_type=SurveySourceError,
+        )
+    finally:
+        con.execute(f"drop view if exists {view}")
+
+
+def load_survey(
+    con: duckdb.DuckDBPyConnection, settings: SourceSettings
+) -> dict[str, LoadResult]:
+    """Load `raw.survey__items` and `raw.survey__responses`; results keyed by raw table."""
+    path = settings.survey_export_dir / DICTIONARY_FILE
+    if not path.is_file():
+        raise SurveySourceError(f"survey item dictionary not found: {path}")
+    items_result = _load_items(con, settings)
+    item_ids = dictionary_item_ids(con, settings)
+    responses_result = _load_responses(con, settings, item_ids)
+    return {ITEMS.raw_table: items_result, RESPONSES.raw_table: responses_result}

@@ -1,0 +1,141 @@
+"""Unnesting staged tutoring pages in DuckDB and loading them through the typed loader.
+
+Each record's fields are taken as text with `->>`, so the typed loader sees exactly what the
+vendor sent; `_source_row` is the record's 1-based position in its page's `data` array.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from ingestion.common.settings import SourceSettings
+from ingestion.common.sql import quote_identifier, quote_literal
+from ingestion.common.typed_load import LoadResult, WriteMode, load_typed
+from ingestion.contracts import TUTORING_TABLES, TableContract
+from ingestion.tutoring.client import (
+    StagedPage,
+    TutoringApiClient,
+    TutoringSourceError,
+    saved_pages,
+)
+
+_JSON_OPTIONS = (
+    "columns = {'data': 'JSON[]', 'meta': 'JSON'}, format = 'auto', filename = true, "
+    "maximum_object_size = 268435456"
+)
+
+
+def _read_pages_sql(pages: list[StagedPage]) -> str:
+    paths = ", ".join(quote_literal(page.path.as_posix()) for page in pages)
+    return f"read_json([{paths}], {_JSON_OPTIONS})"
+
+
+def check_staged_pages(con: duckdb.DuckDBPyConnection, pages: list[StagedPage]) -> None:
+    """Fail, naming the page, if any page is unreadable or lacks its `data` array.
+
+    All pages are checked in one scan; only when that fails are they read one by one to find
+    which page is at fault.
+    """
+    try:
+        rows = con.execute(
+            f"select filename, data is null from {_read_pages_sql(pages)}"
+        ).fetchall()
+    except duckdb.Error:
+        for page in pages:
+            try:
+                con.execute(f"select count(*) from {_read_pages_sql([page])}").fetchall()
+            except duckdb.Error as error:
+                raise TutoringSourceError(
+                    f"page {page.source_file} is malformed: {error}"
+                ) from error
+        raise
+    found = {Path(filename).as_posix(): is_missing for filename, is_missing in rows}
+    for page in pages:
+        is_missing = found.get(page.path.as_posix())
+        if is_missing is None or is_missing:
+            raise TutoringSourceError(f"page {page.source_file} has no `data` array")
+
+
+def load_tutoring_pages(
+    con: duckdb.DuckDBPyConnection,
+    contract: TableContract,
+    pages: list[StagedPage],
+    write_mode: WriteMode = "replace",
+) -> LoadResult:
+    """Load one endpoint's staged pages into `raw.tutoring__<endpoint>`."""
+    check_staged_pages(con, pages)
+    page_names = f"_tutoring_pages_{contract.name}"
+    con.execute(f"create or replace temp table {page_names} (path varchar, source_file varchar)")
+    con.executemany(
+        f"insert into {page_names} values (?, ?)",
+        [(page.path.as_posix(), page.source_file) for page in pages],
+    )
+    fields = ", ".join(
+        f"record ->> {quote_literal(column)} as {quote_identifier(column)}"
+        for column in contract.columns
+    )
+    view = f"_staged_{contract.raw_table}"
+    con.execute(
+        f"""
+        create or replace temp view {view} as
+        with records as (
+            select
+                filename,
+                unnest(range(1, len(data) + 1)) as _source_row,
+                unnest(data) as record
+            from {_read_pages_sql(pages)}
+        )
+        select {fields}, page_names.source_file as _source_file, records._source_row
+        from records
+        join {page_names} as page_names on page_names.path = records.filename
+        """
+    )
+    try:
+        return load_typed(
+            con,
+            view,
+            contract,
+            [page.source_file for page in pages],
+            write_mode=write_mode,
+            error_type=TutoringSourceError,
+        )
+    finally:
+        con.execute(f"drop view if exists {view}")
+        con.execute(f"drop table if exists {page_names}")
+
+
+def load_tutoring(
+    con: duckdb.DuckDBPyConnection,
+    settings: SourceSettings,
+    updated_since: str | None = None,
+) -> dict[str, LoadResult]:
+    """Load every endpoint from the live API when configured, else from the saved pages.
+
+    Live pages are staged in a temporary folder that is removed after the load. With
+    `updated_since` (live API only) the pull is incremental and merges by key.
+    """
+    results = {}
+    if not settings.is_tutoring_live:
+        if updated_since is not None:
+            raise TutoringSourceError("updated_since needs the live API (TUTORING_API_URL)")
+        for contract in TUTORING_TABLES:
+            pages = saved_pages(
+                settings.tutoring_pages_dir, contract.name, settings.relative_source_path
+            )
+            results[contract.raw_table] = load_tutoring_pages(con, contract, pages)
+        return results
+    client = TutoringApiClient(
+        settings.tutoring_api_url,
+        settings.tutoring_api_token,
+        settings.tutoring_page_size,
+        settings.tutoring_timeout_seconds,
+    )
+    with tempfile.TemporaryDirectory(prefix="tutoring-pages-") as staging_dir:
+        for contract in TUTORING_TABLES:
+            pages = client.stage_pages(contract.name, Path(staging_dir), updated_since)
+            write_mode: WriteMode = "merge" if updated_since is not None else "replace"
+            results[contract.raw_table] = load_tutoring_pages(con, contract, pages, write_mode)
+    return results

@@ -1,0 +1,119 @@
+"""One Great Expectations suite per raw table, derived from the source contract.
+
+Every expectation carries `meta.severity`: ERROR checks block everything downstream (a broken
+contract, duplicate keys, orphans), WARN checks annotate the run (codes or ranges a district may
+legitimately extend). The rules come from `ingestion/contracts.py` and `quality/code_sets.py`,
+so adding a column to a contract adds its checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingestion.contracts import ALL_TABLES, TableContract, lineage_columns
+from quality.code_sets import CODE_SETS, RANGES
+
+ERROR, WARN = "ERROR", "WARN"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A GX expectation to build: its class name, keyword arguments and severity."""
+
+    expectation: str
+    kwargs: dict
+    severity: str
+    description: str
+
+
+# Referential integrity: (child table, child columns) must exist in (parent table, columns).
+FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
+    "sis__enrollments": [("student_id", "sis__students", "student_id"),
+                         ("school_code", "sis__schools", "school_code")],
+    "sis__attendance": [("student_id", "sis__students", "student_id"),
+                        ("school_code", "sis__schools", "school_code")],
+    "sis__program_spans": [("student_id", "sis__students", "student_id")],
+    "sis__assessments": [("student_id", "sis__students", "student_id")],
+    "sis__course_grades": [("student_id", "sis__students", "student_id")],
+    "sis__discipline_incidents": [("student_id", "sis__students", "student_id")],
+    "sis__registrations": [("student_id", "sis__students", "student_id")],
+    "sis__calendar_days": [("school_code", "sis__schools", "school_code")],
+    "hr__assignments": [("staff_id", "hr__staff", "staff_id"),
+                        ("position_id", "hr__positions", "position_id")],
+    "hr__application_events": [("application_id", "hr__applications", "application_id")],
+    "hr__applications": [("vacancy_id", "hr__vacancies", "vacancy_id")],
+    "tutoring__sessions": [("student_id", "sis__students", "student_id")],
+    "tutoring__acceleration_days": [("student_id", "sis__students", "student_id")],
+    "survey__responses": [("item_id", "survey__items", "item_id")],
+}
+
+# Dates that must fall inside the school year named on the same row (July 1 – June 30).
+DATES_IN_SCHOOL_YEAR: dict[str, str] = {
+    "sis__calendar_days": "calendar_date",
+    "sis__enrollments": "entry_date",
+    "sis__assessments": "test_date",
+}
+
+# Dates that can never lie after the load (a record of something that has not happened yet).
+NOT_IN_FUTURE: dict[str, str] = {
+    "sis__attendance": "attendance_date",
+    "sis__discipline_incidents": "incident_date",
+    "tutoring__sessions": "started_at",
+    "sis__students": "birth_date",
+}
+
+
+def _school_year_sql(date_column: str) -> str:
+    """The `YYYY-YY` school year containing a date (years start July 1)."""
+    start = f"(extract(year from {date_column}) - case when extract(month from {date_column}) < 7 then 1 else 0 end)"
+    return (f"cast({start} as varchar) || '-' || "
+            f"lpad(cast(({start} + 1) % 100 as varchar), 2, '0')")
+
+
+def rules_for(contract: TableContract) -> list[Rule]:
+    """Every rule of one raw table, in the order they are reported."""
+    table = contract.raw_table
+    columns = [*contract.columns, *lineage_columns(contract.source)]
+    rules = [
+        Rule("ExpectTableColumnsToMatchSet", {"column_set": columns, "exact_match": True}, ERROR,
+             "columns match the source contract"),
+        Rule("ExpectTableRowCountToBeBetween", {"min_value": 1}, ERROR, "table is not empty"),
+    ]
+    for column in contract.required:
+        rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": column}, ERROR,
+                          f"{column} is present"))
+    if len(contract.key) == 1:
+        rules.append(Rule("ExpectColumnValuesToBeUnique", {"column": contract.key[0]}, ERROR,
+                          f"{contract.key[0]} is unique"))
+    else:
+        rules.append(Rule("ExpectCompoundColumnsToBeUnique", {"column_list": list(contract.key)},
+                          ERROR, f"({', '.join(contract.key)}) is unique"))
+    for (code_table, column), values in CODE_SETS.items():
+        if code_table == table:
+            rules.append(Rule("ExpectColumnValuesToBeInSet", {"column": column, "value_set": values},
+                              WARN, f"{column} uses the contract's codes"))
+    for (range_table, column), (low, high) in RANGES.items():
+        if range_table == table:
+            rules.append(Rule("ExpectColumnValuesToBeBetween",
+                              {"column": column, "min_value": low, "max_value": high}, WARN,
+                              f"{column} within [{low}, {high}]"))
+    for column, parent, parent_column in FOREIGN_KEYS.get(table, []):
+        rules.append(Rule("UnexpectedRowsExpectation", {"unexpected_rows_query": (
+            f"select * from {{batch}} where {column} is not null and {column} not in "
+            f"(select {parent_column} from raw.{parent} where {parent_column} is not null)"
+        )}, ERROR, f"every {column} exists in raw.{parent}"))
+    if table in DATES_IN_SCHOOL_YEAR:
+        column = DATES_IN_SCHOOL_YEAR[table]
+        rules.append(Rule("UnexpectedRowsExpectation", {"unexpected_rows_query": (
+            f"select * from {{batch}} where {column} is not null "
+            f"and {_school_year_sql(column)} <> school_year"
+        )}, WARN, f"{column} falls inside the row's school year"))
+    if table in NOT_IN_FUTURE:
+        column = NOT_IN_FUTURE[table]
+        rules.append(Rule("UnexpectedRowsExpectation", {"unexpected_rows_query": (
+            f"select * from {{batch}} where cast({column} as date) > cast(_loaded_at as date)"
+        )}, WARN, f"{column} is not in the future"))
+    return rules
+
+
+RAW_RULES: dict[str, list[Rule]] = {t.raw_table: rules_for(t) for t in ALL_TABLES}

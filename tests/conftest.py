@@ -1,0 +1,67 @@
+"""Session fixtures shared by the suites: the tiny district, generated and run once through Dagster.
+
+The end-to-end run is the expensive part of the suite (generation, four loads, dbt build), so it
+happens once per session; tests that need a built warehouse read it and never write to it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    root: Path
+    sources_dir: Path
+    warehouse_path: Path
+    outputs_dir: Path
+    result: object
+
+
+TINY_ENV_KEYS = (
+    "DISTRICT_SOURCE_MODE", "DISTRICT_SOURCES_DIR", "WAREHOUSE_PATH", "DISTRICT_OUTPUTS_DIR",
+    "DEMO_PROFILE", "DAGSTER_HOME",
+)
+
+
+def tiny_environment(root: Path) -> dict[str, str]:
+    """Environment variables that point a whole pipeline run at `root` with the tiny profile."""
+    return {
+        "DISTRICT_SOURCE_MODE": "demo",
+        "DISTRICT_SOURCES_DIR": str(root / "sources"),
+        "WAREHOUSE_PATH": str(root / "warehouse" / "district.duckdb"),
+        "DISTRICT_OUTPUTS_DIR": str(root / "outputs"),
+        "DEMO_PROFILE": "tiny",
+        "DAGSTER_HOME": str(root / "dagster_home"),
+    }
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline_run(tmp_path_factory) -> PipelineRun:
+    """The full_refresh job of the tiny district, executed once by Dagster in-process."""
+    import dagster as dg
+
+    root = tmp_path_factory.mktemp("tiny_district")
+    env = tiny_environment(root)
+    saved = {key: os.environ.get(key) for key in TINY_ENV_KEYS}
+    os.environ.update(env)
+    Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    try:
+        from orchestration.definitions import build_definitions
+
+        defs = build_definitions()
+        job = defs.get_job_def("full_refresh")
+        with dg.instance_for_test() as instance:
+            result = job.execute_in_process(instance=instance, raise_on_error=False)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return PipelineRun(root, root / "sources", Path(env["WAREHOUSE_PATH"]), root / "outputs",
+                       result)

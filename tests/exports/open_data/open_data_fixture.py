@@ -1,0 +1,171 @@
+"""A small warehouse built to be attackable: small groups that subtraction would give back.
+
+Four schools and the district, one rate measure (chronic absence), one mean (ELA DFS), a
+tutoring count, a workforce measure, enrollment, and restricted student tables holding fake
+identifiers that must never reach a public file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+SCHOOLS = {
+    "1930001": "Alder Elementary",
+    "1930002": "Birch Middle",
+    "1930003": "Cedar High",
+    "1930004": "Dogwood High",
+}
+# (n, numerator) of chronic absence, 2024-25. Race groups and gender groups add up to ALL;
+# SED, EL are yes/no groups within ALL, FI is within AS.
+CHRONIC_2024 = {
+    "1930001": {  # Asian 3 + White 40 + Hispanic 57 = 100; not-SED = 100 - 96 = 4 students
+        "ALL": (100, 20), "HI": (57, 12), "WH": (40, 7), "AS": (3, 1),
+        "F": (52, 11), "M": (48, 9), "SED": (96, 19), "EL": (20, 6), "FI": (2, 1),
+    },
+    "1930002": {  # 30 + 25 + 12 + 8 = 75; gender 40 + 33 + 2 = 75
+        "ALL": (75, 15), "HI": (30, 6), "WH": (25, 5), "BL": (12, 3), "AS": (8, 1),
+        "F": (40, 8), "M": (33, 6), "X": (2, 1), "SED": (50, 12), "EL": (9, 2),
+    },
+    "1930003": {  # 45 + 30 + 15 = 90; White 1/30 = 3.3% is bottom coded (30 < 100)
+        "ALL": (90, 9), "HI": (45, 6), "WH": (30, 1), "AS": (15, 2),
+        "F": (45, 4), "M": (45, 5), "SED": (60, 8), "EL": (25, 3),
+    },
+    "1930004": {  # 200 + 150 + 50 = 400
+        "ALL": (400, 40), "HI": (200, 20), "WH": (150, 15), "AS": (50, 5),
+        "F": (200, 20), "M": (200, 20), "SED": (300, 30), "EL": (100, 10),
+    },
+}
+YEARS = ("2023-24", "2024-25")
+MEASURES = [
+    # measure_code, measure_name, area, unit, higher_is_better, description
+    ("CHRONIC_ABSENCE_STATE", "Chronic absence (state rule)", "attendance", "percent", False,
+     "Share of eligible students absent on 10% or more of days enrolled"),
+    ("ELA_DFS", "ELA distance from standard", "assessment", "points", True,
+     "Mean distance from standard"),
+    ("TUTORING_SESSIONS", "Tutoring sessions", "tutoring", "count", True,
+     "Completed tutoring sessions"),
+    ("STAFF_SIMPSON_INDEX", "Staff diversity (Simpson index)", "workforce", "index", True,
+     "1 - sum of squared staff race/ethnicity shares"),
+]
+TUTORING_SESSIONS = {"1930001": 120, "1930002": 7, "1930003": 40, "1930004": 300}
+STAFF_COUNTS = {"1930001": 4, "1930002": 6, "1930003": 9, "1930004": 30}
+
+# Restricted student data that must never be published.
+STUDENT_IDS = ("S0000123", "S0000456", "S0000789")
+STATE_STUDENT_IDS = ("9876543210", "8765432109", "7654321098")
+STUDENT_NAMES = (("Zebulon", "Quixotezz"), ("Philippa", "Wrenfordly"), ("Octavius", "Brambleton"))
+BIRTH_DATES = ("2011-04-17", "2012-09-03", "2010-12-29")
+
+
+def cells_for_year(year: str) -> dict[str, dict[str, tuple[int, int]]]:
+    """School cells plus the DISTRICT row (sum over schools) for one year.
+
+    2023-24 uses the complement (n - numerator) so the two years differ while every set still
+    adds up exactly.
+    """
+    schools = {
+        code: {
+            group: (n, numerator if year == "2024-25" else n - numerator)
+            for group, (n, numerator) in groups.items()
+        }
+        for code, groups in CHRONIC_2024.items()
+    }
+    district: dict[str, tuple[int, int]] = {}
+    for groups in schools.values():
+        for group, (n, numerator) in groups.items():
+            total_n, total_num = district.get(group, (0, 0))
+            district[group] = (total_n + n, total_num + numerator)
+    return {**schools, "DISTRICT": district}
+
+
+def dfs_sum(n: int, numerator: int) -> int:
+    """ELA DFS point total of a cell: linear in n and numerator, so it adds up like they do."""
+    return 7 * numerator - 3 * n
+
+
+def scorecard_rows() -> list[tuple]:
+    rows = []
+    for year in YEARS:
+        for code, groups in cells_for_year(year).items():
+            name = SCHOOLS.get(code, "District total")
+            for group, (n, numerator) in groups.items():
+                rows.append((year, code, name, "CHRONIC_ABSENCE_STATE", "percent", group,
+                             round(100.0 * numerator / n, 1), n, numerator))
+                rows.append((year, code, name, "ELA_DFS", "points", group,
+                             round(dfs_sum(n, numerator) / n, 6), n, None))
+            sessions = TUTORING_SESSIONS.get(code, sum(TUTORING_SESSIONS.values()))
+            rows.append((year, code, name, "TUTORING_SESSIONS", "count", "ALL",
+                         float(sessions), None, None))
+            staff = STAFF_COUNTS.get(code, sum(STAFF_COUNTS.values()))
+            rows.append((year, code, name, "STAFF_SIMPSON_INDEX", "index", "ALL",
+                         0.5, staff, None))
+    return rows
+
+
+def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
+    """Write the fixture warehouse to `path` and return it."""
+    con = duckdb.connect(str(path))
+    con.execute("""
+        create schema marts; create schema reference; create schema raw;
+        create table marts.school_scorecard (
+            school_year varchar, school_code varchar, school_name varchar, measure_code varchar,
+            unit varchar, student_group varchar, value double, n integer, numerator double,
+            measure_name varchar, example_student_id varchar, status_color varchar
+        );
+        create table marts.dim_schools (
+            school_code varchar, school_name varchar, school_level varchar, low_grade varchar,
+            high_grade varchar, street varchar, city varchar, state varchar, zip varchar,
+            phone varchar, need_tier varchar, principal_student_liaison_id varchar
+        );
+        create table marts.enrollment_by_group (
+            school_year varchar, school_code varchar, student_group varchar,
+            cumulative_enrollment integer, census_day_enrollment integer
+        );
+        create table reference.measure_catalog (
+            measure_code varchar, measure_name varchar, area varchar, unit varchar,
+            higher_is_better boolean, description varchar
+        );
+        create table raw.sis__students (
+            student_id varchar, state_student_id varchar, last_name varchar, first_name varchar,
+            birth_date date
+        );
+        create table marts.fct_student_flags (
+            student_id varchar, state_student_id varchar, full_name varchar, birth_date date,
+            school_code varchar, is_chronically_absent boolean
+        );
+    """)
+    measure_names = {m[0]: m[1] for m in MEASURES}
+    rows = scorecard if scorecard is not None else scorecard_rows()
+    con.executemany(
+        "insert into marts.school_scorecard values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*row, measure_names[row[3]], STUDENT_IDS[0], "Green") for row in rows],
+    )
+    con.executemany(
+        "insert into marts.dim_schools values (?, ?, ?, ?, ?, ?, 'Springfield', 'CA', ?, ?, ?, ?)",
+        [
+            (code, name, "ES" if code == "1930001" else "HS", "KN", "12", f"{i} Main St",
+             f"9000{i}", f"555-010{i}", "high", STUDENT_IDS[1])
+            for i, (code, name) in enumerate(SCHOOLS.items(), start=1)
+        ],
+    )
+    enrollment = [
+        (year, code, group, n + 2, n)
+        for year in YEARS
+        for code, groups in cells_for_year(year).items()
+        for group, (n, _) in groups.items()
+    ]
+    con.executemany("insert into marts.enrollment_by_group values (?, ?, ?, ?, ?)", enrollment)
+    con.executemany("insert into reference.measure_catalog values (?, ?, ?, ?, ?, ?)", MEASURES)
+    students = list(zip(STUDENT_IDS, STATE_STUDENT_IDS, STUDENT_NAMES, BIRTH_DATES, strict=True))
+    con.executemany(
+        "insert into raw.sis__students values (?, ?, ?, ?, ?)",
+        [(sid, ssid, last, first, birth) for sid, ssid, (first, last), birth in students],
+    )
+    con.executemany(
+        "insert into marts.fct_student_flags values (?, ?, ?, ?, '1930001', true)",
+        [(sid, ssid, f"{first} {last}", birth) for sid, ssid, (first, last), birth in students],
+    )
+    con.close()
+    return path
