@@ -37,7 +37,7 @@ def _t(source, name, columns, key, year_scoped=False, required=()):
     return TableContract(source, name, dict(columns), tuple(key), year_scoped, tuple(required))
 
 
-V, D, I, N, TS = "VARCHAR", "DATE", "INTEGER", "DOUBLE", "TIMESTAMPTZ"
+V, D, I, N, TS = "VARCHAR", "DATE", "INTEGER", "DOUBLE", "TIMESTAMPTZ"  # noqa: E741
 
 SIS_TABLES = [
     _t("sis", "schools", {

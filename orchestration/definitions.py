@@ -22,19 +22,24 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
     from orchestration.dbt.project import district_dbt_project
     from orchestration.demo.assets import build_demo_sources_asset
     from orchestration.jobs import full_refresh_job
+    from orchestration.exports.assets import build_export_assets
     from orchestration.quality.checks import build_raw_checks
+    from orchestration.quality.mart_checks import build_mart_checks
     from orchestration.schedules import build_nightly_schedule
+    from orchestration.sensors import build_sensors
     from orchestration.sources.assets import SOURCES, build_source_assets
 
     assets = [build_source_assets(source, settings) for source in SOURCES]
     if settings.is_demo:
         assets.append(build_demo_sources_asset(settings))
-    assets += [district_dbt_models, dbt_docs_site]
+    assets += [district_dbt_models, dbt_docs_site, *build_export_assets(settings)]
     return dg.Definitions(
         assets=assets,
-        asset_checks=[build_raw_checks(source, settings) for source in SOURCES],
+        asset_checks=[*(build_raw_checks(source, settings) for source in SOURCES),
+                      build_mart_checks(settings)],
         jobs=[full_refresh_job],
         schedules=[build_nightly_schedule(settings)],
+        sensors=build_sensors(settings),
         resources={"dbt": DbtCliResource(project_dir=district_dbt_project, dbt_executable=_dbt())},
     )
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb_engine
 from sqlalchemy.dialects import registry
+from sqlalchemy.pool import NullPool
 
 
 class BufferedCursor:
@@ -73,6 +74,12 @@ class BufferedConnection(duckdb_engine.ConnectionWrapper):
 class BufferedDuckDBDialect(duckdb_engine.Dialect):
     driver = "buffered"
     supports_statement_cache = False
+
+    @classmethod
+    def get_pool_class(cls, url):
+        """No pooling: each connection closes when returned, so no engine GX creates keeps the
+        warehouse file open after validation (dbt writes it next, from another process)."""
+        return NullPool
 
     def connect(self, *cargs: Any, **cparams: Any) -> BufferedConnection:
         wrapper = super().connect(*cargs, **cparams)

@@ -59,8 +59,8 @@ def draw_attendance(sp: YearSpans, days: SpanDays, students: StudentTable,
     n_days = days.n_days
     p = absence_propensity(sp, students, rng)
     full = rng.binomial(n_days, p * 0.85)
-    partial = rng.binomial(n_days, np.minimum(p * 0.25, 0.5))
-    tardy_rate = np.where(sp.grade >= 6, 0.035, 0.02) * students["absence_trait"][sp.student]
+    partial = rng.binomial(n_days, np.minimum(p * 0.35, 0.5))
+    tardy_rate = np.where(sp.grade >= 6, 0.06, 0.035) * students["absence_trait"][sp.student]
     tardy = rng.binomial(n_days, np.minimum(tardy_rate, 0.5))
 
     unexcused_share = (0.40 + 0.15 * (sp.grade >= 9) + 0.10 * students["is_sed"][sp.student])

@@ -86,13 +86,13 @@ class CourseMarks:
 
 def support_placement(ability: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Whether a student sits in non-A-G support sections (about a fifth of students)."""
-    return rng.random(ability.size) < 1 / (1 + np.exp(3.0 * (ability + 1.60)))
+    return rng.random(ability.size) < 1 / (1 + np.exp(3.0 * (ability + 1.50)))
 
 
 def mark_scores(ability: np.ndarray, n_courses: int, rng: np.random.Generator) -> np.ndarray:
     """Latent mark score per student and course: ability, a term effect and course noise."""
     term_effect = 0.30 * rng.standard_normal((ability.size, 1))
-    return (0.85 * ability[:, None] + 1.10 + term_effect
+    return (0.85 * ability[:, None] + 0.85 + term_effect
             + 0.25 * rng.standard_normal((ability.size, n_courses)))
 
 

@@ -134,7 +134,7 @@ def build_hr(schools: Schools, enrolment: np.ndarray, start_years: list[int], as
         y_end = y_start + 364
         if y_start >= as_of_day:
             break
-        p_leave = np.where(pos_cat == "CERT", 0.10, 0.13) + 0.06 * need
+        p_leave = np.where(pos_cat == "CERT", 0.08, 0.11) + 0.05 * need
         leaves = (incumbent >= 0) & (rng.random(n_pos) < p_leave)
         sep_day = np.where(rng.random(n_pos) < 0.7, y_end - 1,
                            y_start + 45 + rng.integers(0, 280, n_pos))

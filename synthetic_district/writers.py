@@ -51,6 +51,7 @@ class CsvWriter:
         self.root = root
         self.con = duckdb.connect()
         self.con.execute("SET preserve_insertion_order = true")
+        self.con.execute("SET enable_progress_bar = false")
         self.files: list[Path] = []
         self.rows: dict[str, int] = {}
 

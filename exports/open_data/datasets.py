@@ -46,7 +46,12 @@ ENROLLMENT_COLUMNS = (
     "suppressed",
     "suppression_reason",
 )
-DATASET_NAMES = ("school_directory", "enrollment_by_group", "scorecard_measures", "district_measures")
+DATASET_NAMES = (
+    "school_directory",
+    "enrollment_by_group",
+    "scorecard_measures",
+    "district_measures",
+)
 
 
 @dataclass
@@ -67,7 +72,7 @@ def _check_grain(con: duckdb.DuckDBPyConnection, table: str, keys: str) -> None:
         f"select count(*) from (select {keys} from {table} group by {keys} having count(*) > 1)"
     ).fetchall()[0][0]
     if duplicates:
-        raise ValueError(f"{table} has {duplicates} duplicated ({keys}) keys; expected one row each")
+        raise ValueError(f"{table} has {duplicates} duplicated ({keys}) keys; expected one each")
 
 
 def _stage_scorecard_cells(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy) -> None:
@@ -221,9 +226,7 @@ def _publish_directory(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
-def build_datasets(
-    con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy
-) -> DatasetBuild:
+def build_datasets(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy) -> DatasetBuild:
     """Build the public tables in `con`, which has the warehouse attached as `wh`."""
     _stage_scorecard_cells(con, policy)
     scorecard_stats = apply_suppression(con, "scorecard_cells", policy)
@@ -233,7 +236,6 @@ def build_datasets(
     _publish_enrollment(con)
     _publish_measures(con, policy)
     row_counts = {
-        name: con.execute(f"select count(*) from {name}").fetchall()[0][0]
-        for name in DATASET_NAMES
+        name: con.execute(f"select count(*) from {name}").fetchall()[0][0] for name in DATASET_NAMES
     }
     return DatasetBuild(row_counts, scorecard_stats, enrollment_stats)

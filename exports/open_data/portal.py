@@ -5,13 +5,15 @@ any static host with no script, CDN or network."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from html import escape
+from itertools import groupby
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
-import pandas as pd
 
 from exports.open_data.metadata import DATASET_DESCRIPTIONS, DATASET_TITLES
 from exports.open_data.policy import DISTRICT_CODE
@@ -86,21 +88,37 @@ def _page(title: str, body: str, css_href: str) -> str:
     )
 
 
-def _load(release_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, tuple[str, str]]]:
+class _Cell(NamedTuple):
+    school_year: str
+    school_code: str
+    school_name: str
+    measure: str
+    student_group: str
+    n: int | None
+    value: str | None
+    suppressed: bool
+
+
+def _load(release_dir: Path) -> tuple[list[_Cell], list[tuple], dict[str, tuple[str, str]]]:
+    """Published cells sorted by school, measure, group order and year, ready to stream."""
+    order = ", ".join(f"'{group}'" for group in GROUP_ORDER)
     con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
     try:
         data = release_dir / "data"
-        measures = con.execute(f"""
+        cells = con.execute(f"""
             select school_year, school_code, school_name, measure, student_group,
                    n, value, suppressed
             from read_parquet(['{data / "scorecard_measures.parquet"}',
                                '{data / "district_measures.parquet"}'])
-            order by school_code, measure, student_group, school_year
-        """).df()
+            order by school_code, measure,
+                coalesce(list_position([{order}], student_group), 999), student_group,
+                school_year
+        """).fetchall()
         schools = con.execute(
-            f"select * from read_parquet('{data / 'school_directory.parquet'}') "
-            "order by school_code"
-        ).df()
+            "select school_code, school_name, street, city, state, zip "
+            f"from read_parquet('{data / 'school_directory.parquet'}') order by school_code"
+        ).fetchall()
         dictionary = con.execute(f"""
             select name, type, description from read_csv('{release_dir / "data_dictionary.csv"}',
                 all_varchar = true)
@@ -109,91 +127,73 @@ def _load(release_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, tupl
     finally:
         con.close()
     catalog = {code: (unit, description) for code, unit, description in dictionary}
-    return measures, schools, catalog
+    return [_Cell(*row) for row in cells], schools, catalog
 
 
 def _measure_title(measure: str, catalog: dict[str, tuple[str, str]]) -> tuple[str, str]:
     unit, description = catalog.get(measure, ("", measure))
-    name = description.split(" (", 1)[0] if description else measure
-    return name, unit
+    # dictionary descriptions read "<measure name> (<area>): <definition>"
+    match = re.match(r"^(.*?) \([a-z_]+\): ", description)
+    return (match.group(1) if match else measure), unit
 
 
 def _data_table(caption: str, header: str, rows: list[tuple[str, str, str]]) -> str:
     body = "".join(
-        f"<tr><td>{escape(a)}</td><td>{escape(b)}</td><td>{escape(c)}</td></tr>"
-        for a, b, c in rows
+        f"<tr><td>{escape(a)}</td><td>{escape(b)}</td><td>{escape(c)}</td></tr>" for a, b, c in rows
     )
     return (
         f"<details><summary>Data table: {escape(caption)}</summary><table>"
-        f"<caption>{escape(caption)}</caption><thead><tr><th scope=\"col\">{escape(header)}</th>"
+        f'<caption>{escape(caption)}</caption><thead><tr><th scope="col">{escape(header)}</th>'
         '<th scope="col">Value</th><th scope="col">Students (n)</th></tr></thead>'
         f"<tbody>{body}</tbody></table></details>"
     )
 
 
-def _n_text(n) -> str:
-    return "" if pd.isna(n) else str(int(n))
+def _n_text(n: int | None) -> str:
+    return "" if n is None else str(int(n))
 
 
 def _measure_section(
-    index: int, measure: str, frame: pd.DataFrame, catalog: dict[str, tuple[str, str]]
+    index: int, measure: str, cells: list[_Cell], catalog: dict[str, tuple[str, str]]
 ) -> str:
     name, unit = _measure_title(measure, catalog)
     chart_id = f"m{index}"
-    frame = frame.assign(value=frame["value"].fillna(""))
-    trend = frame[frame.student_group == "ALL"].sort_values("school_year")
-    trend_points = [
-        point_from_published(r.school_year, r.value, bool(r.suppressed))
-        for r in trend.itertuples()
-    ]
-    latest_year = frame.school_year.max()
-    latest = frame[frame.school_year == latest_year].copy()
-    latest["order"] = latest.student_group.map(
-        lambda g: GROUP_ORDER.index(g) if g in GROUP_ORDER else len(GROUP_ORDER)
-    )
-    latest = latest.sort_values(["order", "student_group"])
-    group_points = [
-        point_from_published(r.student_group, r.value, bool(r.suppressed))
-        for r in latest.itertuples()
-    ]
+    trend = sorted((c for c in cells if c.student_group == "ALL"), key=lambda c: c.school_year)
+    trend_points = [point_from_published(c.school_year, c.value, c.suppressed) for c in trend]
+    latest_year = max(c.school_year for c in cells)
+    latest = [c for c in cells if c.school_year == latest_year]  # already in group order
+    group_points = [point_from_published(c.student_group, c.value, c.suppressed) for c in latest]
     parts = [f'<section class="measure"><h3 id="{chart_id}">{escape(name)}</h3>']
     parts.append(f'<p class="note">Measure {escape(measure)}; unit: {escape(unit)}.</p>')
     parts.append('<div class="charts">')
     if trend_points:
         title = f"{name}, all students, by school year"
+        rows = [(p.label, p.text, _n_text(c.n)) for p, c in zip(trend_points, trend, strict=True)]
         parts.append(
             f"<figure><figcaption>{escape(title)}</figcaption>"
             f"{line_chart(chart_id + 't', title, trend_points, unit)}"
-            + _data_table(
-                title,
-                "School year",
-                [(p.label, p.text, _n_text(r.n))
-                 for p, r in zip(trend_points, trend.itertuples(), strict=True)],
-            )
-            + "</figure>"
+            f"{_data_table(title, 'School year', rows)}</figure>"
         )
     title = f"{name} by student group, {latest_year}"
+    rows = [
+        (f"{GROUP_NAMES.get(p.label, p.label)} ({p.label})", p.text, _n_text(c.n))
+        for p, c in zip(group_points, latest, strict=True)
+    ]
     parts.append(
         f"<figure><figcaption>{escape(title)}</figcaption>"
         f"{bar_chart(chart_id + 'g', title, group_points, unit)}"
-        + _data_table(
-            title,
-            "Student group",
-            [(f"{GROUP_NAMES.get(p.label, p.label)} ({p.label})", p.text, _n_text(r.n))
-             for p, r in zip(group_points, latest.itertuples(), strict=True)],
-        )
-        + "</figure>"
+        f"{_data_table(title, 'Student group', rows)}</figure>"
     )
     parts.append("</div></section>")
     return "".join(parts)
 
 
 def _school_page(
-    code: str, name: str, frame: pd.DataFrame, catalog: dict[str, tuple[str, str]], address: str
+    code: str, name: str, cells: list[_Cell], catalog: dict[str, tuple[str, str]], address: str
 ) -> str:
     sections = [
-        _measure_section(i, measure, part, catalog)
-        for i, (measure, part) in enumerate(frame.groupby("measure", sort=True))
+        _measure_section(i, measure, list(measure_cells), catalog)
+        for i, (measure, measure_cells) in enumerate(groupby(cells, key=lambda c: c.measure))
     ]
     body = (
         '<p><a href="../index.html">All datasets and schools</a></p>'
@@ -209,7 +209,7 @@ def _school_page(
 
 def _home_page(version: str, schools: list[tuple[str, str]]) -> str:
     rows = "".join(
-        f"<tr><th scope=\"row\">{escape(title)}</th><td>{escape(DATASET_DESCRIPTIONS[ds])}</td>"
+        f'<tr><th scope="row">{escape(title)}</th><td>{escape(DATASET_DESCRIPTIONS[ds])}</td>'
         f'<td><a href="downloads/data/{ds}.csv">CSV</a></td>'
         f'<td><a href="downloads/data/{ds}.parquet">Parquet</a></td></tr>'
         for ds, title in DATASET_TITLES.items()
@@ -250,18 +250,15 @@ def build_portal(release_dir: str | Path, out_dir: str | Path) -> PortalResult:
         shutil.copy2(release_dir / name, work_dir / "downloads" / name)
     (work_dir / "style.css").write_text(STYLE.strip() + "\n", encoding="utf-8")
 
-    measures, schools, catalog = _load(release_dir)
-    directory = {r.school_code: r for r in schools.itertuples()}
-    names = (
-        measures[["school_code", "school_name"]].drop_duplicates("school_code")
-        .set_index("school_code")["school_name"].to_dict()
-    )
+    cells, schools, catalog = _load(release_dir)
+    directory = {row[0]: row for row in schools}
     listed: list[tuple[str, str]] = []
-    for code, frame in measures.groupby("school_code", sort=True):
+    for code, school_cells in groupby(cells, key=lambda c: c.school_code):
+        school_cells = list(school_cells)
         entry = directory.get(code)
-        name = entry.school_name if entry is not None else names.get(code, code)
-        address = f", {entry.street}, {entry.city}, {entry.state} {entry.zip}" if entry else ""
-        page = _school_page(code, name, frame, catalog, address)
+        name = entry[1] if entry is not None else school_cells[0].school_name
+        address = f", {entry[2]}, {entry[3]}, {entry[4]} {entry[5]}" if entry else ""
+        page = _school_page(code, name, school_cells, catalog, address)
         (work_dir / "schools" / f"{code}.html").write_text(page, encoding="utf-8")
         listed.append((code, name))
     listed.sort(key=lambda item: (item[0] != DISTRICT_CODE, item[1]))

@@ -80,12 +80,20 @@ def _export_tables(con: duckdb.DuckDBPyConnection, data_dir: Path) -> list[dict]
         con.execute(f"copy {dataset} to '{csv_path}' (format csv, header true, delimiter ',')")
         con.execute(f"copy {dataset} to '{parquet_path}' (format parquet, compression zstd)")
         resources.append(
-            {"dataset": dataset, "path": f"data/{dataset}.csv", "format": "csv",
-             "mediatype": "text/csv"}
+            {
+                "dataset": dataset,
+                "path": f"data/{dataset}.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+            }
         )
         resources.append(
-            {"dataset": dataset, "path": f"data/{dataset}.parquet", "format": "parquet",
-             "mediatype": "application/vnd.apache.parquet"}
+            {
+                "dataset": dataset,
+                "path": f"data/{dataset}.parquet",
+                "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+            }
         )
     return resources
 
@@ -206,6 +214,7 @@ def build_release(
     (work_dir / "data").mkdir(parents=True)
     try:
         con = duckdb.connect()
+        con.execute("set enable_progress_bar = false")
         try:
             con.execute(f"set temp_directory = '{work_dir / '.spill'}'")
             con.execute("attach ? as wh (read_only)", [str(warehouse_path)])

@@ -57,7 +57,9 @@ def _values_sql(rows: list[tuple[str, ...]]) -> str:
 def _build_equations(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Create _eq_members(eq_kind, eq_key, cell_id, is_total) for the protected cells."""
     dimension_rows = [
-        (dimension, group) for dimension, groups in MULTI_GROUP_DIMENSIONS.items() for group in groups
+        (dimension, group)
+        for dimension, groups in MULTI_GROUP_DIMENSIONS.items()
+        for group in groups
     ]
     con.execute(f"""
         create or replace temp table _dimension_groups as

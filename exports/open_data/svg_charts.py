@@ -63,7 +63,7 @@ def _domain(points: list[ChartPoint], unit: str) -> tuple[float, float]:
 def line_chart(chart_id: str, title: str, points: list[ChartPoint], unit: str) -> str:
     """Values over school years; withheld years show the word "suppressed" on the axis."""
     height = 170
-    left, right, top, bottom = 44, WIDTH - 16, 16, height - 40
+    left, right, top, bottom = 48, WIDTH - 36, 22, height - 40
     low, high = _domain(points, unit)
 
     def y_of(number: float) -> float:

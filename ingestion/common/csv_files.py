@@ -71,6 +71,5 @@ def staged_csv_select(
     for name, expression in (constants or {}).items():
         selected.append(f"{expression} as {quote_identifier(name)}")
     return (
-        f"select {', '.join(selected)}\n"
-        f"from {read_csv_sql(path)} with ordinality as src({aliases})"
+        f"select {', '.join(selected)}\nfrom {read_csv_sql(path)} with ordinality as src({aliases})"
     )

@@ -43,7 +43,9 @@ class HrTableReader:
         if self._engine is None:
             parsed = make_url(self.url)
             is_sqlite_file = parsed.get_backend_name() == "sqlite" and parsed.database not in (
-                None, "", ":memory:",
+                None,
+                "",
+                ":memory:",
             )
             if is_sqlite_file and not Path(parsed.database).is_file():
                 # SQLite would silently create an empty database instead of failing.

@@ -90,7 +90,7 @@ def select_files(drops: list[SisDrop], contract: TableContract) -> list[SisFile]
     prefix = f"{contract.name}__"
     for drop in newest_first:
         for path in drop.path.glob(f"{prefix}*.csv"):
-            school_year = path.name[len(prefix):-len(".csv")]
+            school_year = path.name[len(prefix) : -len(".csv")]
             if not is_valid_school_year(school_year):
                 raise SisSourceError(
                     f"{path}: file name does not end in a school year like __2025-26.csv"

@@ -11,7 +11,12 @@ from ingestion.common.errors import SourceError
 from ingestion.sis.drops import is_valid_school_year
 
 RESPONSE_COLUMNS = (
-    "response_id", "student_id", "school_code", "grade_level", "started_at", "submitted_at",
+    "response_id",
+    "student_id",
+    "school_code",
+    "grade_level",
+    "started_at",
+    "submitted_at",
 )
 SEASONS = ("spring", "fall")
 _EXPORT_NAME = re.compile(r"^responses__(?P<year>[^_]+)__(?P<season>[^_]+)\.csv$")

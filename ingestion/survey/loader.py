@@ -97,9 +97,7 @@ def _load_responses(
         con.execute(f"drop view if exists {view}")
 
 
-def load_survey(
-    con: duckdb.DuckDBPyConnection, settings: SourceSettings
-) -> dict[str, LoadResult]:
+def load_survey(con: duckdb.DuckDBPyConnection, settings: SourceSettings) -> dict[str, LoadResult]:
     """Load `raw.survey__items` and `raw.survey__responses`; results keyed by raw table."""
     path = settings.survey_export_dir / DICTIONARY_FILE
     if not path.is_file():

@@ -49,9 +49,9 @@ def check_page(document: object, name: str) -> str | None:
     return None if cursor in (None, "") else str(cursor)
 
 
-def saved_pages(pages_dir: Path, endpoint: str, relative_name: Callable[[Path], str]) -> list[
-    StagedPage
-]:
+def saved_pages(
+    pages_dir: Path, endpoint: str, relative_name: Callable[[Path], str]
+) -> list[StagedPage]:
     """The saved pages of one endpoint (`<dir>/<endpoint>/page-<NNNNN>.json`) in page order."""
     folder = Path(pages_dir) / endpoint
     if not folder.is_dir():
@@ -104,9 +104,7 @@ class TutoringApiClient:
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             raise TutoringSourceError(f"GET {url} failed: {error}") from error
 
-    def pages(self, endpoint: str, updated_since: str | None = None) -> Iterator[
-        tuple[str, bytes]
-    ]:
+    def pages(self, endpoint: str, updated_since: str | None = None) -> Iterator[tuple[str, bytes]]:
         """Yield (url, body) for every page, checking each envelope on the way."""
         cursor: str | None = None
         seen_cursors: set[str] = set()

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import duckdb
+from ingest_fixture_files import write_text
 
 from ingestion.common.csv_files import csv_header, staged_csv_select
-from ingest_fixture_files import write_text
 
 
 def test_row_numbers_count_records_not_lines(tmp_path):
     path = write_text(
         tmp_path / "notes.csv",
-        'id,note\n'
-        'r1,plain\n'
+        "id,note\n"
+        "r1,plain\n"
         'r2,"two\nlines"\n'
         'r3,"comma, and ""quotes"""\n'
-        'r4,\n'
+        "r4,\n"
         'r5,"three\nmore\nlines"\n'
-        'r6,last\n',
+        "r6,last\n",
     )
     con = duckdb.connect()
     header = csv_header(con, path)

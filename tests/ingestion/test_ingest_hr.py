@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -13,12 +15,42 @@ from ingestion.hr import HrSourceError, load_hr, masked_url
 
 STAFF_ROWS = [
     # inserted out of key order: _source_row must follow staff_id, not insertion
-    ("E000003", "Cho", "Min", "1990-07-04", "F", 0, "AS", "2018-08-01", None,
-     "2025-06-01T08:00:00Z"),
-    ("E000001", "Banks", "Ray", "1975-01-15", "M", 1, "BL;WH", "2001-08-15", "2024-06-30",
-     "2025-06-01 08:00:00"),
-    ("E000002", "Ortiz", "Ana", "1980-02-30", "F", None, None, "2010-08-20", None,
-     "2025-06-01T01:00:00-07:00"),
+    (
+        "E000003",
+        "Cho",
+        "Min",
+        "1990-07-04",
+        "F",
+        0,
+        "AS",
+        "2018-08-01",
+        None,
+        "2025-06-01T08:00:00Z",
+    ),
+    (
+        "E000001",
+        "Banks",
+        "Ray",
+        "1975-01-15",
+        "M",
+        1,
+        "BL;WH",
+        "2001-08-15",
+        "2024-06-30",
+        "2025-06-01 08:00:00",
+    ),
+    (
+        "E000002",
+        "Ortiz",
+        "Ana",
+        "1980-02-30",
+        "F",
+        None,
+        None,
+        "2010-08-20",
+        None,
+        "2025-06-01T01:00:00-07:00",
+    ),
 ]
 
 
@@ -31,12 +63,13 @@ def build_hr_database(path: Path) -> Path:
             for name, kind in contract.columns.items()
         )
         db.execute(f"create table {contract.name} ({columns}, extra_column TEXT)")
-    db.executemany("insert into staff values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ignored')",
-                   STAFF_ROWS)
+    db.executemany("insert into staff values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ignored')", STAFF_ROWS)
     db.executemany(
         "insert into positions values (?, ?, ?, ?, ?, ?, ?, null)",
-        [("P0002", None, "CLAS", "Custodian", 1.0, 1, "2025-01-01T00:00:00Z"),
-         ("P0001", "1930001", "CERT", "Teacher", 0.5, 0, "2025-01-01T00:00:00Z")],
+        [
+            ("P0002", None, "CLAS", "Custodian", 1.0, 1, "2025-01-01T00:00:00Z"),
+            ("P0001", "1930001", "CERT", "Teacher", 0.5, 0, "2025-01-01T00:00:00Z"),
+        ],
     )
     db.commit()
     db.close()
@@ -58,10 +91,26 @@ def test_load_hr_types_order_and_lineage(con, settings):
         "last_modified_at, _source_file, _source_row from raw.hr__staff order by staff_id"
     ).fetchall()
     assert rows == [
-        ("E000001", date(1975, 1, 15), 1, "BL;WH", date(2024, 6, 30),
-         datetime(2025, 6, 1, 8, tzinfo=UTC), f"{url}#staff", 1),
-        ("E000003", date(1990, 7, 4), 0, "AS", None,
-         datetime(2025, 6, 1, 8, tzinfo=UTC), f"{url}#staff", 3),
+        (
+            "E000001",
+            date(1975, 1, 15),
+            1,
+            "BL;WH",
+            date(2024, 6, 30),
+            datetime(2025, 6, 1, 8, tzinfo=UTC),
+            f"{url}#staff",
+            1,
+        ),
+        (
+            "E000003",
+            date(1990, 7, 4),
+            0,
+            "AS",
+            None,
+            datetime(2025, 6, 1, 8, tzinfo=UTC),
+            f"{url}#staff",
+            3,
+        ),
     ]
     assert con.execute(
         "select source_row, rule, column_name, offending_value from raw._quarantine"
@@ -79,8 +128,10 @@ def test_modified_since_merges_only_changed_rows(con, settings):
     path = build_hr_database(settings.sources_dir / "hr" / "hr.sqlite")
     load_hr(con, settings)
     db = sqlite3.connect(path)
-    db.execute("update staff set last_name = 'Banks-Ray', last_modified_at = "
-               "'2025-07-02T09:00:00Z' where staff_id = 'E000001'")
+    db.execute(
+        "update staff set last_name = 'Banks-Ray', last_modified_at = "
+        "'2025-07-02T09:00:00Z' where staff_id = 'E000001'"
+    )
     db.commit()
     db.close()
 
@@ -107,9 +158,9 @@ def test_missing_sqlite_file_is_a_clear_error(con, settings):
 
 
 def test_unreachable_server_names_the_database_without_its_password(con, settings):
-    unreachable = settings.__class__(
-        **{**settings.__dict__,
-           "hr_database_url": "postgresql+psycopg://hr:s3cret@127.0.0.1:9/hr?connect_timeout=2"}
+    unreachable = replace(
+        settings,
+        hr_database_url="postgresql+psycopg://hr:s3cret@127.0.0.1:9/hr?connect_timeout=2",
     )
     with pytest.raises(HrSourceError) as raised:
         load_hr(con, unreachable)
@@ -127,3 +178,55 @@ def test_missing_column_is_a_clear_error(con, settings):
     db.close()
     with pytest.raises(HrSourceError, match="vacancies .* lacks column.*status"):
         load_hr(con, settings)
+
+
+def test_a_postgresql_hr_database_loads_the_same_way(con, settings):
+    """The same reader on PostgreSQL, where dates and timestamps are real typed columns."""
+    sa = pytest.importorskip("sqlalchemy")
+    schema = f"hr_ingest_test_{uuid.uuid4().hex[:8]}"
+    admin_url = "postgresql+psycopg://postgres@localhost:5432/test"
+    try:
+        admin = sa.create_engine(admin_url, connect_args={"connect_timeout": 2})
+        with admin.begin() as connection:
+            connection.execute(sa.text(f"create schema {schema}"))
+    except sa.exc.OperationalError:
+        pytest.skip("no PostgreSQL on localhost:5432")
+    try:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f"set search_path to {schema}"))
+            for contract in HR_TABLES:
+                columns = ", ".join(
+                    f"{name} {PG_TYPES[kind]}" for name, kind in contract.columns.items()
+                )
+                connection.execute(sa.text(f"create table {contract.name} ({columns})"))
+            connection.execute(
+                sa.text(
+                    "insert into positions values "
+                    "('P2', null, 'CLAS', 'Custodian', 1.0, 1, '2025-01-01T08:00:00Z'), "
+                    "('P1', '1930001', 'CERT', 'Teacher', 0.5, 0, '2025-01-01T00:00:00-08:00')"
+                )
+            )
+        url = f"{admin_url}?options=-csearch_path%3D{schema}"
+        results = load_hr(con, replace(settings, hr_database_url=url))
+        assert results["hr__positions"].rows_loaded == 2
+        assert con.execute(
+            "select position_id, school_code, fte, is_active, last_modified_at, _source_row "
+            "from raw.hr__positions order by position_id"
+        ).fetchall() == [
+            # 00:00 at -08:00 is 08:00 UTC, the same instant as P2's
+            ("P1", "1930001", 0.5, 0, datetime(2025, 1, 1, 8, tzinfo=UTC), 1),
+            ("P2", None, 1.0, 1, datetime(2025, 1, 1, 8, tzinfo=UTC), 2),
+        ]
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f"drop schema {schema} cascade"))
+        admin.dispose()
+
+
+PG_TYPES = {
+    "VARCHAR": "text",
+    "DATE": "date",
+    "INTEGER": "integer",
+    "DOUBLE": "double precision",
+    "TIMESTAMPTZ": "timestamptz",
+}

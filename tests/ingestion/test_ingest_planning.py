@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from ingest_fixture_files import write_text
 
 from ingestion.planning import PlanningSourceError, load_planning
-from ingest_fixture_files import write_text
 
 HEADER = (
     "school_code,goal_code,student_group,baseline_school_year,baseline_value,"
@@ -32,9 +32,9 @@ def test_school_targets_load_typed_with_lineage(con, settings):
         ("1930001", "ELA_G3_DFS", -12.5, 0.0, "planning/school_targets.csv", 1),
         ("1930002", "SEL_FAVORABLE", None, 0.7, "planning/school_targets.csv", 3),
     ]
-    assert con.execute(
-        "select source_row, rule, column_name from raw._quarantine"
-    ).fetchall() == [(2, "required_missing", "target_value")]
+    assert con.execute("select source_row, rule, column_name from raw._quarantine").fetchall() == [
+        (2, "required_missing", "target_value")
+    ]
 
 
 def test_missing_file_is_a_clear_error(con, settings):

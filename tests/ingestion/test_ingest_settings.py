@@ -23,12 +23,14 @@ def test_defaults_hang_off_the_repository_and_sources_root():
 
 
 def test_environment_overrides_and_empty_values_fall_back(tmp_path):
-    settings = SourceSettings.from_env({
-        "DISTRICT_SOURCES_DIR": str(tmp_path),
-        "SIS_LANDING_DIR": "/landing/sis",
-        "TUTORING_API_URL": "https://vendor.example/api/",
-        "PLANNING_DIR": "",
-    })
+    settings = SourceSettings.from_env(
+        {
+            "DISTRICT_SOURCES_DIR": str(tmp_path),
+            "SIS_LANDING_DIR": "/landing/sis",
+            "TUTORING_API_URL": "https://vendor.example/api/",
+            "PLANNING_DIR": "",
+        }
+    )
     assert settings.sis_landing_dir == Path("/landing/sis")
     assert settings.survey_export_dir == tmp_path / "survey"
     assert settings.planning_dir == tmp_path / "planning"

@@ -6,11 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from ingest_fixture_files import write_text
 
 from ingestion.contracts import BY_RAW_NAME, SIS_TABLES
 from ingestion.sis import SisSourceError, discover_drops, load_sis, select_files
 from ingestion.sis.drops import missing_tables
-from ingest_fixture_files import write_text
 
 ATTENDANCE = BY_RAW_NAME["sis__attendance"]
 STUDENTS = BY_RAW_NAME["sis__students"]
@@ -32,8 +32,7 @@ FILES = {
         "attendance__2023-24.csv": ATTENDANCE_HEADER
         + "S0000001,1930001,2023-09-05,EXC,1\n"
         + "S0000001,1930001,2023-09-06,PRT,0.5\n",
-        "attendance__2024-25.csv": ATTENDANCE_HEADER
-        + "S0000001,1930001,2024-09-05,UNX,1\n",
+        "attendance__2024-25.csv": ATTENDANCE_HEADER + "S0000001,1930001,2024-09-05,UNX,1\n",
     },
     NIGHTLY_DROP: {
         # Row 2's last name holds a quoted comma and line break: it is still data row 2.
@@ -101,23 +100,63 @@ def test_load_sis_types_rows_and_lineage(con, settings, sources_dir):
         "_source_row, _drop_date from raw.sis__attendance order by _source_file, _source_row"
     ).fetchall()
     assert rows == [
-        ("S0000001", date(2023, 9, 5), "EXC", 1.0,
-         "sis/2025-06-30/attendance__2023-24.csv", 1, date(2025, 6, 30)),
-        ("S0000001", date(2023, 9, 6), "PRT", 0.5,
-         "sis/2025-06-30/attendance__2023-24.csv", 2, date(2025, 6, 30)),
-        ("S0000001", date(2024, 9, 5), "UNX", 1.0,
-         "sis/2025-07-02/attendance__2024-25.csv", 1, date(2025, 7, 2)),
-        ("S0000002", date(2024, 9, 5), "TDY", 0.0,
-         "sis/2025-07-02/attendance__2024-25.csv", 2, date(2025, 7, 2)),
-        ("S0000003", date(2024, 9, 6), "PRT", 0.25,
-         "sis/2025-07-02/attendance__2024-25.csv", 4, date(2025, 7, 2)),
+        (
+            "S0000001",
+            date(2023, 9, 5),
+            "EXC",
+            1.0,
+            "sis/2025-06-30/attendance__2023-24.csv",
+            1,
+            date(2025, 6, 30),
+        ),
+        (
+            "S0000001",
+            date(2023, 9, 6),
+            "PRT",
+            0.5,
+            "sis/2025-06-30/attendance__2023-24.csv",
+            2,
+            date(2025, 6, 30),
+        ),
+        (
+            "S0000001",
+            date(2024, 9, 5),
+            "UNX",
+            1.0,
+            "sis/2025-07-02/attendance__2024-25.csv",
+            1,
+            date(2025, 7, 2),
+        ),
+        (
+            "S0000002",
+            date(2024, 9, 5),
+            "TDY",
+            0.0,
+            "sis/2025-07-02/attendance__2024-25.csv",
+            2,
+            date(2025, 7, 2),
+        ),
+        (
+            "S0000003",
+            date(2024, 9, 6),
+            "PRT",
+            0.25,
+            "sis/2025-07-02/attendance__2024-25.csv",
+            4,
+            date(2025, 7, 2),
+        ),
     ]
     assert con.execute(
         "select source_file, source_row, rule, column_name, offending_value "
         "from raw._quarantine where table_name = 'attendance'"
     ).fetchall() == [
-        ("sis/2025-07-02/attendance__2024-25.csv", 3, "invalid_date", "attendance_date",
-         "2024-09-31"),
+        (
+            "sis/2025-07-02/attendance__2024-25.csv",
+            3,
+            "invalid_date",
+            "attendance_date",
+            "2024-09-31",
+        ),
     ]
 
     students = con.execute(
@@ -141,13 +180,16 @@ def test_reloading_sis_leaves_identical_tables(con, settings, sources_dir):
     build_landing(sources_dir)
     load_sis(con, settings)
     first = con.execute(
-        "select * exclude (_loaded_at) from raw.sis__attendance order by all").fetchall()
+        "select * exclude (_loaded_at) from raw.sis__attendance order by all"
+    ).fetchall()
     load_sis(con, settings)
     second = con.execute(
-        "select * exclude (_loaded_at) from raw.sis__attendance order by all").fetchall()
+        "select * exclude (_loaded_at) from raw.sis__attendance order by all"
+    ).fetchall()
     assert first == second
     assert con.execute(
-        "select count(*) from raw._quarantine where table_name = 'attendance'").fetchone() == (1,)
+        "select count(*) from raw._quarantine where table_name = 'attendance'"
+    ).fetchone() == (1,)
     # 10 tables loaded twice; every audit row balances
     assert con.execute(
         "select count(*), count(*) filter (where rows_read = rows_loaded + rows_quarantined) "
@@ -181,8 +223,10 @@ def test_a_malformed_line_fails_naming_the_file_and_is_not_skipped(con, settings
 
 def test_a_missing_column_names_the_file_and_column(con, settings, sources_dir):
     landing = build_landing(sources_dir)
-    write_text(landing / NIGHTLY_DROP / "attendance__2024-25.csv",
-               "student_id,school_code,attendance_date,attendance_code\n")
+    write_text(
+        landing / NIGHTLY_DROP / "attendance__2024-25.csv",
+        "student_id,school_code,attendance_date,attendance_code\n",
+    )
     with pytest.raises(SisSourceError, match="attendance__2024-25.csv is missing column"):
         load_sis(con, settings, [ATTENDANCE])
 

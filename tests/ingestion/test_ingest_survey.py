@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from ingest_fixture_files import write_text
 
 from ingestion.survey import SurveySourceError, load_survey
-from ingest_fixture_files import write_text
 
 DICTIONARY = (
     "item_id,item_text,construct,construct_type,is_reversed,scale_min,scale_max\n"
@@ -25,23 +25,28 @@ def write_survey(survey_dir, exports: dict[str, str]) -> None:
 
 
 def test_wide_exports_become_one_row_per_answered_item(con, settings):
-    write_survey(settings.survey_export_dir, {
-        "responses__2024-25__spring.csv": f"{FIXED},Q01,Q02,Q03\n"
-        "R1,S0000001,1930001,05,2025-04-01T09:00:00Z,2025-04-01T09:10:00Z,4,3,2\n"
-        "R2,S0000002,1930001,05,2025-04-01T09:00:00Z,2025-04-01T09:12:00Z,,4,\n",
-        # columns in another order; R4 skipped every item and yields no row
-        "responses__2025-26__fall.csv": f"{FIXED},Q03,Q01,Q02\n"
-        "R3,S0000001,1930001,06,2025-10-01T09:00:00Z,2025-10-01T09:10:00Z,1,5,x\n"
-        "R4,S0000003,1930001,06,2025-10-01T09:00:00Z,,,,\n",
-    })
+    write_survey(
+        settings.survey_export_dir,
+        {
+            "responses__2024-25__spring.csv": f"{FIXED},Q01,Q02,Q03\n"
+            "R1,S0000001,1930001,05,2025-04-01T09:00:00Z,2025-04-01T09:10:00Z,4,3,2\n"
+            "R2,S0000002,1930001,05,2025-04-01T09:00:00Z,2025-04-01T09:12:00Z,,4,\n",
+            # columns in another order; R4 skipped every item and yields no row
+            "responses__2025-26__fall.csv": f"{FIXED},Q03,Q01,Q02\n"
+            "R3,S0000001,1930001,06,2025-10-01T09:00:00Z,2025-10-01T09:10:00Z,1,5,x\n"
+            "R4,S0000003,1930001,06,2025-10-01T09:00:00Z,,,,\n",
+        },
+    )
     results = load_survey(con, settings)
 
     assert results["survey__items"].rows_loaded == 3
     assert con.execute(
         "select item_id, item_text, scale_max from raw.survey__items order by item_id"
-    ).fetchall() == [("Q01", "I can learn anything, with effort.", 5),
-                     ("Q02", "I feel safe at school.", 4),
-                     ("Q03", "My intelligence cannot change.", 5)]
+    ).fetchall() == [
+        ("Q01", "I can learn anything, with effort.", 5),
+        ("Q02", "I feel safe at school.", 4),
+        ("Q03", "My intelligence cannot change.", 5),
+    ]
 
     responses = results["survey__responses"]
     # answered cells: R1 3 + R2 1 + R3 3 + R4 0 = 7 read; R3's Q02 "x" is quarantined
@@ -63,23 +68,28 @@ def test_wide_exports_become_one_row_per_answered_item(con, settings):
         "select distinct submitted_at from raw.survey__responses where response_id = 'R2'"
     ).fetchall() == [(datetime(2025, 4, 1, 9, 12, tzinfo=UTC),)]
     assert con.execute(
-        "select source_file, source_row, rule, column_name, offending_value "
-        "from raw._quarantine"
+        "select source_file, source_row, rule, column_name, offending_value from raw._quarantine"
     ).fetchall() == [(fall, 1, "invalid_integer", "response_value", "x")]
 
 
 def test_an_export_item_missing_from_the_dictionary_is_an_error(con, settings):
-    write_survey(settings.survey_export_dir, {
-        "responses__2024-25__spring.csv": f"{FIXED},Q01,Q02,Q03,Q99\n",
-    })
+    write_survey(
+        settings.survey_export_dir,
+        {
+            "responses__2024-25__spring.csv": f"{FIXED},Q01,Q02,Q03,Q99\n",
+        },
+    )
     with pytest.raises(SurveySourceError, match="not in item_dictionary.csv: Q99"):
         load_survey(con, settings)
 
 
 def test_a_dictionary_item_missing_from_an_export_is_an_error(con, settings):
-    write_survey(settings.survey_export_dir, {
-        "responses__2024-25__spring.csv": f"{FIXED},Q01,Q03\n",
-    })
+    write_survey(
+        settings.survey_export_dir,
+        {
+            "responses__2024-25__spring.csv": f"{FIXED},Q01,Q03\n",
+        },
+    )
     with pytest.raises(SurveySourceError, match="lacks column.*Q02"):
         load_survey(con, settings)
 

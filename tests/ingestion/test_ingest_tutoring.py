@@ -10,17 +10,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from ingest_fixture_files import write_text
 
 from ingestion.tutoring import TutoringSourceError, load_tutoring
-from ingest_fixture_files import write_text
 
 
 def session(number: int, **overrides) -> dict:
     record = {
-        "session_id": f"TS{number:04d}", "student_id": f"S{number:07d}",
-        "school_code": "1930001", "service_type": "High-Dose Tutoring", "subject": "MATH",
-        "started_at": "2025-03-03T16:00:00Z", "duration_minutes": 45, "tutor_id": "TU01",
-        "status": "completed", "updated_at": "2025-03-04T00:00:00Z",
+        "session_id": f"TS{number:04d}",
+        "student_id": f"S{number:07d}",
+        "school_code": "1930001",
+        "service_type": "High-Dose Tutoring",
+        "subject": "MATH",
+        "started_at": "2025-03-03T16:00:00Z",
+        "duration_minutes": 45,
+        "tutor_id": "TU01",
+        "status": "completed",
+        "updated_at": "2025-03-04T00:00:00Z",
     }
     return {**record, **overrides}
 
@@ -28,16 +34,29 @@ def session(number: int, **overrides) -> dict:
 # Three session pages chained by cursor; record 4 has a non-integer duration.
 SESSION_PAGES = {
     None: {"data": [session(1), session(2)], "meta": {"page": 1, "next_cursor": "c2"}},
-    "c2": {"data": [session(3), session(4, duration_minutes="forty")],
-           "meta": {"page": 2, "next_cursor": "c3"}},
-    "c3": {"data": [session(5, status="no_show", duration_minutes=0)],
-           "meta": {"page": 3, "next_cursor": None}},
+    "c2": {
+        "data": [session(3), session(4, duration_minutes="forty")],
+        "meta": {"page": 2, "next_cursor": "c3"},
+    },
+    "c3": {
+        "data": [session(5, status="no_show", duration_minutes=0)],
+        "meta": {"page": 3, "next_cursor": None},
+    },
 }
 DAY_PAGES = {
-    None: {"data": [{"record_id": "A1", "student_id": "S0000001", "school_code": "1930001",
-                     "event_date": "2025-06-20", "hours_attended": 5.5,
-                     "updated_at": "2025-06-21T00:00:00Z"}],
-           "meta": {"page": 1, "next_cursor": None}},
+    None: {
+        "data": [
+            {
+                "record_id": "A1",
+                "student_id": "S0000001",
+                "school_code": "1930001",
+                "event_date": "2025-06-20",
+                "hours_attended": 5.5,
+                "updated_at": "2025-06-21T00:00:00Z",
+            }
+        ],
+        "meta": {"page": 1, "next_cursor": None},
+    },
 }
 
 
@@ -77,8 +96,9 @@ def vendor_url():
 
 
 def test_api_pages_are_followed_until_the_cursor_is_null(con, settings, vendor_url):
-    live = replace(settings, tutoring_api_url=vendor_url, tutoring_api_token="t0ken",
-                   tutoring_page_size=2)
+    live = replace(
+        settings, tutoring_api_url=vendor_url, tutoring_api_token="t0ken", tutoring_page_size=2
+    )
     results = load_tutoring(con, live)
 
     assert [path for path, _ in VendorHandler.requests_seen] == [
@@ -140,15 +160,21 @@ def test_saved_pages_are_read_in_page_order(con, settings):
 
 @pytest.mark.parametrize(
     ("content", "problem"),
-    [('{"data": [{"session_id": "TS1"},', "malformed"),
-     ('{"meta": {"next_cursor": null}}', "no `data` array")],
+    [
+        ('{"data": [{"session_id": "TS1"},', "malformed"),
+        ('{"meta": {"next_cursor": null}}', "no `data` array"),
+    ],
 )
 def test_a_malformed_saved_page_is_named(con, settings, content, problem):
     pages_dir = settings.tutoring_pages_dir
     write_text(pages_dir / "sessions" / "page-00001.json", json.dumps(SESSION_PAGES[None]))
     write_text(pages_dir / "sessions" / "page-00002.json", content)
-    with pytest.raises(TutoringSourceError, match=f"tutoring/sessions/page-00002.json.*{problem}"
-                       if problem == "malformed" else f"page-00002.json has {problem}"):
+    with pytest.raises(
+        TutoringSourceError,
+        match=f"tutoring/sessions/page-00002.json.*{problem}"
+        if problem == "malformed"
+        else f"page-00002.json has {problem}",
+    ):
         load_tutoring(con, settings)
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ingestion.common.errors import SourceError
+from ingestion.common.errors import LoadAccountingError, SourceError
 from ingestion.common.typed_load import load_typed
 from ingestion.contracts import TableContract
 
@@ -51,10 +51,12 @@ def test_good_rows_are_typed_and_bad_rows_quarantined(con):
 
     # 6 rows read = 3 loaded (T1, T2, T6) + 3 quarantined (rows 3, 4, 5 of f.csv)
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (6, 3, 3)
-    types = dict(con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_schema = 'raw' and table_name = 'demo__things' order by ordinal_position"
-    ).fetchall())
+    types = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'raw' and table_name = 'demo__things' order by ordinal_position"
+        ).fetchall()
+    )
     assert list(types) == [*DEMO.columns, "_source_file", "_source_row", "_loaded_at"]
     assert types["born_date"] == "DATE"
     assert types["count_value"] == "INTEGER"
@@ -81,14 +83,13 @@ def test_good_rows_are_typed_and_bad_rows_quarantined(con):
         "offending_value, load_id from raw._quarantine order by source_row"
     ).fetchall()
     assert quarantined == [
-        ("demo", "things", "f.csv", 3, "invalid_date", "born_date", "2020-02-30",
-         result.load_id),
+        ("demo", "things", "f.csv", 3, "invalid_date", "born_date", "2020-02-30", result.load_id),
         ("demo", "things", "f.csv", 4, "required_missing", "thing_id", None, result.load_id),
-        ("demo", "things", "f.csv", 5, "invalid_integer", "count_value", "1.5",
-         result.load_id),
+        ("demo", "things", "f.csv", 5, "invalid_integer", "count_value", "1.5", result.load_id),
     ]
-    record = json.loads(con.execute(
-        "select raw_record from raw._quarantine where source_row = 5").fetchone()[0])
+    record = json.loads(
+        con.execute("select raw_record from raw._quarantine where source_row = 5").fetchone()[0]
+    )
     assert record["thing_id"] == "T5"
     assert record["count_value"] == "1.5"
     assert record["note"] == "e"
@@ -108,18 +109,21 @@ def test_audit_row_matches_result(con):
         "select load_id, source, table_name, loaded_at, files, rows_read, rows_loaded, "
         "rows_quarantined from raw._load_audit"
     ).fetchall()
-    assert audit == [(result.load_id, "demo", "things", result.loaded_at, ["f.csv", "g.csv"],
-                      6, 3, 3)]
+    assert audit == [
+        (result.load_id, "demo", "things", result.loaded_at, ["f.csv", "g.csv"], 6, 3, 3)
+    ]
 
 
 def test_reload_gives_identical_tables_and_does_not_accumulate_quarantine(con):
     staged = stage(con)
     first = load_typed(con, staged, DEMO, ["f.csv"])
     raw_first = con.execute(
-        "select * exclude (_loaded_at) from raw.demo__things order by all").fetchall()
+        "select * exclude (_loaded_at) from raw.demo__things order by all"
+    ).fetchall()
     second = load_typed(con, staged, DEMO, ["f.csv"])
     raw_second = con.execute(
-        "select * exclude (_loaded_at) from raw.demo__things order by all").fetchall()
+        "select * exclude (_loaded_at) from raw.demo__things order by all"
+    ).fetchall()
 
     assert raw_first == raw_second
     assert first.load_id != second.load_id
@@ -128,7 +132,8 @@ def test_reload_gives_identical_tables_and_does_not_accumulate_quarantine(con):
         "select count(*), count(distinct load_id), any_value(load_id) from raw._quarantine"
     ).fetchone() == (3, 1, second.load_id)
     audit = con.execute(
-        "select rows_read, rows_loaded + rows_quarantined from raw._load_audit").fetchall()
+        "select rows_read, rows_loaded + rows_quarantined from raw._load_audit"
+    ).fetchall()
     assert audit == [(6, 6), (6, 6)]
 
 
@@ -144,7 +149,8 @@ def test_merge_replaces_rows_by_key_and_keeps_the_rest(con):
 
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 2, 0)
     rows = con.execute(
-        "select thing_id, count_value, note from raw.demo__things order by thing_id").fetchall()
+        "select thing_id, count_value, note from raw.demo__things order by thing_id"
+    ).fetchall()
     # T1 replaced, T2 and T6 kept from the first load, T9 added: 3 - 1 + 2 = 4 rows
     assert rows == [("T1", 8, "new"), ("T2", None, None), ("T6", 3, "f"), ("T9", 9, "added")]
     # merge keeps the earlier load's quarantine rows
@@ -168,3 +174,37 @@ def test_a_failed_load_leaves_the_previous_table_in_place(con, tmp_path):
 
     assert con.execute("select count(*) from raw.demo__things").fetchone()[0] == 3
     assert con.execute("select count(*) from raw._load_audit").fetchone()[0] == 1
+
+
+def test_a_relation_can_be_loaded_directly(con):
+    relation = con.sql(
+        "select 'T1' as thing_id, '2020-01-31' as born_date, '2' as count_value, "
+        "null as share, null as seen_at, 'n' as note, 'r.csv' as _source_file, 1 as _source_row"
+    )
+    result = load_typed(con, relation, DEMO, ["r.csv"])
+    assert (result.rows_read, result.rows_loaded) == (1, 1)
+    assert con.execute("select count_value from raw.demo__things").fetchall() == [(2,)]
+    # the temporary view made for the relation is gone again
+    assert con.execute(
+        "select count(*) from duckdb_views() where view_name like '_staged_relation_%'"
+    ).fetchone() == (0,)
+
+
+def test_rows_that_do_not_add_up_fail_the_load_and_write_nothing(con):
+    # A staged view that returns fewer rows on every scan cannot balance: the count sees
+    # sequence values 1-1000 (all 1000 rows pass), the insert sees 1001-2000 (500 pass).
+    con.execute("create sequence draws")
+    con.execute(
+        "create or replace view staged_unstable as select 'T' || i as thing_id, "
+        "'2020-01-01' as born_date, null as count_value, null as share, null as seen_at, "
+        "null as note, 'u.csv' as _source_file, i as _source_row "
+        "from range(1, 1001) as t(i) where nextval('draws') <= 1500"
+    )
+    with pytest.raises(
+        LoadAccountingError, match="read 1000 rows but loaded 500 and quarantined 0"
+    ):
+        load_typed(con, "staged_unstable", DEMO, ["u.csv"])
+    assert con.execute(
+        "select count(*) from information_schema.tables where table_name = 'demo__things'"
+    ).fetchone() == (0,)
+    assert con.execute("select count(*) from raw._load_audit").fetchone() == (0,)

@@ -21,33 +21,84 @@ SCHOOLS = {
 # SED, EL are yes/no groups within ALL, FI is within AS.
 CHRONIC_2024 = {
     "1930001": {  # Asian 3 + White 40 + Hispanic 57 = 100; not-SED = 100 - 96 = 4 students
-        "ALL": (100, 20), "HI": (57, 12), "WH": (40, 7), "AS": (3, 1),
-        "F": (52, 11), "M": (48, 9), "SED": (96, 19), "EL": (20, 6), "FI": (2, 1),
+        "ALL": (100, 20),
+        "HI": (57, 12),
+        "WH": (40, 7),
+        "AS": (3, 1),
+        "F": (52, 11),
+        "M": (48, 9),
+        "SED": (96, 19),
+        "EL": (20, 6),
+        "FI": (2, 1),
     },
     "1930002": {  # 30 + 25 + 12 + 8 = 75; gender 40 + 33 + 2 = 75
-        "ALL": (75, 15), "HI": (30, 6), "WH": (25, 5), "BL": (12, 3), "AS": (8, 1),
-        "F": (40, 8), "M": (33, 6), "X": (2, 1), "SED": (50, 12), "EL": (9, 2),
+        "ALL": (75, 15),
+        "HI": (30, 6),
+        "WH": (25, 5),
+        "BL": (12, 3),
+        "AS": (8, 1),
+        "F": (40, 8),
+        "M": (33, 6),
+        "X": (2, 1),
+        "SED": (50, 12),
+        "EL": (9, 2),
     },
     "1930003": {  # 45 + 30 + 15 = 90; White 1/30 = 3.3% is bottom coded (30 < 100)
-        "ALL": (90, 9), "HI": (45, 6), "WH": (30, 1), "AS": (15, 2),
-        "F": (45, 4), "M": (45, 5), "SED": (60, 8), "EL": (25, 3),
+        "ALL": (90, 9),
+        "HI": (45, 6),
+        "WH": (30, 1),
+        "AS": (15, 2),
+        "F": (45, 4),
+        "M": (45, 5),
+        "SED": (60, 8),
+        "EL": (25, 3),
     },
     "1930004": {  # 200 + 150 + 50 = 400
-        "ALL": (400, 40), "HI": (200, 20), "WH": (150, 15), "AS": (50, 5),
-        "F": (200, 20), "M": (200, 20), "SED": (300, 30), "EL": (100, 10),
+        "ALL": (400, 40),
+        "HI": (200, 20),
+        "WH": (150, 15),
+        "AS": (50, 5),
+        "F": (200, 20),
+        "M": (200, 20),
+        "SED": (300, 30),
+        "EL": (100, 10),
     },
 }
 YEARS = ("2023-24", "2024-25")
 MEASURES = [
     # measure_code, measure_name, area, unit, higher_is_better, description
-    ("CHRONIC_ABSENCE_STATE", "Chronic absence (state rule)", "attendance", "percent", False,
-     "Share of eligible students absent on 10% or more of days enrolled"),
-    ("ELA_DFS", "ELA distance from standard", "assessment", "points", True,
-     "Mean distance from standard"),
-    ("TUTORING_SESSIONS", "Tutoring sessions", "tutoring", "count", True,
-     "Completed tutoring sessions"),
-    ("STAFF_SIMPSON_INDEX", "Staff diversity (Simpson index)", "workforce", "index", True,
-     "1 - sum of squared staff race/ethnicity shares"),
+    (
+        "CHRONIC_ABSENCE_STATE",
+        "Chronic absence (state rule)",
+        "attendance",
+        "percent",
+        False,
+        "Share of eligible students absent on 10% or more of days enrolled",
+    ),
+    (
+        "ELA_DFS",
+        "ELA distance from standard",
+        "assessment",
+        "points",
+        True,
+        "Mean distance from standard",
+    ),
+    (
+        "TUTORING_SESSIONS",
+        "Tutoring sessions",
+        "tutoring",
+        "count",
+        True,
+        "Completed tutoring sessions",
+    ),
+    (
+        "STAFF_SIMPSON_INDEX",
+        "Staff diversity (Simpson index)",
+        "workforce",
+        "index",
+        True,
+        "1 - sum of squared staff race/ethnicity shares",
+    ),
 ]
 TUTORING_SESSIONS = {"1930001": 120, "1930002": 7, "1930003": 40, "1930004": 300}
 STAFF_COUNTS = {"1930001": 4, "1930002": 6, "1930003": 9, "1930004": 30}
@@ -91,16 +142,38 @@ def scorecard_rows() -> list[tuple]:
         for code, groups in cells_for_year(year).items():
             name = SCHOOLS.get(code, "District total")
             for group, (n, numerator) in groups.items():
-                rows.append((year, code, name, "CHRONIC_ABSENCE_STATE", "percent", group,
-                             round(100.0 * numerator / n, 1), n, numerator))
-                rows.append((year, code, name, "ELA_DFS", "points", group,
-                             round(dfs_sum(n, numerator) / n, 6), n, None))
+                rows.append(
+                    (
+                        year,
+                        code,
+                        name,
+                        "CHRONIC_ABSENCE_STATE",
+                        "percent",
+                        group,
+                        round(100.0 * numerator / n, 1),
+                        n,
+                        numerator,
+                    )
+                )
+                rows.append(
+                    (
+                        year,
+                        code,
+                        name,
+                        "ELA_DFS",
+                        "points",
+                        group,
+                        round(dfs_sum(n, numerator) / n, 6),
+                        n,
+                        None,
+                    )
+                )
             sessions = TUTORING_SESSIONS.get(code, sum(TUTORING_SESSIONS.values()))
-            rows.append((year, code, name, "TUTORING_SESSIONS", "count", "ALL",
-                         float(sessions), None, None))
+            rows.append(
+                (year, code, name, "TUTORING_SESSIONS", "count", "ALL", float(sessions), None, None)
+            )
             staff = STAFF_COUNTS.get(code, sum(STAFF_COUNTS.values()))
-            rows.append((year, code, name, "STAFF_SIMPSON_INDEX", "index", "ALL",
-                         0.5, staff, None))
+            rows.append((year, code, name, "STAFF_SIMPSON_INDEX", "index", "ALL", 0.5, staff, None))
     return rows
 
 
@@ -145,8 +218,18 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
     con.executemany(
         "insert into marts.dim_schools values (?, ?, ?, ?, ?, ?, 'Springfield', 'CA', ?, ?, ?, ?)",
         [
-            (code, name, "ES" if code == "1930001" else "HS", "KN", "12", f"{i} Main St",
-             f"9000{i}", f"555-010{i}", "high", STUDENT_IDS[1])
+            (
+                code,
+                name,
+                "ES" if code == "1930001" else "HS",
+                "KN",
+                "12",
+                f"{i} Main St",
+                f"9000{i}",
+                f"555-010{i}",
+                "high",
+                STUDENT_IDS[1],
+            )
             for i, (code, name) in enumerate(SCHOOLS.items(), start=1)
         ],
     )

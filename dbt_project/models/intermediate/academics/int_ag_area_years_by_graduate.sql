@@ -35,9 +35,11 @@ qualifying_semesters as (
             as qualifying_semester_count
     from graduates
     inner join course_grades
-        on course_grades.student_id = graduates.student_id
-        and course_grades.school_year <= graduates.school_year
-    where course_grades.ag_area is not null
+        on
+            course_grades.student_id = graduates.student_id
+            and course_grades.school_year <= graduates.school_year
+    where
+        course_grades.ag_area is not null
         and course_grades.mark in {{ academics_sql_list(var('ag_qualifying_marks')) }}
     group by
         graduates.student_id,
@@ -76,9 +78,10 @@ final as (
         ) as completed_years
     from graduate_areas
     left join qualifying_semesters
-        on qualifying_semesters.student_id = graduate_areas.student_id
-        and qualifying_semesters.school_year = graduate_areas.school_year
-        and qualifying_semesters.ag_area = graduate_areas.ag_area
+        on
+            qualifying_semesters.student_id = graduate_areas.student_id
+            and qualifying_semesters.school_year = graduate_areas.school_year
+            and qualifying_semesters.ag_area = graduate_areas.ag_area
 
 )
 

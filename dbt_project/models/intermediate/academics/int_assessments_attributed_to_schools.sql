@@ -2,7 +2,8 @@
     test date; when no enrolment covers that date (or the date is missing), the student's last
     enrolment that school year (latest entry date). On a transfer day covered by two
     enrolments the newer one (latest entry date) wins. A student with no enrolment that year
-    keeps a NULL school and counts in district rows only. -#}
+    keeps a NULL school and counts in district rows only. One join and one ranking: every
+    enrolment of the student's year is ranked, those covering the test date first. -#}
 with assessments as (
 
     select * from {{ ref('stg_sis__assessments') }}
@@ -15,37 +16,46 @@ enrollments as (
 
 ),
 
-enrollments_on_test_date as (
+enrollments_of_test_year as (
 
     select
         assessments.student_id,
         assessments.school_year,
         assessments.subject,
         enrollments.school_code,
-        row_number() over (
-            partition by assessments.student_id, assessments.school_year, assessments.subject
-            order by enrollments.entry_date desc, enrollments.school_code desc
-        ) as enrollment_order
+        enrollments.entry_date,
+        coalesce(
+            enrollments.entry_date <= assessments.test_date
+            and (enrollments.exit_date is null or enrollments.exit_date >= assessments.test_date),
+            false
+        ) as is_enrolled_on_test_date
     from assessments
     inner join enrollments
-        on enrollments.student_id = assessments.student_id
-        and enrollments.school_year = assessments.school_year
-        and enrollments.entry_date <= assessments.test_date
-        and (enrollments.exit_date is null or enrollments.exit_date >= assessments.test_date)
+        on
+            enrollments.student_id = assessments.student_id
+            and enrollments.school_year = assessments.school_year
 
 ),
 
-last_enrollments_of_year as (
+ranked_enrollments as (
 
     select
-        enrollments.student_id,
-        enrollments.school_year,
-        enrollments.school_code,
+        enrollments_of_test_year.student_id,
+        enrollments_of_test_year.school_year,
+        enrollments_of_test_year.subject,
+        enrollments_of_test_year.school_code,
+        enrollments_of_test_year.is_enrolled_on_test_date,
         row_number() over (
-            partition by enrollments.student_id, enrollments.school_year
-            order by enrollments.entry_date desc, enrollments.school_code desc
+            partition by
+                enrollments_of_test_year.student_id,
+                enrollments_of_test_year.school_year,
+                enrollments_of_test_year.subject
+            order by
+                case when enrollments_of_test_year.is_enrolled_on_test_date then 0 else 1 end,
+                enrollments_of_test_year.entry_date desc,
+                enrollments_of_test_year.school_code desc
         ) as enrollment_order
-    from enrollments
+    from enrollments_of_test_year
 
 ),
 
@@ -59,22 +69,18 @@ final as (
         assessments.grade_tested,
         assessments.scale_score,
         assessments.performance_level,
-        coalesce(enrollments_on_test_date.school_code, last_enrollments_of_year.school_code)
-            as school_code,
+        ranked_enrollments.school_code,
         case
-            when enrollments_on_test_date.school_code is not null then 'ENROLLED_ON_TEST_DATE'
-            when last_enrollments_of_year.school_code is not null then 'LAST_ENROLLMENT_OF_YEAR'
+            when ranked_enrollments.is_enrolled_on_test_date then 'ENROLLED_ON_TEST_DATE'
+            when ranked_enrollments.school_code is not null then 'LAST_ENROLLMENT_OF_YEAR'
         end as school_attribution_rule
     from assessments
-    left join enrollments_on_test_date
-        on enrollments_on_test_date.student_id = assessments.student_id
-        and enrollments_on_test_date.school_year = assessments.school_year
-        and enrollments_on_test_date.subject = assessments.subject
-        and enrollments_on_test_date.enrollment_order = 1
-    left join last_enrollments_of_year
-        on last_enrollments_of_year.student_id = assessments.student_id
-        and last_enrollments_of_year.school_year = assessments.school_year
-        and last_enrollments_of_year.enrollment_order = 1
+    left join ranked_enrollments
+        on
+            ranked_enrollments.student_id = assessments.student_id
+            and ranked_enrollments.school_year = assessments.school_year
+            and ranked_enrollments.subject = assessments.subject
+            and ranked_enrollments.enrollment_order = 1
 
 )
 

@@ -55,8 +55,9 @@ student_year_starts as (
         ) as year_end_date
     from first_enrollments
     left join first_instructional_days
-        on first_instructional_days.school_code = first_enrollments.school_code
-        and first_instructional_days.school_year = first_enrollments.school_year
+        on
+            first_instructional_days.school_code = first_enrollments.school_code
+            and first_instructional_days.school_year = first_enrollments.school_year
     where first_enrollments.enrollment_order = 1
 
 ),
@@ -80,13 +81,14 @@ el_spans_at_start as (
         ) as span_order
     from student_year_starts
     inner join program_spans
-        on program_spans.student_id = student_year_starts.student_id
-        and program_spans.program_code = 'EL'
-        and program_spans.start_date <= student_year_starts.year_start_date
-        and (
-            program_spans.end_date is null
-            or program_spans.end_date >= student_year_starts.year_start_date
-        )
+        on
+            program_spans.student_id = student_year_starts.student_id
+            and program_spans.program_code = 'EL'
+            and program_spans.start_date <= student_year_starts.year_start_date
+            and (
+                program_spans.end_date is null
+                or program_spans.end_date >= student_year_starts.year_start_date
+            )
 
 ),
 

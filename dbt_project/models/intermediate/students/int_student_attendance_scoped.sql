@@ -1,7 +1,7 @@
 {#- One row per student, school year and scope, where the scope (`school_code`) is each school the
     student was enrolled at, plus `DISTRICT` for the student's whole year in the district (days
     summed over schools). Attendance rules are applied once here for both scopes:
-    - days_absent: absences counted on enrolled instructional days (rounded to 0.0001 so that
+    - days_absent: absences counted on enrolled instructional days (a decimal with 4 places, so
       summed fractions compare exactly); days_present = days_enrolled - days_absent.
     - attendance_rate: percent 0-100; attendance_rate_whole_pct floors it (95.9 -> 95).
     - state chronic absence: eligible when enrolled >= `chronic_absence_min_enrolled_days` and
@@ -77,7 +77,7 @@ by_school as (
         max(case when ranked.school_recency_rank = 1 then ranked.grade_level end) as grade_level,
         count(*) as enrollment_stints,
         sum(ranked.days_enrolled) as days_enrolled,
-        round(sum(ranked.days_absent), 4) as days_absent,
+        cast(sum(ranked.days_absent) as decimal(18, 4)) as days_absent,
         sum(ranked.full_days_absent) as full_days_absent
     from ranked
     group by
@@ -98,7 +98,7 @@ by_district as (
             as grade_level,
         count(*) as enrollment_stints,
         sum(ranked.days_enrolled) as days_enrolled,
-        round(sum(ranked.days_absent), 4) as days_absent,
+        cast(sum(ranked.days_absent) as decimal(18, 4)) as days_absent,
         sum(ranked.full_days_absent) as full_days_absent
     from ranked
     group by

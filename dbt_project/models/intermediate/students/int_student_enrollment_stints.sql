@@ -1,10 +1,18 @@
-{#- One row per enrolment stint, clipped to its school year and to the as-of date.
+{#- One row per enrolment stint, clipped to its school year and to the as-of date (macro
+    students_as_of_date: var `as_of_date`, else the day before the newest SIS drop).
     `exit_date` is the last day enrolled (inclusive). A stint without an exit date runs to the end
     of its school year or to the as-of date, whichever is earlier; stints that start after the
     as-of date are dropped (they have not begun). -#}
 with enrollments as (
 
     select * from {{ ref('stg_sis__enrollments') }}
+
+),
+
+as_of as (
+
+    select {{ students_as_of_date('enrollments.drop_date') }} as as_of_date
+    from enrollments
 
 ),
 
@@ -33,9 +41,10 @@ clipped as (
         least(
             coalesce(bounded.exit_date, bounded.school_year_end_date),
             bounded.school_year_end_date,
-            {{ students_as_of_date() }}
+            as_of.as_of_date
         ) as stint_end_date
     from bounded
+    cross join as_of
 
 ),
 

@@ -89,7 +89,7 @@ final as (
         usage.school_code,
         usage.student_id,
         usage.sessions,
-        usage.minutes,
+        cast(usage.minutes as bigint) as minutes,
         usage.active_weeks,
         usage.first_session_date,
         cast(usage.minutes * 1.0 / usage.active_weeks as {{ workforce_type_double() }})

@@ -167,13 +167,13 @@ final as (
         counted.race_ethnicity_code,
         counted.is_person_of_colour,
         counted.staff_count,
-        sum(counted.staff_count) over (
+        cast(sum(counted.staff_count) over (
             partition by counted.school_year, counted.school_code
-        ) as staff_total,
+        ) as bigint) as staff_total,
         counted.student_count,
-        sum(counted.student_count) over (
+        cast(sum(counted.student_count) over (
             partition by counted.school_year, counted.school_code
-        ) as student_total
+        ) as bigint) as student_total
     from counted
 
 )

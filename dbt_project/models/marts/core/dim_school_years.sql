@@ -1,6 +1,7 @@
 {#- One row per school year found in the SIS calendars or enrolments: its 1 July - 30 June
     bounds, the district's first and last instructional days, census day, and whether it is the
-    current year (the latest year that has started by the as-of date, var `as_of_date`). -#}
+    current year (the latest year that has started by the as-of date, macro
+    students_as_of_date). -#}
 with calendar_days as (
 
     select * from {{ ref('stg_sis__calendar_days') }}
@@ -52,7 +53,9 @@ current_year as (
 
     select max(bounded.school_year) as school_year
     from bounded
-    where bounded.start_date <= {{ students_as_of_date() }}
+    where bounded.start_date <= (
+        select {{ students_as_of_date('enrollments.drop_date') }} from enrollments
+    )
 
 ),
 

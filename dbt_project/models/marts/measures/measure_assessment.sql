@@ -38,11 +38,13 @@ student_measure_rows as (
         end as score
     from assessments
     inner join measure_grades
-        on measure_grades.subject = assessments.subject
-        and measure_grades.grade_tested = assessments.grade_tested
+        on
+            measure_grades.subject = assessments.subject
+            and measure_grades.grade_tested = assessments.grade_tested
     inner join student_groups
-        on student_groups.student_id = assessments.student_id
-        and student_groups.school_year = assessments.school_year
+        on
+            student_groups.student_id = assessments.student_id
+            and student_groups.school_year = assessments.school_year
     where
         (measure_grades.statistic = 'mean_dfs' and assessments.distance_from_standard is not null)
         or (measure_grades.statistic = 'percent_met' and assessments.performance_level is not null)

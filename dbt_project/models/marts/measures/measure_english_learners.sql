@@ -25,8 +25,9 @@ reclassification_rows as (
         case when reclassification.is_reclassified then 1 else 0 end as score
     from reclassification
     inner join student_groups
-        on student_groups.student_id = reclassification.student_id
-        and student_groups.school_year = reclassification.school_year
+        on
+            student_groups.student_id = reclassification.student_id
+            and student_groups.school_year = reclassification.school_year
 
 ),
 

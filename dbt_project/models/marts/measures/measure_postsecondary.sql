@@ -2,7 +2,9 @@
     (graduates who completed the a-g sequence with C or better / graduates, at the graduating
     school, in the graduation year) and NINTH_GRADE_ON_TRACK (ninth graders on track / ninth
     graders, at the school of their last grade 09 enrolment). Rules in fct_student_ag_progress
-    and fct_student_ninth_grade_on_track. -#}
+    and fct_student_ninth_grade_on_track. Only complete years are reported: A-G for
+    graduation years whose four high school years are all in the loaded course history,
+    ninth-grade on track for years whose second-semester marks are posted. -#}
 with ag_progress as (
 
     select * from {{ ref('fct_student_ag_progress') }}
@@ -32,8 +34,10 @@ ag_completion_rows as (
         case when ag_progress.is_ag_complete then 1 else 0 end as score
     from ag_progress
     inner join student_groups
-        on student_groups.student_id = ag_progress.student_id
-        and student_groups.school_year = ag_progress.school_year
+        on
+            student_groups.student_id = ag_progress.student_id
+            and student_groups.school_year = ag_progress.school_year
+    where ag_progress.is_history_window_complete
 
 ),
 
@@ -48,8 +52,10 @@ ninth_grade_on_track_rows as (
         case when ninth_grade_on_track.is_on_track then 1 else 0 end as score
     from ninth_grade_on_track
     inner join student_groups
-        on student_groups.student_id = ninth_grade_on_track.student_id
-        and student_groups.school_year = ninth_grade_on_track.school_year
+        on
+            student_groups.student_id = ninth_grade_on_track.student_id
+            and student_groups.school_year = ninth_grade_on_track.school_year
+    where ninth_grade_on_track.is_year_marks_final
 
 ),
 

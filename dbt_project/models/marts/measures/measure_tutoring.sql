@@ -31,9 +31,9 @@ student_groups as (
 
 ),
 
-stints as (
+enrollment_by_group as (
 
-    select * from {{ ref('int_student_enrollment_stints') }}
+    select * from {{ ref('enrollment_by_group') }}
 
 ),
 
@@ -85,37 +85,6 @@ acceleration_groups as (
 
 ),
 
-enrolled as (
-
-    select distinct
-        stints.school_year,
-        stints.school_code,
-        stints.student_id
-    from stints
-    union
-    select distinct
-        stints.school_year,
-        'DISTRICT' as school_code,
-        stints.student_id
-    from stints
-
-),
-
-enrolment_by_group as (
-
-    select
-        enrolled.school_year,
-        enrolled.school_code,
-        student_groups.student_group,
-        count(*) as enrolled_students
-    from enrolled
-    inner join student_groups
-        on enrolled.student_id = student_groups.student_id
-        and enrolled.school_year = student_groups.school_year
-    group by 1, 2, 3
-
-),
-
 usage_by_group as (
 
     select
@@ -149,20 +118,23 @@ acceleration_by_group as (
 measures as (
 
     select
-        enrolment_by_group.school_year,
-        enrolment_by_group.school_code,
-        enrolment_by_group.student_group,
+        enrollment_by_group.school_year,
+        enrollment_by_group.school_code,
+        enrollment_by_group.student_group,
         'TUTORING_PARTICIPATION' as measure_code,
         coalesce(usage_by_group.enrolled_participants, 0) as numerator,
-        enrolment_by_group.enrolled_students as denominator,
+        enrollment_by_group.cumulative_enrollment as denominator,
         coalesce(usage_by_group.enrolled_participants, 0) * 100.0
-            / enrolment_by_group.enrolled_students as value
-    from enrolment_by_group
+            / enrollment_by_group.cumulative_enrollment as value
+    from enrollment_by_group
     left join usage_by_group
-        on enrolment_by_group.school_year = usage_by_group.school_year
-        and enrolment_by_group.school_code = usage_by_group.school_code
-        and enrolment_by_group.student_group = usage_by_group.student_group
-    where enrolment_by_group.school_year in (select distinct participants.school_year from participants)
+        on enrollment_by_group.school_year = usage_by_group.school_year
+        and enrollment_by_group.school_code = usage_by_group.school_code
+        and enrollment_by_group.student_group = usage_by_group.student_group
+    where enrollment_by_group.cumulative_enrollment > 0
+        and enrollment_by_group.school_year in (
+            select distinct participants.school_year from participants
+        )
 
     union all
 

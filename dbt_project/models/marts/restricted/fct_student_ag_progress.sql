@@ -2,7 +2,11 @@
     per area (see int_ag_area_years_by_graduate for how semesters become years) and whether the
     graduate completed the a-g sequence. Complete means every area a-f reaches its required
     years, and the elective area (g) reaches its requirement counting g courses plus the years
-    in areas a-f beyond their own requirement (UC/CSU roll surplus a-f courses to the elective). -#}
+    in areas a-f beyond their own requirement (UC/CSU roll surplus a-f courses to the elective).
+    `is_history_window_complete` marks graduation years whose whole high school career
+    (`ag_high_school_years`, 4, ending with the graduation year) lies inside the course history
+    the warehouse holds; for earlier graduation years the first semesters are simply not
+    loaded, so measure_postsecondary leaves those years out rather than report a false low. -#}
 with ag_area_years as (
 
     select * from {{ ref('int_ag_area_years_by_graduate') }}
@@ -12,6 +16,21 @@ with ag_area_years as (
 graduates as (
 
     select * from {{ ref('int_graduates_by_school_year') }}
+
+),
+
+course_grades as (
+
+    select * from {{ ref('stg_sis__course_grades') }}
+
+),
+
+course_history_window as (
+
+    select
+        min({{ students_school_year_start('course_grades.school_year') }})
+            as first_course_year_start
+    from course_grades
 
 ),
 
@@ -37,7 +56,7 @@ graduate_totals as (
         sum(ag_area_years.completed_years) as ag_total_years,
         count(*) filter (
             where not ag_area_years.is_elective_area
-                and ag_area_years.completed_years < ag_area_years.required_years
+            and ag_area_years.completed_years < ag_area_years.required_years
         ) as core_areas_short_count,
         sum(
             case
@@ -76,12 +95,20 @@ final as (
         (
             graduate_totals.core_areas_short_count = 0
             and graduate_totals.elective_years_with_surplus
-                >= graduate_totals.elective_required_years
-        ) as is_ag_complete
+            >= graduate_totals.elective_required_years
+        ) as is_ag_complete,
+        coalesce(
+            {{ students_school_year_start('graduates.school_year') }}
+            - ({{ var('ag_high_school_years') }} - 1)
+            >= course_history_window.first_course_year_start,
+            false
+        ) as is_history_window_complete
     from graduates
     inner join graduate_totals
-        on graduate_totals.student_id = graduates.student_id
-        and graduate_totals.school_year = graduates.school_year
+        on
+            graduate_totals.student_id = graduates.student_id
+            and graduate_totals.school_year = graduates.school_year
+    cross join course_history_window
 
 )
 

@@ -32,8 +32,9 @@ final as (
             as is_met_or_exceeded
     from assessments
     left join level3_cut_scores
-        on level3_cut_scores.subject = assessments.subject
-        and level3_cut_scores.grade_tested = assessments.grade_tested
+        on
+            level3_cut_scores.subject = assessments.subject
+            and level3_cut_scores.grade_tested = assessments.grade_tested
 
 )
 

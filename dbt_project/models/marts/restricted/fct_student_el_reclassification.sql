@@ -49,7 +49,7 @@ reclassifications as (
             english_learners.el_span_end_date <= english_learners.year_end_date
             and rfep_spans.start_date >= english_learners.el_span_end_date
             and rfep_spans.start_date
-                <= cast({{ dbt.dateadd('day', 1, 'english_learners.el_span_end_date') }} as date)
+            <= cast({{ dbt.dateadd('day', 1, 'english_learners.el_span_end_date') }} as date)
         )
     group by
         english_learners.student_id,
@@ -70,8 +70,9 @@ final as (
         reclassifications.reclassification_date is not null as is_reclassified
     from english_learners
     left join reclassifications
-        on reclassifications.student_id = english_learners.student_id
-        and reclassifications.school_year = english_learners.school_year
+        on
+            reclassifications.student_id = english_learners.student_id
+            and reclassifications.school_year = english_learners.school_year
 
 )
 

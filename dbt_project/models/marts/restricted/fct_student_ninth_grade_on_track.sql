@@ -6,7 +6,9 @@
     `ninth_grade_on_track_max_core_semester_fs` (1) semester F in a core course.
     Full-year credits = credits_earned / `credits_per_full_year_course` (10): the SIS gives a
     high school course 5 credits a semester, so a full-year course earns 10. The comparison
-    is made on SIS credits (credits >= 5 x 10) so no rate is compared. -#}
+    is made on SIS credits (credits >= 5 x 10) so no rate is compared.
+    `is_year_marks_final` is true once the year has second-semester (S2) marks in the SIS:
+    before that the credits are a partial year and measure_postsecondary leaves the year out. -#}
 with enrollments as (
 
     select * from {{ ref('stg_sis__enrollments') }}
@@ -45,6 +47,15 @@ ninth_graders as (
 
 ),
 
+years_with_final_marks as (
+
+    select distinct
+        course_grades.school_year
+    from course_grades
+    where course_grades.term = 'S2'
+
+),
+
 course_results as (
 
     select
@@ -53,12 +64,13 @@ course_results as (
         sum(coalesce(course_grades.credits_earned, 0)) as credits_earned,
         count(*) filter (
             where course_grades.is_core
-                and course_grades.mark in {{ academics_sql_list(var('core_failing_marks')) }}
+            and course_grades.mark in {{ academics_sql_list(var('core_failing_marks')) }}
         ) as core_semester_f_count
     from course_grades
     inner join ninth_graders
-        on ninth_graders.student_id = course_grades.student_id
-        and ninth_graders.school_year = course_grades.school_year
+        on
+            ninth_graders.student_id = course_grades.student_id
+            and ninth_graders.school_year = course_grades.school_year
     group by
         course_grades.student_id,
         course_grades.school_year
@@ -80,15 +92,19 @@ final as (
         coalesce(course_results.core_semester_f_count, 0) as core_semester_f_count,
         (
             coalesce(course_results.credits_earned, 0)
-                >= {{ var('ninth_grade_on_track_min_credits') }}
-                * {{ var('credits_per_full_year_course') }}
+            >= {{ var('ninth_grade_on_track_min_credits') }}
+            * {{ var('credits_per_full_year_course') }}
             and coalesce(course_results.core_semester_f_count, 0)
-                <= {{ var('ninth_grade_on_track_max_core_semester_fs') }}
-        ) as is_on_track
+            <= {{ var('ninth_grade_on_track_max_core_semester_fs') }}
+        ) as is_on_track,
+        years_with_final_marks.school_year is not null as is_year_marks_final
     from ninth_graders
     left join course_results
-        on course_results.student_id = ninth_graders.student_id
-        and course_results.school_year = ninth_graders.school_year
+        on
+            course_results.student_id = ninth_graders.student_id
+            and course_results.school_year = ninth_graders.school_year
+    left join years_with_final_marks
+        on years_with_final_marks.school_year = ninth_graders.school_year
 
 )
 

@@ -163,18 +163,18 @@ final as (
         counted.school_code,
         counted.service_type,
         counted.new_students,
-        sum(counted.new_students) over (
+        cast(sum(counted.new_students) over (
             partition by counted.school_year, counted.school_code, counted.service_type
             order by counted.month_start_date
             rows between unbounded preceding and current row
-        ) as cumulative_unique_students,
+        ) as bigint) as cumulative_unique_students,
         counted.students_in_month,
         counted.sessions_in_month,
-        sum(counted.sessions_in_month) over (
+        cast(sum(counted.sessions_in_month) over (
             partition by counted.school_year, counted.school_code, counted.service_type
             order by counted.month_start_date
             rows between unbounded preceding and current row
-        ) as cumulative_sessions
+        ) as bigint) as cumulative_sessions
     from counted
 
 )

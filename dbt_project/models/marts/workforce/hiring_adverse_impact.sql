@@ -2,7 +2,10 @@
     federal groups with at least one application; DS and ALL are not compared). The four-fifths
     rule: a group's selection rate (hired / applied) over the highest group's selection rate in
     the same school and year; below var `workforce_adverse_impact_ratio_min` (0.8) is evidence
-    of adverse impact. The ratio is NULL when no group had a hire. -#}
+    of adverse impact. Groups with fewer applications than var
+    `workforce_adverse_impact_min_applications` are listed but neither compared nor eligible as
+    the top group (one hire from one applicant is a 100% rate that says nothing). The ratio is
+    NULL when no compared group had a hire. -#}
 with
 
 funnel as (
@@ -38,7 +41,9 @@ selection as (
 
     select
         group_rates.*,
-        group_rates.hires * 1.0 / group_rates.applications as selection_rate
+        group_rates.hires * 1.0 / group_rates.applications as selection_rate,
+        group_rates.applications
+            >= {{ var('workforce_adverse_impact_min_applications') }} as is_compared
     from group_rates
     where group_rates.applications > 0
 
@@ -48,7 +53,7 @@ with_top as (
 
     select
         selection.*,
-        max(selection.selection_rate) over (
+        max(case when selection.is_compared then selection.selection_rate end) over (
             partition by selection.school_year, selection.school_code
         ) as top_selection_rate
     from selection
@@ -61,17 +66,19 @@ final as (
         with_top.school_year,
         with_top.school_code,
         with_top.race_ethnicity_code,
-        with_top.applications,
-        with_top.hires,
+        cast(with_top.applications as bigint) as applications,
+        cast(with_top.hires as bigint) as hires,
         cast(with_top.selection_rate * 100 as {{ workforce_type_double() }})
             as selection_rate_pct,
         cast(with_top.top_selection_rate * 100 as {{ workforce_type_double() }})
             as top_group_selection_rate_pct,
-        cast(case when with_top.top_selection_rate > 0
+        with_top.is_compared,
+        cast(case when with_top.is_compared and with_top.top_selection_rate > 0
             then with_top.selection_rate / with_top.top_selection_rate
         end as {{ workforce_type_double() }}) as adverse_impact_ratio,
         coalesce(
-            with_top.top_selection_rate > 0
+            with_top.is_compared
+            and with_top.top_selection_rate > 0
             and with_top.selection_rate
                 < {{ var('workforce_adverse_impact_ratio_min') }} * with_top.top_selection_rate,
             false

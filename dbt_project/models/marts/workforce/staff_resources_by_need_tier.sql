@@ -17,7 +17,7 @@ final as (
         count(*) as school_count,
         cast(sum(by_school.staff_fte) as {{ workforce_type_double() }}) as staff_fte,
         cast(sum(by_school.salary_dollars) as {{ workforce_type_double() }}) as salary_dollars,
-        sum(by_school.enrolled_students) as enrolled_students,
+        cast(sum(by_school.enrolled_students) as bigint) as enrolled_students,
         cast(case when sum(by_school.enrolled_students) > 0
             then sum(by_school.staff_fte) * 100.0 / sum(by_school.enrolled_students)
         end as {{ workforce_type_double() }}) as fte_per_100_students,

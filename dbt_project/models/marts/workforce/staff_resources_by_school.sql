@@ -1,6 +1,6 @@
 {#- Grain: school year × school (or DISTRICT). Resources per pupil on the October snapshot:
     assigned staff FTE per 100 students and annual salary dollars per pupil, over the students
-    enrolled at the school on the census day. DISTRICT pools school-based staff and all census-day
+    enrolled at the school on the census day (enrollment_by_group.census_day_enrollment, ALL). DISTRICT pools school-based staff and all census-day
     students (central office excluded, so it is comparable with the schools). -#}
 with
 
@@ -10,9 +10,9 @@ snapshot as (
 
 ),
 
-students_on_census_day as (
+enrollment_by_group as (
 
-    select * from {{ ref('int_students_enrolled_on_census_day') }}
+    select * from {{ ref('enrollment_by_group') }}
 
 ),
 
@@ -39,11 +39,13 @@ staff_by_school as (
 students_by_school as (
 
     select
-        students_on_census_day.school_year,
-        students_on_census_day.school_code,
-        count(distinct students_on_census_day.student_id) as enrolled_students
-    from students_on_census_day
-    group by 1, 2
+        enrollment_by_group.school_year,
+        enrollment_by_group.school_code,
+        enrollment_by_group.census_day_enrollment as enrolled_students
+    from enrollment_by_group
+    where enrollment_by_group.student_group = 'ALL'
+        and enrollment_by_group.school_code <> 'DISTRICT'
+        and enrollment_by_group.census_day_enrollment > 0
 
 ),
 
@@ -77,10 +79,11 @@ district_staff as (
 district_students as (
 
     select
-        students_on_census_day.school_year,
-        count(distinct students_on_census_day.student_id) as enrolled_students
-    from students_on_census_day
-    group by 1
+        enrollment_by_group.school_year,
+        enrollment_by_group.census_day_enrollment as enrolled_students
+    from enrollment_by_group
+    where enrollment_by_group.student_group = 'ALL'
+        and enrollment_by_group.school_code = 'DISTRICT'
 
 ),
 
@@ -123,10 +126,10 @@ final as (
         scoped.school_year,
         scoped.school_code,
         schools.need_tier,
-        scoped.staff_count,
+        cast(scoped.staff_count as bigint) as staff_count,
         cast(scoped.staff_fte as {{ workforce_type_double() }}) as staff_fte,
         cast(scoped.salary_dollars as {{ workforce_type_double() }}) as salary_dollars,
-        scoped.enrolled_students,
+        cast(scoped.enrolled_students as bigint) as enrolled_students,
         cast(case when scoped.enrolled_students > 0
             then scoped.staff_fte * 100.0 / scoped.enrolled_students
         end as {{ workforce_type_double() }}) as fte_per_100_students,

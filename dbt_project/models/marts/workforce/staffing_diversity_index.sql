@@ -50,11 +50,11 @@ final as (
     select
         rates.school_year,
         rates.school_code,
-        rates.staff_count,
-        rates.staff_of_colour_count,
+        cast(rates.staff_count as bigint) as staff_count,
+        cast(rates.staff_of_colour_count as bigint) as staff_of_colour_count,
         cast(rates.staff_of_colour_pct as {{ workforce_type_double() }}) as staff_of_colour_pct,
-        rates.student_count,
-        rates.students_of_colour_count,
+        cast(rates.student_count as bigint) as student_count,
+        cast(rates.students_of_colour_count as bigint) as students_of_colour_count,
         cast(rates.students_of_colour_pct as {{ workforce_type_double() }})
             as students_of_colour_pct,
         cast(rates.students_of_colour_pct - rates.staff_of_colour_pct

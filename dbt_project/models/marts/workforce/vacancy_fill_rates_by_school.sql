@@ -48,13 +48,13 @@ final as (
         scoped.school_code,
         scoped.job_category,
         schools.need_tier,
-        scoped.active_positions,
-        scoped.open_vacancies,
+        cast(scoped.active_positions as bigint) as active_positions,
+        cast(scoped.open_vacancies as bigint) as open_vacancies,
         cast(case when scoped.active_positions > 0
             then scoped.open_vacancies * 100.0 / scoped.active_positions
         end as {{ workforce_type_double() }}) as vacancy_rate_pct,
-        scoped.vacancies_posted,
-        scoped.vacancies_filled,
+        cast(scoped.vacancies_posted as bigint) as vacancies_posted,
+        cast(scoped.vacancies_filled as bigint) as vacancies_filled,
         cast(case when scoped.vacancies_posted > 0
             then scoped.vacancies_filled * 100.0 / scoped.vacancies_posted
         end as {{ workforce_type_double() }}) as fill_rate_pct

@@ -41,13 +41,13 @@ final as (
         by_tier.need_tier,
         by_tier.job_category,
         by_tier.school_count,
-        by_tier.active_positions,
-        by_tier.open_vacancies,
+        cast(by_tier.active_positions as bigint) as active_positions,
+        cast(by_tier.open_vacancies as bigint) as open_vacancies,
         cast(case when by_tier.active_positions > 0
             then by_tier.open_vacancies * 100.0 / by_tier.active_positions
         end as {{ workforce_type_double() }}) as vacancy_rate_pct,
-        by_tier.vacancies_posted,
-        by_tier.vacancies_filled,
+        cast(by_tier.vacancies_posted as bigint) as vacancies_posted,
+        cast(by_tier.vacancies_filled as bigint) as vacancies_filled,
         cast(case when by_tier.vacancies_posted > 0
             then by_tier.vacancies_filled * 100.0 / by_tier.vacancies_posted
         end as {{ workforce_type_double() }}) as fill_rate_pct,

@@ -14,7 +14,8 @@ renamed as (
         source.entry_date as entry_date,
         source.exit_date as exit_date,
         nullif(upper(trim(source.entry_code)), '') as entry_code,
-        nullif(upper(trim(source.exit_code)), '') as exit_code
+        nullif(upper(trim(source.exit_code)), '') as exit_code,
+        source._drop_date as drop_date
     from source
 
 )

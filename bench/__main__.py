@@ -1,0 +1,87 @@
+"""`python -m bench [--profile lausd] [--workdir .bench/work/<profile>] [--skip-generate]`.
+
+Writes `.bench/results.json` and prints the figures against the targets. `--sizes` runs the
+scaling series instead (see `bench.scaling`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+
+from bench.benchmark import REPO_ROOT, BenchOptions, run_benchmark
+from bench.targets import markdown_table, stage_table
+
+DEFAULT_RESULTS = REPO_ROOT / ".bench" / "results.json"
+
+
+def summary_markdown(results: dict) -> str:
+    runs = {"full refresh": results.get("stages", {})}
+    if "incremental" in results:
+        runs[f"nightly ({results.get('incremental_job')})"] = results["incremental"]["stages"]
+    machine = results["machine"]
+    lines = [
+        f"### Benchmark: profile `{results['profile']}`, {results['timestamp']}",
+        "",
+        markdown_table(results),
+        "",
+        stage_table(runs),
+        "",
+        f"Raw rows: {sum(results.get('rows', {}).values()):,} in {len(results.get('rows', {}))} "
+        f"tables (attendance {results.get('rows', {}).get('sis__attendance', 0):,}); "
+        f"generation {results.get('generation_s')} s"
+        f"{' (reused)' if results.get('generation_reused') else ''}.",
+        f"Machine: {machine['cores']} cores, {machine['memory_gb']} GB, load average "
+        f"{machine['load_average_at_start']} at start, {machine.get('load_average_at_end')} "
+        f"at end (other work shares this machine).",
+    ]
+    for label in ("full_refresh", "incremental"):
+        run = results.get(label, {})
+        if run and not run.get("is_success"):
+            lines.append(f"**{label} did not succeed**: " + "; ".join(run.get("failures", [])[:3]))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", default="lausd")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="default .bench/work/<profile>; sources, warehouse and outputs go here")
+    parser.add_argument("--seed", type=int, default=20261120)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 20))
+    parser.add_argument("--skip-generate", action="store_true",
+                        help="use the sources already in the workdir")
+    parser.add_argument("--skip-incremental", action="store_true")
+    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
+    parser.add_argument("--sizes", action="store_true",
+                        help="run the scaling series (tiny, demo, mid, lausd) instead")
+    args = parser.parse_args(argv)
+    if args.sizes:
+        from bench.scaling import main as scaling_main
+
+        return scaling_main([])
+    from bench.bench_profiles import register_bench_profiles
+
+    register_bench_profiles()
+    options = BenchOptions(
+        profile=args.profile,
+        workdir=args.workdir or REPO_ROOT / ".bench" / "work" / args.profile,
+        seed=args.seed, as_of=args.as_of,
+        is_generation_skipped=args.skip_generate,
+        is_incremental_skipped=args.skip_incremental,
+    )
+    results = run_benchmark(options)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(results, indent=2, default=str))
+    print()
+    print(summary_markdown(results))
+    print(f"\nresults: {args.results}")
+    is_success = results["full_refresh"].get("is_success") and (
+        args.skip_incremental or results["incremental"].get("is_success"))
+    return 0 if is_success else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

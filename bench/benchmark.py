@@ -1,0 +1,229 @@
+"""One benchmark of one district size: generate, full refresh, nightly refresh, baseline, query.
+
+Each Dagster run happens in a child process (`bench.run_job`) with the environment a deployment
+would set, so its memory is measured alone (generation and the raw-load baseline run here, in the
+parent) and the definitions load exactly as in production. Both runs share one Dagster instance
+in a fresh DAGSTER_HOME under the workdir, as nightly runs share a deployed instance.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+
+from bench.analyst_query import time_analyst_query
+from bench.dbt_timing import newest_run_results, seconds_by_resource_type, slowest_nodes
+from bench.generation import ensure_generated, read_marker
+from bench.machine import describe_machine, load_average
+from bench.nightly_drop import land_next_school_day, remove_bench_drops
+from bench.process_tree import run_measured, self_peak_rss_mb
+from bench.raw_load import time_raw_load
+from bench.stages import seconds_by_stage
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+MANIFEST = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    profile: str
+    workdir: Path
+    seed: int
+    as_of: date
+    is_generation_skipped: bool = False
+    is_incremental_skipped: bool = False
+
+
+@dataclass(frozen=True)
+class WorkPaths:
+    root: Path
+
+    @property
+    def sources(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def outputs(self) -> Path:
+        return self.root / "outputs"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster_home"
+
+    @property
+    def dbt_target(self) -> Path:
+        return self.root / "dbt_target"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+
+def _log(message: str) -> None:
+    print(f"[bench {datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def ensure_manifest() -> None:
+    """The dbt manifest the definitions load; `make bench` builds it, a bare run may not have."""
+    if MANIFEST.exists():
+        return
+    dbt = shutil.which("dbt") or str(Path(sys.executable).with_name("dbt"))
+    subprocess.run([dbt, "parse", "--profiles-dir", ".", "--quiet"],
+                   cwd=MANIFEST.parents[1], check=True)
+
+
+def reset_run_state(paths: WorkPaths) -> None:
+    """Start from an empty warehouse, outputs and Dagster instance; keep the generated sources."""
+    for folder in (paths.outputs, paths.dagster_home, paths.dbt_target):
+        shutil.rmtree(folder, ignore_errors=True)
+    for leftover in (paths.warehouse, Path(f"{paths.warehouse}.wal")):
+        leftover.unlink(missing_ok=True)
+    if paths.sources.joinpath("sis").is_dir():
+        remove_bench_drops(paths.sources / "sis")
+    for folder in (paths.outputs, paths.dagster_home, paths.dbt_target, paths.logs):
+        folder.mkdir(parents=True, exist_ok=True)
+    (paths.dagster_home / "dagster.yaml").touch()
+
+
+def pipeline_environment(paths: WorkPaths, run_label: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "DISTRICT_SOURCE_MODE": "real",
+        "DISTRICT_SOURCES_DIR": str(paths.sources.resolve()),
+        "WAREHOUSE_PATH": str(paths.warehouse.resolve()),
+        "DISTRICT_OUTPUTS_DIR": str(paths.outputs.resolve()),
+        "DAGSTER_HOME": str(paths.dagster_home.resolve()),
+        "DBT_TARGET_PATH": str((paths.dbt_target / run_label).resolve()),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    })
+    for name in ("SIS_LANDING_DIR", "HR_DATABASE_URL", "TUTORING_PAGES_DIR", "TUTORING_API_URL",
+                 "SURVEY_EXPORT_DIR", "PLANNING_DIR", "DEMO_PROFILE"):
+        env.pop(name, None)  # every source must come from the benchmark's own sources folder
+    return env
+
+
+def run_pipeline_job(paths: WorkPaths, run_label: str, job: str,
+                     current_school_year: str | None = None) -> dict:
+    """Run a job in a child process; its step timings, wall time and peak memory."""
+    timings_file = paths.logs / f"{run_label}.json"
+    timings_file.unlink(missing_ok=True)
+    args = [sys.executable, "-m", "bench.run_job", "--job", job, "--out", str(timings_file)]
+    if current_school_year:
+        args += ["--current-school-year", current_school_year]
+    child = run_measured(args, pipeline_environment(paths, run_label),
+                         paths.logs / f"{run_label}.log")
+    outcome = json.loads(timings_file.read_text()) if timings_file.exists() else {
+        "is_success": False, "steps": {},
+        "failures": [f"the job process exited {child.returncode} without timings; "
+                     f"see {paths.logs / f'{run_label}.log'}"]}
+    step_seconds = {step: t["seconds"] for step, t in outcome.get("steps", {}).items()}
+    outcome.update({
+        "wall_s": round(child.seconds, 2),
+        "peak_rss_mb": child.peak_tree_rss_mb,
+        "peak_single_process_rss_mb": child.peak_single_rss_mb,
+        "stages": seconds_by_stage(step_seconds),
+    })
+    run_results = newest_run_results(paths.dbt_target / run_label)
+    if run_results:
+        outcome["dbt_run_results"] = str(run_results)
+        outcome["dbt_seconds_by_type"] = seconds_by_resource_type(run_results)
+        outcome["dbt_slowest"] = slowest_nodes(run_results, limit=12)
+    return outcome
+
+
+def raw_table_rows(warehouse: Path) -> dict[str, int]:
+    """Rows of every table in the warehouse's `raw` schema (the loaded sources)."""
+    if not warehouse.exists():
+        return {}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = [t for (t,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw' "
+            "order by table_name").fetchall()]
+        return {t: con.execute(f'select count(*) from raw."{t}"').fetchall()[0][0]
+                for t in tables}
+    finally:
+        con.close()
+
+
+def run_benchmark(options: BenchOptions) -> dict:
+    """Every measurement for one profile, as the dict written to results.json."""
+    started = time.perf_counter()
+    paths = WorkPaths(options.workdir)
+    paths.root.mkdir(parents=True, exist_ok=True)
+    machine = describe_machine()
+    results: dict = {"profile": options.profile, "seed": options.seed,
+                     "as_of": options.as_of.isoformat(),
+                     "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+                     "workdir": str(paths.root), "machine": machine}
+
+    if options.is_generation_skipped:
+        marker = read_marker(paths.sources) or {}
+        summary = marker.get("summary", {})
+        results.update(generation_s=summary.get("seconds"), generation_reused=True,
+                       source_bytes=summary.get("bytes"))
+        _log(f"using the sources already in {paths.sources}")
+    else:
+        _log(f"generating the {options.profile} district into {paths.sources} (reused if same)")
+        generated = ensure_generated(options.profile, paths.sources, options.seed, options.as_of)
+        results.update(generation_s=round(generated.seconds, 1),
+                       generation_reused=generated.is_reused, source_bytes=generated.bytes_written,
+                       generation_peak_rss_mb=None if generated.is_reused else self_peak_rss_mb())
+        _log(f"generation: {generated.seconds:.1f} s"
+             f"{' (reused from an earlier run)' if generated.is_reused else ''}")
+
+    ensure_manifest()
+    reset_run_state(paths)
+    _log("full refresh: running the full_refresh job")
+    full = run_pipeline_job(paths, "full_refresh", "full_refresh")
+    results["full_refresh"] = full
+    results["full_refresh_s"] = full["wall_s"]
+    results["stages"] = full["stages"]
+    results["rows"] = raw_table_rows(paths.warehouse)
+    _log(f"full refresh: {full['wall_s']:.1f} s, success={full.get('is_success')}, "
+         f"peak {full['peak_rss_mb']:,.0f} MB, stages {full['stages']}")
+
+    peaks = [full["peak_rss_mb"]]
+    if not options.is_incremental_skipped:
+        drop = land_next_school_day(paths.sources / "sis")
+        results["nightly_drop"] = {k: (str(v) if isinstance(v, Path | date) else v)
+                                   for k, v in asdict(drop).items()}
+        _log(f"landed drop {drop.drop_date} (school day {drop.new_school_day}, "
+             f"+{drop.attendance_rows_added:,} attendance rows) in {drop.seconds:.1f} s")
+        nightly = run_pipeline_job(paths, "nightly", "nightly", drop.current_school_year)
+        results["incremental"] = nightly
+        results["incremental_s"] = nightly["wall_s"]
+        results["incremental_job"] = nightly.get("job")
+        peaks.append(nightly["peak_rss_mb"])
+        _log(f"nightly refresh ({nightly.get('job')}): {nightly['wall_s']:.1f} s, "
+             f"success={nightly.get('is_success')}")
+    results["peak_rss_mb"] = max(peaks)
+
+    _log("raw load baseline: DuckDB reading the same files")
+    raw = time_raw_load(paths.sources, paths.root / "raw_baseline.duckdb")
+    results["raw_load_s"] = raw.seconds
+    results["raw_load_rows"] = raw.rows
+    results["raw_load_seconds_by_table"] = raw.seconds_by_table
+    results["ratio_to_raw_load"] = round(results["full_refresh_s"] / raw.seconds, 2)
+    _log(f"raw load: {raw.seconds:.1f} s; ratio {results['ratio_to_raw_load']:.1f}")
+
+    query = time_analyst_query(paths.outputs, paths.warehouse, MANIFEST)
+    results["analyst_query_ms"] = query.milliseconds
+    results["analyst_query"] = asdict(query)
+    _log(f"analyst query: {query.milliseconds} ms ({query.note})")
+    machine["load_average_at_end"] = load_average()
+    results["benchmark_wall_s"] = round(time.perf_counter() - started, 1)
+    return results

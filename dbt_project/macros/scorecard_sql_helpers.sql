@@ -1,0 +1,60 @@
+{#- School years are written `YYYY-YY`; arithmetic on them (last year, years since a baseline)
+    runs on the first calendar year as an integer. -#}
+{% macro scorecard_school_year_start(school_year_column) -%}
+    cast(substr({{ school_year_column }}, 1, 4) as {{ dbt.type_int() }})
+{%- endmacro %}
+
+{#- The `YYYY-YY` label of the school year starting in the given calendar year (2025 -> 2025-26). -#}
+{% macro scorecard_school_year_label(start_year_expression) -%}
+    {{ dbt.concat([
+        "cast(" ~ start_year_expression ~ " as " ~ dbt.type_string() ~ ")",
+        "'-'",
+        "substr(cast(" ~ start_year_expression ~ " + 1 as " ~ dbt.type_string() ~ "), 3, 2)",
+    ]) }}
+{%- endmacro %}
+
+{#- An 8-byte floating type (dbt.type_float() is a 4-byte float on DuckDB and Spark). -#}
+{% macro scorecard_type_double() -%}
+    {{ return(adapter.dispatch('scorecard_type_double')()) }}
+{%- endmacro %}
+
+{% macro default__scorecard_type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro spark__scorecard_type_double() -%}
+    double
+{%- endmacro %}
+
+{#- round(x, d) on a double: PostgreSQL rounds to a number of places only for numeric. -#}
+{% macro scorecard_round(expression, decimal_places) -%}
+    {{ return(adapter.dispatch('scorecard_round')(expression, decimal_places)) }}
+{%- endmacro %}
+
+{% macro default__scorecard_round(expression, decimal_places) -%}
+    round({{ expression }}, {{ decimal_places }})
+{%- endmacro %}
+
+{% macro postgres__scorecard_round(expression, decimal_places) -%}
+    cast(round(cast({{ expression }} as numeric), {{ decimal_places }}) as double precision)
+{%- endmacro %}
+
+{#- The status shown for a value: rounded to var scorecard_status_decimals places, or to
+    var scorecard_ratio_status_decimals for ratios and indices, whose values sit near 1. -#}
+{% macro scorecard_status(value_expression, unit_expression) -%}
+    case
+        when {{ unit_expression }} in ('ratio', 'index')
+            then {{ scorecard_round(value_expression, var('scorecard_ratio_status_decimals')) }}
+        else {{ scorecard_round(value_expression, var('scorecard_status_decimals')) }}
+    end
+{%- endmacro %}
+
+{#- How much better `value` is than `comparison`: value - comparison when higher is better,
+    comparison - value when lower is better, NULL when neither is. A subtraction rather than a
+    product with -1 keeps equal values at 0.0 instead of -0.0. -#}
+{% macro scorecard_oriented_gap(value, comparison, higher_is_better) -%}
+    case
+        when {{ higher_is_better }} then {{ value }} - {{ comparison }}
+        when not {{ higher_is_better }} then {{ comparison }} - {{ value }}
+    end
+{%- endmacro %}

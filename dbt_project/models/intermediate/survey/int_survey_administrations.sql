@@ -1,0 +1,24 @@
+{#- One row per survey administration (school year and season): its first response date (the
+    date enrolment is counted on for the response rate) and the grades surveyed anywhere in the
+    district (a grade with at least one response). -#}
+with
+
+responses as (
+
+    select * from {{ ref('stg_survey__responses') }}
+
+),
+
+final as (
+
+    select
+        responses.school_year,
+        responses.season,
+        min(responses.response_date) as administration_date,
+        max(responses.response_date) as last_response_date
+    from responses
+    group by 1, 2
+
+)
+
+select * from final

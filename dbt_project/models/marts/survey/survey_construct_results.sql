@@ -1,0 +1,104 @@
+{#- Grain: school year × school (plus DISTRICT) × construct × student group. Pools every item
+    response to the construct's items over the year's administrations: percent favourable
+    (favourable item responses / item responses), mean scored value and respondents (students,
+    or responses without a student id). Reversed items are flipped before scoring. Year over
+    year: the point change in percent favourable and the relative growth
+    (this − last) / last × 100 — the form of the LAUSD "+8%" goal. -#}
+with
+
+scores as (
+
+    select * from {{ ref('int_survey_respondent_construct_scores') }}
+
+),
+
+student_groups as (
+
+    select * from {{ ref('int_student_groups_annual') }}
+
+),
+
+scoped as (
+
+    select
+        scores.school_year,
+        scores.school_code,
+        scores.student_id,
+        scores.respondent_key,
+        scores.construct_type,
+        scores.construct,
+        scores.item_responses,
+        scores.favorable_responses,
+        scores.score_sum
+    from scores
+    union all
+    select
+        scores.school_year,
+        'DISTRICT' as school_code,
+        scores.student_id,
+        scores.respondent_key,
+        scores.construct_type,
+        scores.construct,
+        scores.item_responses,
+        scores.favorable_responses,
+        scores.score_sum
+    from scores
+
+),
+
+grouped as (
+
+    {{ survey_fan_out_to_student_groups('scoped', 'student_groups') }}
+
+),
+
+results as (
+
+    select
+        grouped.school_year,
+        grouped.school_code,
+        grouped.construct_type,
+        grouped.construct,
+        grouped.student_group,
+        count(distinct grouped.respondent_key) as respondents,
+        sum(grouped.item_responses) as item_responses,
+        sum(grouped.favorable_responses) as favorable_responses,
+        sum(grouped.favorable_responses) * 100.0 / sum(grouped.item_responses)
+            as percent_favorable,
+        sum(grouped.score_sum) * 1.0 / sum(grouped.item_responses) as mean_score
+    from grouped
+    group by 1, 2, 3, 4, 5
+
+),
+
+final as (
+
+    select
+        results.school_year,
+        results.school_code,
+        results.construct_type,
+        results.construct,
+        results.student_group,
+        results.respondents,
+        cast(results.item_responses as bigint) as item_responses,
+        cast(results.favorable_responses as bigint) as favorable_responses,
+        cast(results.percent_favorable as {{ workforce_type_double() }}) as percent_favorable,
+        cast(results.mean_score as {{ workforce_type_double() }}) as mean_score,
+        cast(prior.percent_favorable as {{ workforce_type_double() }})
+            as prior_year_percent_favorable,
+        cast(results.percent_favorable - prior.percent_favorable as {{ workforce_type_double() }})
+            as favorable_change_points,
+        cast(case when prior.percent_favorable > 0
+            then (results.percent_favorable - prior.percent_favorable) * 100.0
+                / prior.percent_favorable
+        end as {{ workforce_type_double() }}) as favorable_growth_pct
+    from results
+    left join results as prior
+        on prior.school_year = {{ workforce_previous_school_year('results.school_year') }}
+        and results.school_code = prior.school_code
+        and results.construct = prior.construct
+        and results.student_group = prior.student_group
+
+)
+
+select * from final

@@ -1,0 +1,152 @@
+"""The static portal, checked in headless Chromium against a local web server."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import urllib.request
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+
+from exports.open_data import build_portal
+from exports.open_data.browser import ChromiumUnavailable, ensure_chromium, run_chromium
+from exports.open_data.svg_charts import bar_chart, point_from_published
+
+SCREENSHOT_PATH = Path(__file__).resolve().parents[3] / ".artifacts" / "portal_screenshot.png"
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def portal(released, tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp("portal") / "site"
+    result = build_portal(released.release_dir, out_dir)
+    return result
+
+
+@pytest.fixture(scope="module")
+def served(portal):
+    handler = functools.partial(_QuietHandler, directory=str(portal.out_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    try:
+        return ensure_chromium()
+    except ChromiumUnavailable as error:
+        pytest.fail(f"headless Chromium is required for the portal tests: {error}")
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.read()
+
+
+def test_portal_has_a_page_per_school_and_the_district(portal):
+    pages = sorted(p.name for p in (portal.out_dir / "schools").iterdir())
+    assert pages == [
+        "1930001.html",
+        "1930002.html",
+        "1930003.html",
+        "1930004.html",
+        "DISTRICT.html",
+    ]
+    assert portal.school_pages == 5
+
+
+def test_every_link_on_every_page_resolves(served, portal):
+    pages = ["index.html"] + [f"schools/{p.name}" for p in (portal.out_dir / "schools").iterdir()]
+    checked = set()
+    for page in pages:
+        status, body = _get(served + page)
+        assert status == 200
+        collector = _LinkCollector()
+        collector.feed(body.decode("utf-8"))
+        assert collector.links, page
+        for link in collector.links:
+            url = urljoin(served + page, link).split("#", 1)[0]
+            if url in checked:
+                continue
+            assert url.startswith(served), f"{page} links outside the site: {link}"
+            assert _get(url)[0] == 200, url
+            checked.add(url)
+    assert any(url.endswith("scorecard_measures.parquet") for url in checked)
+    assert any(url.endswith("data_dictionary.md") for url in checked)
+
+
+def test_pages_are_accessible_html(portal):
+    for page in [portal.out_dir / "index.html", *(portal.out_dir / "schools").iterdir()]:
+        html = page.read_text(encoding="utf-8")
+        assert '<html lang="en">' in html
+        assert re.search(r"<title>[^<]+</title>", html)
+    school = (portal.out_dir / "schools" / "1930001.html").read_text(encoding="utf-8")
+    charts = school.count("<svg")
+    assert charts > 0
+    assert school.count("<title id=") == charts  # every chart has a title
+    assert school.count("<table>") == charts  # and a data table fallback
+
+
+def test_suppressed_values_are_labelled_not_drawn_as_zero():
+    points = [
+        point_from_published("HI", "21.1", False),
+        point_from_published("AS", "", True),
+        point_from_published("WH", "≤5%", True),
+    ]
+    svg = bar_chart("t", "test", points, "percent")
+    assert svg.count("<rect") == 1  # only the published value gets a bar
+    assert ">suppressed</text>" in svg
+    assert ">≤5%</text>" in svg
+
+
+def test_pages_render_in_headless_chromium(served, chromium, tmp_path):
+    home = run_chromium(served + "index.html", tmp_path / "profile-home", "--dump-dom")
+    assert home.returncode == 0, home.stderr[-2000:]
+    assert "District open data" in home.stdout
+    assert "Alder Elementary" in home.stdout
+
+    school = run_chromium(
+        served + "schools/1930001.html", tmp_path / "profile-school", "--dump-dom"
+    )
+    assert school.returncode == 0, school.stderr[-2000:]
+    dom = school.stdout
+    assert dom.count("<svg") >= 6
+    assert "<polyline" in dom and "<rect" in dom
+    assert "suppressed" in dom
+
+    SCREENSHOT_PATH.parent.mkdir(parents=True, exist_ok=True)
+    SCREENSHOT_PATH.unlink(missing_ok=True)
+    shot = run_chromium(
+        served + "schools/1930001.html",
+        tmp_path / "profile-shot",
+        f"--screenshot={SCREENSHOT_PATH}",
+        "--window-size=1100,1400",
+        "--hide-scrollbars",
+    )
+    assert shot.returncode == 0, shot.stderr[-2000:]
+    assert SCREENSHOT_PATH.stat().st_size > 10_000
+    assert SCREENSHOT_PATH.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
