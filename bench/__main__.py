@@ -47,16 +47,24 @@ def summary_markdown(results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--profile", default="lausd")
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="default .bench/work/<profile>; sources, warehouse and outputs go here")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="default .bench/work/<profile>: sources, warehouse, outputs",
+    )
     parser.add_argument("--seed", type=int, default=20261120)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 20))
-    parser.add_argument("--skip-generate", action="store_true",
-                        help="use the sources already in the workdir")
+    parser.add_argument(
+        "--skip-generate", action="store_true", help="use the sources already in the workdir"
+    )
     parser.add_argument("--skip-incremental", action="store_true")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
-    parser.add_argument("--sizes", action="store_true",
-                        help="run the scaling series (tiny, demo, mid, lausd) instead")
+    parser.add_argument(
+        "--sizes",
+        action="store_true",
+        help="run the scaling series (tiny, demo, mid, lausd) instead",
+    )
     args = parser.parse_args(argv)
     if args.sizes:
         from bench.scaling import main as scaling_main
@@ -68,18 +76,23 @@ def main(argv: list[str] | None = None) -> int:
     options = BenchOptions(
         profile=args.profile,
         workdir=args.workdir or REPO_ROOT / ".bench" / "work" / args.profile,
-        seed=args.seed, as_of=args.as_of,
+        seed=args.seed,
+        as_of=args.as_of,
         is_generation_skipped=args.skip_generate,
         is_incremental_skipped=args.skip_incremental,
     )
     results = run_benchmark(options)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(results, indent=2, default=str))
+    # Kept per profile as well, so the scaling series can reuse a size measured on its own.
+    per_profile = DEFAULT_RESULTS.with_name(f"results-{args.profile}.json")
+    per_profile.write_text(json.dumps(results, indent=2, default=str))
     print()
     print(summary_markdown(results))
     print(f"\nresults: {args.results}")
     is_success = results["full_refresh"].get("is_success") and (
-        args.skip_incremental or results["incremental"].get("is_success"))
+        args.skip_incremental or results["incremental"].get("is_success")
+    )
     return 0 if is_success else 1
 
 

@@ -21,7 +21,9 @@ def register_bench_profiles() -> None:
     lausd = PROFILES["lausd"]
     share = 100_000 / lausd.students_per_year
     PROFILES[MID_PROFILE] = replace(
-        lausd, name=MID_PROFILE, students_per_year=100_000,
+        lausd,
+        name=MID_PROFILE,
+        students_per_year=100_000,
         elementary_schools=round(lausd.elementary_schools * share),
         middle_schools=round(lausd.middle_schools * share),
         high_schools=round(lausd.high_schools * share),

@@ -76,13 +76,18 @@ def _log(message: str) -> None:
     print(f"[bench {datetime.now():%H:%M:%S}] {message}", flush=True)
 
 
-def ensure_manifest() -> None:
-    """The dbt manifest the definitions load; `make bench` builds it, a bare run may not have."""
-    if MANIFEST.exists():
-        return
+def refresh_manifest() -> float:
+    """Parse the dbt project so the manifest the definitions load matches the models on disk.
+
+    dagster-dbt maps every event of `dbt build` to a manifest node; a manifest older than the
+    models fails the run on the first node it does not know. Returns the seconds parsing took.
+    """
+    started = time.perf_counter()
     dbt = shutil.which("dbt") or str(Path(sys.executable).with_name("dbt"))
-    subprocess.run([dbt, "parse", "--profiles-dir", ".", "--quiet"],
-                   cwd=MANIFEST.parents[1], check=True)
+    subprocess.run(
+        [dbt, "parse", "--profiles-dir", ".", "--quiet"], cwd=MANIFEST.parents[1], check=True
+    )
+    return round(time.perf_counter() - started, 1)
 
 
 def reset_run_state(paths: WorkPaths) -> None:
@@ -100,42 +105,63 @@ def reset_run_state(paths: WorkPaths) -> None:
 
 def pipeline_environment(paths: WorkPaths, run_label: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "DISTRICT_SOURCE_MODE": "real",
-        "DISTRICT_SOURCES_DIR": str(paths.sources.resolve()),
-        "WAREHOUSE_PATH": str(paths.warehouse.resolve()),
-        "DISTRICT_OUTPUTS_DIR": str(paths.outputs.resolve()),
-        "DAGSTER_HOME": str(paths.dagster_home.resolve()),
-        "DBT_TARGET_PATH": str((paths.dbt_target / run_label).resolve()),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
-    })
-    for name in ("SIS_LANDING_DIR", "HR_DATABASE_URL", "TUTORING_PAGES_DIR", "TUTORING_API_URL",
-                 "SURVEY_EXPORT_DIR", "PLANNING_DIR", "DEMO_PROFILE"):
+    env.update(
+        {
+            "DISTRICT_SOURCE_MODE": "real",
+            "DISTRICT_SOURCES_DIR": str(paths.sources.resolve()),
+            "WAREHOUSE_PATH": str(paths.warehouse.resolve()),
+            "DISTRICT_OUTPUTS_DIR": str(paths.outputs.resolve()),
+            "DAGSTER_HOME": str(paths.dagster_home.resolve()),
+            "DBT_TARGET_PATH": str((paths.dbt_target / run_label).resolve()),
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        }
+    )
+    for name in (
+        "SIS_LANDING_DIR",
+        "HR_DATABASE_URL",
+        "TUTORING_PAGES_DIR",
+        "TUTORING_API_URL",
+        "SURVEY_EXPORT_DIR",
+        "PLANNING_DIR",
+        "DEMO_PROFILE",
+    ):
         env.pop(name, None)  # every source must come from the benchmark's own sources folder
     return env
 
 
-def run_pipeline_job(paths: WorkPaths, run_label: str, job: str,
-                     current_school_year: str | None = None) -> dict:
+def run_pipeline_job(
+    paths: WorkPaths, run_label: str, job: str, current_school_year: str | None = None
+) -> dict:
     """Run a job in a child process; its step timings, wall time and peak memory."""
     timings_file = paths.logs / f"{run_label}.json"
     timings_file.unlink(missing_ok=True)
     args = [sys.executable, "-m", "bench.run_job", "--job", job, "--out", str(timings_file)]
     if current_school_year:
         args += ["--current-school-year", current_school_year]
-    child = run_measured(args, pipeline_environment(paths, run_label),
-                         paths.logs / f"{run_label}.log")
-    outcome = json.loads(timings_file.read_text()) if timings_file.exists() else {
-        "is_success": False, "steps": {},
-        "failures": [f"the job process exited {child.returncode} without timings; "
-                     f"see {paths.logs / f'{run_label}.log'}"]}
+    child = run_measured(
+        args, pipeline_environment(paths, run_label), paths.logs / f"{run_label}.log"
+    )
+    outcome = (
+        json.loads(timings_file.read_text())
+        if timings_file.exists()
+        else {
+            "is_success": False,
+            "steps": {},
+            "failures": [
+                f"the job process exited {child.returncode} without timings; "
+                f"see {paths.logs / f'{run_label}.log'}"
+            ],
+        }
+    )
     step_seconds = {step: t["seconds"] for step, t in outcome.get("steps", {}).items()}
-    outcome.update({
-        "wall_s": round(child.seconds, 2),
-        "peak_rss_mb": child.peak_tree_rss_mb,
-        "peak_single_process_rss_mb": child.peak_single_rss_mb,
-        "stages": seconds_by_stage(step_seconds),
-    })
+    outcome.update(
+        {
+            "wall_s": round(child.seconds, 2),
+            "peak_rss_mb": child.peak_tree_rss_mb,
+            "peak_single_process_rss_mb": child.peak_single_rss_mb,
+            "stages": seconds_by_stage(step_seconds),
+        }
+    )
     run_results = newest_run_results(paths.dbt_target / run_label)
     if run_results:
         outcome["dbt_run_results"] = str(run_results)
@@ -150,11 +176,14 @@ def raw_table_rows(warehouse: Path) -> dict[str, int]:
         return {}
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        tables = [t for (t,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'raw' "
-            "order by table_name").fetchall()]
-        return {t: con.execute(f'select count(*) from raw."{t}"').fetchall()[0][0]
-                for t in tables}
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'raw' "
+                "order by table_name"
+            ).fetchall()
+        ]
+        return {t: con.execute(f'select count(*) from raw."{t}"').fetchall()[0][0] for t in tables}
     finally:
         con.close()
 
@@ -165,27 +194,39 @@ def run_benchmark(options: BenchOptions) -> dict:
     paths = WorkPaths(options.workdir)
     paths.root.mkdir(parents=True, exist_ok=True)
     machine = describe_machine()
-    results: dict = {"profile": options.profile, "seed": options.seed,
-                     "as_of": options.as_of.isoformat(),
-                     "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
-                     "workdir": str(paths.root), "machine": machine}
+    results: dict = {
+        "profile": options.profile,
+        "seed": options.seed,
+        "as_of": options.as_of.isoformat(),
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+        "workdir": str(paths.root),
+        "machine": machine,
+    }
 
     if options.is_generation_skipped:
         marker = read_marker(paths.sources) or {}
         summary = marker.get("summary", {})
-        results.update(generation_s=summary.get("seconds"), generation_reused=True,
-                       source_bytes=summary.get("bytes"))
+        results.update(
+            generation_s=summary.get("seconds"),
+            generation_reused=True,
+            source_bytes=summary.get("bytes"),
+        )
         _log(f"using the sources already in {paths.sources}")
     else:
         _log(f"generating the {options.profile} district into {paths.sources} (reused if same)")
         generated = ensure_generated(options.profile, paths.sources, options.seed, options.as_of)
-        results.update(generation_s=round(generated.seconds, 1),
-                       generation_reused=generated.is_reused, source_bytes=generated.bytes_written,
-                       generation_peak_rss_mb=None if generated.is_reused else self_peak_rss_mb())
-        _log(f"generation: {generated.seconds:.1f} s"
-             f"{' (reused from an earlier run)' if generated.is_reused else ''}")
+        results.update(
+            generation_s=round(generated.seconds, 1),
+            generation_reused=generated.is_reused,
+            source_bytes=generated.bytes_written,
+            generation_peak_rss_mb=None if generated.is_reused else self_peak_rss_mb(),
+        )
+        _log(
+            f"generation: {generated.seconds:.1f} s"
+            f"{' (reused from an earlier run)' if generated.is_reused else ''}"
+        )
 
-    ensure_manifest()
+    results["dbt_parse_s"] = refresh_manifest()
     reset_run_state(paths)
     _log("full refresh: running the full_refresh job")
     full = run_pipeline_job(paths, "full_refresh", "full_refresh")
@@ -193,23 +234,30 @@ def run_benchmark(options: BenchOptions) -> dict:
     results["full_refresh_s"] = full["wall_s"]
     results["stages"] = full["stages"]
     results["rows"] = raw_table_rows(paths.warehouse)
-    _log(f"full refresh: {full['wall_s']:.1f} s, success={full.get('is_success')}, "
-         f"peak {full['peak_rss_mb']:,.0f} MB, stages {full['stages']}")
+    _log(
+        f"full refresh: {full['wall_s']:.1f} s, success={full.get('is_success')}, "
+        f"peak {full['peak_rss_mb']:,.0f} MB, stages {full['stages']}"
+    )
 
     peaks = [full["peak_rss_mb"]]
     if not options.is_incremental_skipped:
         drop = land_next_school_day(paths.sources / "sis")
-        results["nightly_drop"] = {k: (str(v) if isinstance(v, Path | date) else v)
-                                   for k, v in asdict(drop).items()}
-        _log(f"landed drop {drop.drop_date} (school day {drop.new_school_day}, "
-             f"+{drop.attendance_rows_added:,} attendance rows) in {drop.seconds:.1f} s")
+        results["nightly_drop"] = {
+            k: (str(v) if isinstance(v, Path | date) else v) for k, v in asdict(drop).items()
+        }
+        _log(
+            f"landed drop {drop.drop_date} (school day {drop.new_school_day}, "
+            f"+{drop.attendance_rows_added:,} attendance rows) in {drop.seconds:.1f} s"
+        )
         nightly = run_pipeline_job(paths, "nightly", "nightly", drop.current_school_year)
         results["incremental"] = nightly
         results["incremental_s"] = nightly["wall_s"]
         results["incremental_job"] = nightly.get("job")
         peaks.append(nightly["peak_rss_mb"])
-        _log(f"nightly refresh ({nightly.get('job')}): {nightly['wall_s']:.1f} s, "
-             f"success={nightly.get('is_success')}")
+        _log(
+            f"nightly refresh ({nightly.get('job')}): {nightly['wall_s']:.1f} s, "
+            f"success={nightly.get('is_success')}"
+        )
     results["peak_rss_mb"] = max(peaks)
 
     _log("raw load baseline: DuckDB reading the same files")

@@ -32,10 +32,15 @@ def slowest_nodes(run_results: Path, limit: int = 10) -> list[dict]:
     """The `limit` slowest nodes (models, tests, seeds) with seconds and status."""
     results = json.loads(Path(run_results).read_text())["results"]
     nodes = sorted(results, key=lambda r: r.get("execution_time") or 0.0, reverse=True)
-    return [{"node": r["unique_id"], "seconds": round(r.get("execution_time") or 0.0, 2),
-             "status": r.get("status"),
-             "rows": (r.get("adapter_response") or {}).get("rows_affected")}
-            for r in nodes[:limit]]
+    return [
+        {
+            "node": r["unique_id"],
+            "seconds": round(r.get("execution_time") or 0.0, 2),
+            "status": r.get("status"),
+            "rows": (r.get("adapter_response") or {}).get("rows_affected"),
+        }
+        for r in nodes[:limit]
+    ]
 
 
 def seconds_by_resource_type(run_results: Path) -> dict[str, float]:
@@ -58,9 +63,15 @@ def _operators(node: dict, depth: int = 0) -> list[dict]:
     found = []
     name = node.get("operator_name") or node.get("operator_type")
     if name:
-        found.append({"operator": name.strip(), "seconds": round(node.get("operator_timing", 0), 3),
-                      "rows": node.get("operator_cardinality"), "depth": depth,
-                      "detail": str(node.get("extra_info", ""))[:160]})
+        found.append(
+            {
+                "operator": name.strip(),
+                "seconds": round(node.get("operator_timing", 0), 3),
+                "rows": node.get("operator_cardinality"),
+                "depth": depth,
+                "detail": str(node.get("extra_info", ""))[:160],
+            }
+        )
     for child in node.get("children", []):
         found += _operators(child, depth + 1)
     return found

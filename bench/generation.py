@@ -39,8 +39,9 @@ def read_marker(sources_dir: Path) -> dict | None:
         return None
 
 
-def ensure_generated(profile: str, sources_dir: Path, seed: int, as_of: date,
-                     is_forced: bool = False) -> GenerationResult:
+def ensure_generated(
+    profile: str, sources_dir: Path, seed: int, as_of: date, is_forced: bool = False
+) -> GenerationResult:
     """Generate the district into `sources_dir` unless its marker records the same request.
 
     The marker is written only after the generator returns, so an interrupted generation is
@@ -53,15 +54,23 @@ def ensure_generated(profile: str, sources_dir: Path, seed: int, as_of: date,
     marker = read_marker(sources_dir)
     if not is_forced and marker and marker.get("request") == wanted:
         summary = marker["summary"]
-        return GenerationResult(float(summary["seconds"]), dict(summary["row_counts"]),
-                                int(summary["bytes"]), is_reused=True)
+        return GenerationResult(
+            float(summary["seconds"]),
+            dict(summary["row_counts"]),
+            int(summary["bytes"]),
+            is_reused=True,
+        )
     sources_dir.mkdir(parents=True, exist_ok=True)
     (sources_dir / MARKER_NAME).unlink(missing_ok=True)
     started = time.perf_counter()
     result = generate_district(profile, sources_dir, seed=seed, as_of=as_of)
     seconds = time.perf_counter() - started
-    summary = {"seconds": round(seconds, 1), "bytes": result.bytes_written,
-               "row_counts": dict(result.rows)}
+    summary = {
+        "seconds": round(seconds, 1),
+        "bytes": result.bytes_written,
+        "row_counts": dict(result.rows),
+    }
     (sources_dir / MARKER_NAME).write_text(
-        json.dumps({"request": wanted, "summary": summary}, indent=2))
+        json.dumps({"request": wanted, "summary": summary}, indent=2)
+    )
     return GenerationResult(seconds, dict(result.rows), result.bytes_written, is_reused=False)

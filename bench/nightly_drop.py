@@ -51,14 +51,19 @@ def remove_bench_drops(landing_dir: Path) -> list[Path]:
 
 
 def _drops(landing_dir: Path) -> list[Path]:
-    return sorted(p for p in Path(landing_dir).iterdir()
-                  if p.is_dir() and _DROP_FOLDER.match(p.name))
+    return sorted(
+        p for p in Path(landing_dir).iterdir() if p.is_dir() and _DROP_FOLDER.match(p.name)
+    )
 
 
 def _newest_year_files(drops: list[Path]) -> tuple[str, dict[str, Path]]:
     """The current (newest) school year and, per year-scoped table, its newest file for it."""
-    years = {m.group("year") for drop in drops for f in drop.glob("*__*.csv")
-             if (m := _YEAR_FILE.match(f.name))}
+    years = {
+        m.group("year")
+        for drop in drops
+        for f in drop.glob("*__*.csv")
+        if (m := _YEAR_FILE.match(f.name))
+    }
     if not years:
         raise FileNotFoundError(f"no year-scoped SIS files under {drops[0].parent}")
     current = max(years)
@@ -83,13 +88,18 @@ def _csv(path: Path) -> str:
     return f"read_csv({quote_literal(str(path))}, header = true, all_varchar = true)"
 
 
-def next_school_days(con: duckdb.DuckDBPyConnection, calendar_csv: Path,
-                     last_recorded: date) -> tuple[date, date | None]:
+def next_school_days(
+    con: duckdb.DuckDBPyConnection, calendar_csv: Path, last_recorded: date
+) -> tuple[date, date | None]:
     """The first instructional day after `last_recorded` (at any school) and the one after it."""
-    days = [row[0] for row in con.execute(
-        f"select distinct cast(calendar_date as date) as day from {_csv(calendar_csv)} "
-        f"where day_type = 'INSTR' and cast(calendar_date as date) > ? order by day limit 2",
-        [last_recorded]).fetchall()]
+    days = [
+        row[0]
+        for row in con.execute(
+            f"select distinct cast(calendar_date as date) as day from {_csv(calendar_csv)} "
+            f"where day_type = 'INSTR' and cast(calendar_date as date) > ? order by day limit 2",
+            [last_recorded],
+        ).fetchall()
+    ]
     if not days:
         raise ValueError(f"no instructional day after {last_recorded} in {calendar_csv}")
     return days[0], days[1] if len(days) > 1 else None
@@ -110,11 +120,13 @@ def land_next_school_day(landing_dir: Path) -> NightlyDrop:
     try:
         attendance = year_files["attendance"]
         last_recorded = con.execute(
-            f"select max(cast(attendance_date as date)) from {_csv(attendance)}").fetchall()[0][0]
+            f"select max(cast(attendance_date as date)) from {_csv(attendance)}"
+        ).fetchall()[0][0]
         new_day, following = next_school_days(con, year_files["calendar_days"], last_recorded)
         newest_drop_date = date.fromisoformat(drops[-1].name)
-        drop_date = max(following or new_day + timedelta(days=1),
-                        newest_drop_date + timedelta(days=1))
+        drop_date = max(
+            following or new_day + timedelta(days=1), newest_drop_date + timedelta(days=1)
+        )
         drop_dir = landing_dir / drop_date.isoformat()
         if drop_dir.exists():
             shutil.rmtree(drop_dir)
@@ -129,14 +141,15 @@ def land_next_school_day(landing_dir: Path) -> NightlyDrop:
             written.append(path.name)
 
         new_day_text = quote_literal(new_day.isoformat())
-        con.execute(f"""
+        con.execute(
+            f"""
             create temp table new_day_rows as
             with open_schools as (
-                select distinct school_code from {_csv(year_files['calendar_days'])}
+                select distinct school_code from {_csv(year_files["calendar_days"])}
                 where day_type = 'INSTR' and cast(calendar_date as date) = {new_day_text}::date
             ),
             enrolled as (
-                select distinct student_id, school_code from {_csv(year_files['enrollments'])}
+                select distinct student_id, school_code from {_csv(year_files["enrollments"])}
                 where cast(entry_date as date) <= {new_day_text}::date
                   and (exit_date is null or cast(exit_date as date) >= {new_day_text}::date)
             )
@@ -145,14 +158,24 @@ def land_next_school_day(landing_dir: Path) -> NightlyDrop:
             semi join open_schools using (school_code)
             semi join enrolled using (student_id, school_code)
             where cast(previous_day.attendance_date as date) = ?
-        """, [last_recorded])
+        """,
+            [last_recorded],
+        )
         added = con.execute("select count(*) from new_day_rows").fetchall()[0][0]
         target = drop_dir / attendance.name
         con.execute(
             f"copy (select * from {_csv(attendance)} union all by name "
-            f"select * from new_day_rows) to {quote_literal(str(target))} (header, delimiter ',')")
+            f"select * from new_day_rows) to {quote_literal(str(target))} (header, delimiter ',')"
+        )
         written.append(attendance.name)
     finally:
         con.close()
-    return NightlyDrop(drop_dir, drop_date, new_day, current_year, int(added), tuple(sorted(written)),
-                       round(time.perf_counter() - started, 2))
+    return NightlyDrop(
+        drop_dir,
+        drop_date,
+        new_day,
+        current_year,
+        int(added),
+        tuple(sorted(written)),
+        round(time.perf_counter() - started, 2),
+    )

@@ -8,8 +8,10 @@ the rusage figure is kept as a floor in case a short-lived peak fell between two
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
+import signal
 import subprocess
 import threading
 import time
@@ -27,9 +29,9 @@ class ChildRun:
     peak_single_rss_mb: float
 
 
-def _parent_ids() -> dict[int, int]:
-    """pid → parent pid of every visible process."""
-    parents = {}
+def _process_table() -> dict[int, tuple[int, int]]:
+    """pid → (parent pid, process group id) of every visible process."""
+    table = {}
     for entry in _PROC.iterdir():
         if not entry.name.isdigit():
             continue
@@ -38,22 +40,28 @@ def _parent_ids() -> dict[int, int]:
         except OSError:
             continue
         # The command name (field 2) may hold spaces; fields after its closing ')' are fixed.
-        fields = stat[stat.rindex(")") + 2:].split()
-        parents[int(entry.name)] = int(fields[1])
-    return parents
+        fields = stat[stat.rindex(")") + 2 :].split()
+        table[int(entry.name)] = (int(fields[1]), int(fields[2]))
+    return table
 
 
 def descendants(root_pid: int) -> list[int]:
-    """`root_pid` and every process below it."""
+    """`root_pid`, every process below it, and every process left in its process group.
+
+    The group catches subprocesses orphaned by a failed step (re-parented to init), which still
+    hold memory and the warehouse's lock.
+    """
+    table = _process_table()
     children: dict[int, list[int]] = {}
-    for pid, parent in _parent_ids().items():
+    for pid, (parent, _) in table.items():
         children.setdefault(parent, []).append(pid)
-    found, frontier = [], [root_pid]
+    found, frontier = set(), [root_pid]
     while frontier:
         pid = frontier.pop()
-        found.append(pid)
+        found.add(pid)
         frontier.extend(children.get(pid, []))
-    return found
+    found |= {pid for pid, (_, group) in table.items() if group == root_pid}
+    return sorted(found)
 
 
 def rss_mb(pid: int) -> float:
@@ -71,15 +79,19 @@ def tree_rss_mb(root_pid: int) -> float:
     return sum(rss_mb(pid) for pid in descendants(root_pid))
 
 
-def run_measured(args: list[str], env: dict[str, str], log_path: Path,
-                 interval_s: float = 0.5) -> ChildRun:
+def run_measured(
+    args: list[str], env: dict[str, str], log_path: Path, interval_s: float = 0.5
+) -> ChildRun:
     """Run `args` to completion (output to `log_path`) and measure its time and peak memory."""
     peak = {"tree": 0.0}
     stop = threading.Event()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     with open(log_path, "w") as log:
-        process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT)
+        # A session of its own, so that whatever the run leaves behind can be ended by group.
+        process = subprocess.Popen(
+            args, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
         def sample() -> None:
             while not stop.is_set():
@@ -91,12 +103,32 @@ def run_measured(args: list[str], env: dict[str, str], log_path: Path,
         returncode = process.wait()
         stop.set()
         sampler.join()
+        end_leftovers(process.pid)
     seconds = time.perf_counter() - started
     # ru_maxrss is in kilobytes on Linux and the maximum over all waited-for descendants so far.
     single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if before and single <= before / 1024:
         single = 0.0  # an earlier child held the maximum; this run's own peak is the sample
     return ChildRun(returncode, seconds, round(max(peak["tree"], single), 1), round(single, 1))
+
+
+def end_leftovers(group_id: int, grace_s: float = 10.0) -> list[int]:
+    """Terminate processes still in the finished child's group (e.g. a dbt it did not reap)."""
+    left = [pid for pid, (_, group) in _process_table().items() if group == group_id]
+    if not left:
+        return []
+    try:
+        os.killpg(group_id, signal.SIGTERM)
+    except ProcessLookupError:
+        return []
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline and any(
+        group == group_id for _, group in _process_table().values()
+    ):
+        time.sleep(0.2)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group_id, signal.SIGKILL)
+    return left
 
 
 def self_peak_rss_mb() -> float:

@@ -43,40 +43,50 @@ def _source_selects(sources_dir: Path) -> dict[str, str]:
     for contract in SIS_TABLES:
         files = [f.path for f in select_files(drops, contract)]
         selects[contract.raw_table] = (
-            f"select * from read_csv({_list_literal(files)}, header = true, union_by_name = true)")
+            f"select * from read_csv({_list_literal(files)}, header = true, union_by_name = true)"
+        )
     for endpoint in ("sessions", "acceleration_days"):
         pages = sorted((sources_dir / "tutoring" / endpoint).glob("page-*.json"))
         if pages:
             selects[f"tutoring__{endpoint}"] = (
                 f"select unnest(data, recursive := true) "
-                f"from read_json({_list_literal(pages)}, format = 'auto')")
+                f"from read_json({_list_literal(pages)}, format = 'auto')"
+            )
     survey = sources_dir / "survey"
     selects["survey__items"] = (
         f"select * from read_csv({quote_literal(str(survey / 'item_dictionary.csv'))}, "
-        f"header = true)")
+        f"header = true)"
+    )
     responses = sorted(survey.glob("responses__*.csv"))
     if responses:
         selects["survey__responses"] = (
             f"select * from read_csv({_list_literal(responses)}, header = true, "
-            f"union_by_name = true, filename = true)")
+            f"union_by_name = true, filename = true)"
+        )
     selects["planning__school_targets"] = (
         f"select * from read_csv("
-        f"{quote_literal(str(sources_dir / 'planning' / 'school_targets.csv'))}, header = true)")
+        f"{quote_literal(str(sources_dir / 'planning' / 'school_targets.csv'))}, header = true)"
+    )
     return selects
 
 
 def _load_hr(con: duckdb.DuckDBPyConnection, hr_file: Path, rows: dict, timings: dict) -> None:
     sqlite = sqlite3.connect(f"file:{hr_file}?mode=ro", uri=True)
     try:
-        tables = [r[0] for r in sqlite.execute(
-            "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'")]
+        tables = [
+            r[0]
+            for r in sqlite.execute(
+                "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"
+            )
+        ]
         for table in tables:
             started = time.perf_counter()
             cursor = sqlite.execute(f'select * from "{table}"')
             names = [d[0] for d in cursor.description]
             columns = list(zip(*cursor.fetchall(), strict=True)) or [()] * len(names)
-            arrow_table = pa.table({n: pa.array(list(c)) for n, c in zip(names, columns,
-                                                                          strict=True)})
+            arrow_table = pa.table(
+                {n: pa.array(list(c)) for n, c in zip(names, columns, strict=True)}
+            )
             con.register("hr_arrow", arrow_table)
             con.execute(f'create table "hr__{table}" as select * from hr_arrow')
             con.unregister("hr_arrow")

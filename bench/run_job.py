@@ -29,8 +29,11 @@ def choose_job_name(job_names: list[str], requested: str) -> str:
     """The job to run: `requested` itself, or for `nightly` the best nightly job available."""
     if requested != NIGHTLY_REQUEST:
         return requested
-    candidates = sorted(n for n in job_names
-                        if n != FULL_REFRESH and not n.startswith("__") and _NIGHTLY_NAME.search(n))
+    candidates = sorted(
+        n
+        for n in job_names
+        if n != FULL_REFRESH and not n.startswith("__") and _NIGHTLY_NAME.search(n)
+    )
     return candidates[0] if candidates else FULL_REFRESH
 
 
@@ -96,13 +99,15 @@ def run(requested_job: str, current_school_year: str | None) -> dict:
     job = defs.get_job_def(job_name)
     partition_key = None
     if job.partitions_def is not None:
-        partition_key = choose_partition_key(list(job.partitions_def.get_partition_keys()),
-                                             current_school_year)
+        partition_key = choose_partition_key(
+            list(job.partitions_def.get_partition_keys()), current_school_year
+        )
 
     instance = dg.DagsterInstance.get()
     started = time.perf_counter()
-    result = job.execute_in_process(instance=instance, raise_on_error=False,
-                                    partition_key=partition_key)
+    result = job.execute_in_process(
+        instance=instance, raise_on_error=False, partition_key=partition_key
+    )
     execute_s = time.perf_counter() - started
     logs = instance.all_logs(result.run_id)
     failures = [event.message for event in result.all_events if event.is_failure]

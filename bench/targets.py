@@ -45,8 +45,10 @@ def markdown_table(results: dict) -> str:
     lines = ["| measure | measured | target | verdict |", "|---|---|---|---|"]
     for target in TARGETS:
         value = results.get(target.key)
-        lines.append(f"| {target.label} | {_figure(value, target.unit)} | "
-                     f"≤ {_figure(target.limit, target.unit)} | {verdict(value, target)} |")
+        lines.append(
+            f"| {target.label} | {_figure(value, target.unit)} | "
+            f"≤ {_figure(target.limit, target.unit)} | {verdict(value, target)} |"
+        )
     return "\n".join(lines)
 
 

@@ -12,4 +12,6 @@ full_refresh_job = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
     description="Load every source, build and test every dbt model, check quality, publish.",
+    # One run at a time may write the warehouse: the QueuedRunCoordinator limits this tag.
+    tags={"district/warehouse": "duckdb"},
 )

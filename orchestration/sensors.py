@@ -45,6 +45,8 @@ from orchestration.jobs import full_refresh_job
 from orchestration.settings import RunSettings
 
 DROP_DATE_TAG = "district/sis_drop_date"
+WAREHOUSE_TAG = "district/warehouse"
+"""The tag dagster.yaml.example limits to one run at a time: the warehouse has one writer."""
 MIRROR_JOB_NAME = "sis_sftp_mirror"
 
 
@@ -205,7 +207,7 @@ def _refresh(drop_date: date) -> dg.SensorResult:
     request = dg.RunRequest(
         run_key=drop_date.isoformat(),
         job_name=full_refresh_job.name,
-        tags={DROP_DATE_TAG: drop_date.isoformat()},
+        tags={DROP_DATE_TAG: drop_date.isoformat(), WAREHOUSE_TAG: "duckdb"},
     )
     cursor = DropSensorState(last_requested_date=drop_date).to_cursor()
     return dg.SensorResult(run_requests=[request], cursor=cursor)

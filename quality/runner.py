@@ -26,6 +26,7 @@ class RuleOutcome:
     unexpected_count: int | None
     examples: list = field(default_factory=list)
     error: str | None = None
+    query: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class SuiteRunner:
         self.datasource = self.context.data_sources.add_sql(
             name=name, connection_string=warehouse_url(warehouse_path))
         self.root = root
+        self.warehouse_path = warehouse_path
 
     def _suite(self, name: str, rules: list[Rule]):
         import great_expectations.expectations as gxe
@@ -121,10 +123,38 @@ class SuiteRunner:
         run = checkpoint.run()
         outcomes: dict[str, TableOutcome] = {}
         for table, validation in zip(rules_by_table, run.run_results.values(), strict=True):
+            results = [_rule_outcome(r) for r in validation.results]
             outcomes[table] = TableOutcome(schema, table,
-                                           [_rule_outcome(r) for r in validation.results],
+                                           self._with_query_examples(schema, table, results),
                                            self.data_docs_index)
         return outcomes
+
+    def _with_query_examples(self, schema: str, table: str,
+                             results: list[RuleOutcome]) -> list[RuleOutcome]:
+        """Add up to ten offending rows to failed SQL-query rules.
+
+        GX's summary format reports only the count for query expectations (its complete format
+        would ship every offending row), so the examples are read here with a LIMIT.
+        """
+        failed = [r for r in results if not r.success and r.query and not r.examples]
+        if not failed:
+            return results
+        import dataclasses
+
+        import duckdb
+
+        con = duckdb.connect(str(self.warehouse_path), read_only=True)
+        try:
+            examples = {}
+            for rule in failed:
+                sql = rule.query.replace("{batch}", f"(select * from {schema}.{table}) as batch")
+                cursor = con.execute(f"select * from ({sql}) limit {MAX_EXAMPLES}")
+                names = [d[0] for d in cursor.description]
+                examples[id(rule)] = [_jsonable(dict(zip(names, row, strict=True)))
+                                      for row in cursor.fetchall()]
+        finally:
+            con.close()
+        return [dataclasses.replace(r, examples=examples.get(id(r), r.examples)) for r in results]
 
     @property
     def data_docs_index(self) -> Path:
@@ -145,6 +175,7 @@ def _rule_outcome(result) -> RuleOutcome:
         unexpected_count=details.get("unexpected_count", details.get("observed_value")),
         examples=[_jsonable(e) for e in examples],
         error=_exception_message(result.exception_info),
+        query=result.expectation_config.kwargs.get("unexpected_rows_query"),
     )
 
 

@@ -20,7 +20,8 @@
     comparisons join on it so that a missing year is never silently skipped by a lag(). -#}
 {% macro workforce_previous_school_year(school_year_column) -%}
     {{ dbt.concat([
-        "cast(" ~ students_school_year_start(school_year_column) ~ " - 1 as " ~ dbt.type_string() ~ ")",
+        "cast(" ~ students_school_year_start(school_year_column) ~ " - 1 as "
+            ~ dbt.type_string() ~ ")",
         "'-'",
         "substr(" ~ school_year_column ~ ", 3, 2)",
     ]) }}

@@ -7,7 +7,11 @@
     by default), which the diversity marts leave out of race shares. -#}
 {% macro workforce_race_ethnicity(is_hispanic_expr, race_codes_expr, unknown_code='DS') -%}
     {%- set padded -%}
-        {{ dbt.concat(["';'", "replace(upper(coalesce(" ~ race_codes_expr ~ ", '')), ' ', '')", "';'"]) }}
+        {{ dbt.concat([
+            "';'",
+            "replace(upper(coalesce(" ~ race_codes_expr ~ ", '')), ' ', '')",
+            "';'",
+        ]) }}
     {%- endset -%}
     {%- set race_flags = [
         "(" ~ padded ~ " like '%;AI;%')",

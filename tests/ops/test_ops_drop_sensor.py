@@ -11,6 +11,7 @@ from conftest import write_drop
 from orchestration.sensors import (
     DROP_DATE_TAG,
     MIRROR_JOB_NAME,
+    WAREHOUSE_TAG,
     build_sis_drop_sensor,
     sis_sftp_mirror_job,
 )
@@ -90,6 +91,7 @@ def test_local_drop_runs_once_when_complete_and_stable(landing):
     assert request.job_name == "full_refresh"
     assert request.run_key == "2026-03-02"
     assert request.tags[DROP_DATE_TAG] == "2026-03-02"
+    assert request.tags[WAREHOUSE_TAG] == "duckdb"
     assert json.loads(cursor)["last_requested_date"] == "2026-03-02"
 
     # the same drop again, however long it waits: skipped

@@ -1,15 +1,10 @@
-{#- Dashboard status level, change level and colour for every measured value whose measure has
-    cut seeds (dashboard_status_cuts, dashboard_change_cuts, dashboard_color_grid). Levels are
-    looked up from the displayed status and the change between displayed statuses, as the
-    Dashboard does; the colour needs both levels and at least var min_n_color students. -#}
+{#- Dashboard status level, change level and colour for the measured values of measures that
+    have cut seeds (dashboard_status_cuts, dashboard_change_cuts, dashboard_color_grid). Levels
+    are looked up from the displayed status and the change between displayed statuses, as the
+    Dashboard does; the colour needs both levels and at least var min_n_color students. Only the
+    coloured measures' rows are kept, so the lookup never copies the whole scorecard. -#}
 
 with
-
-measure_values as (
-
-    select * from {{ ref('int_scorecard_values_with_change') }}
-
-),
 
 status_cuts as (
 
@@ -26,6 +21,21 @@ change_cuts as (
 color_grid as (
 
     select * from {{ ref('dashboard_color_grid') }}
+
+),
+
+measure_values as (
+
+    select
+        school_year,
+        school_code,
+        student_group,
+        measure_code,
+        denominator,
+        status,
+        status_change
+    from {{ ref('int_scorecard_values_with_change') }}
+    where measure_code in (select measure_code from status_cuts)
 
 ),
 
@@ -50,7 +60,14 @@ with_levels as (
 final as (
 
     select
-        with_levels.*,
+        with_levels.school_year,
+        with_levels.school_code,
+        with_levels.student_group,
+        with_levels.measure_code,
+        with_levels.status_level,
+        with_levels.status_rank,
+        with_levels.change_level,
+        with_levels.change_rank,
         coalesce(with_levels.denominator >= {{ var('min_n_color') }}, false)
             as has_min_n_for_color,
         case

@@ -23,17 +23,9 @@ measure_catalog as (
 
 ),
 
-measure_values as (
+measured_values as (
 
-    select
-        school_code,
-        measure_code,
-        student_group,
-        school_year,
-        school_year_start,
-        value
-    from {{ ref('int_measure_values_unioned') }}
-    where value is not null
+    select * from {{ ref('int_measure_values_unioned') }}
 
 ),
 
@@ -85,6 +77,34 @@ plans as (
     select * from school_plans
     union all
     select * from district_plans
+
+),
+
+planned_series as (
+
+    select distinct
+        school_code,
+        measure_code,
+        student_group
+    from plans
+
+),
+
+measure_values as (
+
+    select
+        measured.school_code,
+        measured.measure_code,
+        measured.student_group,
+        measured.school_year,
+        measured.school_year_start,
+        measured.value
+    from measured_values as measured
+    inner join planned_series
+        on measured.school_code = planned_series.school_code
+        and measured.measure_code = planned_series.measure_code
+        and measured.student_group = planned_series.student_group
+    where measured.value is not null
 
 ),
 

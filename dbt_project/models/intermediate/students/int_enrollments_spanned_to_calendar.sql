@@ -37,11 +37,13 @@ spanned as (
         ) as days_enrolled
     from stints
     left join day_index as start_index
-        on stints.school_code = start_index.school_code
-        and stints.stint_start_date = start_index.calendar_date
+        on
+            stints.school_code = start_index.school_code
+            and stints.stint_start_date = start_index.calendar_date
     left join day_index as end_index
-        on stints.school_code = end_index.school_code
-        and stints.stint_end_date = end_index.calendar_date
+        on
+            stints.school_code = end_index.school_code
+            and stints.stint_end_date = end_index.calendar_date
 
 ),
 

@@ -21,7 +21,8 @@ school_years as (
 digits as (
 
     {% for digit in range(10) -%}
-    select {{ digit }} as digit{% if not loop.last %} union all{% endif %}
+        select {{ digit }} as digit{% if not loop.last %}
+            union all{% endif %}
     {% endfor %}
 
 ),
@@ -41,8 +42,10 @@ school_year_dates as (
     select
         school_years.school_code,
         school_years.school_year,
-        cast({{ dbt.dateadd('day', 'day_offsets.day_offset', 'school_years.school_year_start_date') }}
-            as date) as calendar_date
+        {%- set calendar_date_expression = dbt.dateadd(
+            'day', 'day_offsets.day_offset', 'school_years.school_year_start_date'
+        ) %}
+        cast({{ calendar_date_expression }} as date) as calendar_date
     from school_years
     cross join day_offsets
 
@@ -57,9 +60,11 @@ flagged as (
         coalesce(calendar_days.is_instructional_day, false) as is_instructional_day
     from school_year_dates
     left join calendar_days
-        on school_year_dates.school_code = calendar_days.school_code
-        and school_year_dates.calendar_date = calendar_days.calendar_date
-    where school_year_dates.calendar_date
+        on
+            school_year_dates.school_code = calendar_days.school_code
+            and school_year_dates.calendar_date = calendar_days.calendar_date
+    where
+        school_year_dates.calendar_date
         <= {{ students_school_year_end_date('school_year_dates.school_year') }}
 
 ),
@@ -71,11 +76,11 @@ final as (
         flagged.school_year,
         flagged.calendar_date,
         flagged.is_instructional_day,
-        sum(case when flagged.is_instructional_day then 1 else 0 end) over (
+        cast(sum(case when flagged.is_instructional_day then 1 else 0 end) over (
             partition by flagged.school_code, flagged.school_year
             order by flagged.calendar_date
             rows between unbounded preceding and current row
-        ) as instructional_days_through_date
+        ) as integer) as instructional_days_through_date
     from flagged
 
 )

@@ -32,7 +32,8 @@ absences as (
                 attendance.absent_fraction,
                 case when attendance.attendance_code = 'PRT' then 0 else 1 end
             ),
-            0), 1) as absent_fraction
+            0
+        ), 1) as absent_fraction
     from attendance
     where attendance.attendance_code in (
         {%- for code in var('attendance_absence_codes') %}'{{ code }}'{% if not loop.last %}, {% endif %}{% endfor -%}
@@ -49,13 +50,15 @@ in_stint as (
         absences.absent_fraction
     from absences
     inner join stints
-        on absences.student_id = stints.student_id
-        and absences.school_code = stints.school_code
-        and absences.attendance_date >= stints.stint_start_date
-        and absences.attendance_date <= stints.stint_end_date
+        on
+            absences.student_id = stints.student_id
+            and absences.school_code = stints.school_code
+            and absences.attendance_date >= stints.stint_start_date
+            and absences.attendance_date <= stints.stint_end_date
     inner join day_index
-        on absences.school_code = day_index.school_code
-        and absences.attendance_date = day_index.calendar_date
+        on
+            absences.school_code = day_index.school_code
+            and absences.attendance_date = day_index.calendar_date
     where day_index.is_instructional_day
 
 ),
@@ -67,7 +70,8 @@ final as (
         in_stint.school_code,
         in_stint.entry_date,
         sum(in_stint.absent_fraction) as days_absent,
-        sum(case when in_stint.absent_fraction >= 1 then 1 else 0 end) as full_days_absent
+        cast(sum(case when in_stint.absent_fraction >= 1 then 1 else 0 end) as integer)
+            as full_days_absent
     from in_stint
     group by
         in_stint.student_id,

@@ -44,9 +44,10 @@ stint_days as (
         coalesce(absences.full_days_absent, 0) as full_days_absent
     from spanned
     left join absences
-        on spanned.student_id = absences.student_id
-        and spanned.school_code = absences.school_code
-        and spanned.entry_date = absences.entry_date
+        on
+            spanned.student_id = absences.student_id
+            and spanned.school_code = absences.school_code
+            and spanned.entry_date = absences.entry_date
 
 ),
 
@@ -60,7 +61,8 @@ ranked as (
         ) as school_recency_rank,
         row_number() over (
             partition by stint_days.student_id, stint_days.school_year
-            order by stint_days.stint_start_date desc, stint_days.entry_date desc,
+            order by
+                stint_days.stint_start_date desc, stint_days.entry_date desc,
                 stint_days.school_code
         ) as district_recency_rank
     from stint_days
@@ -76,9 +78,9 @@ by_school as (
         false as is_district_scope,
         max(case when ranked.school_recency_rank = 1 then ranked.grade_level end) as grade_level,
         count(*) as enrollment_stints,
-        sum(ranked.days_enrolled) as days_enrolled,
+        cast(sum(ranked.days_enrolled) as integer) as days_enrolled,
         cast(sum(ranked.days_absent) as decimal(18, 4)) as days_absent,
-        sum(ranked.full_days_absent) as full_days_absent
+        cast(sum(ranked.full_days_absent) as integer) as full_days_absent
     from ranked
     group by
         ranked.student_id,
@@ -97,9 +99,9 @@ by_district as (
         max(case when ranked.district_recency_rank = 1 then ranked.grade_level end)
             as grade_level,
         count(*) as enrollment_stints,
-        sum(ranked.days_enrolled) as days_enrolled,
+        cast(sum(ranked.days_enrolled) as integer) as days_enrolled,
         cast(sum(ranked.days_absent) as decimal(18, 4)) as days_absent,
-        sum(ranked.full_days_absent) as full_days_absent
+        cast(sum(ranked.full_days_absent) as integer) as full_days_absent
     from ranked
     group by
         ranked.student_id,
@@ -119,7 +121,7 @@ rated as (
 
     select
         scoped.*,
-        scoped.days_enrolled - scoped.days_absent as days_present,
+        cast(scoped.days_enrolled - scoped.days_absent as decimal(18, 4)) as days_present,
         scoped.days_enrolled - scoped.full_days_absent as days_attended,
         case
             when scoped.days_enrolled > 0
@@ -147,15 +149,15 @@ flagged as (
         rated.attendance_rate,
         cast(floor(round(rated.attendance_rate, 6)) as integer) as attendance_rate_whole_pct,
         rated.days_enrolled >= {{ var('chronic_absence_min_enrolled_days') }}
-            and rated.days_attended >= 1 as is_chronic_state_eligible,
+        and rated.days_attended >= 1 as is_chronic_state_eligible,
         rated.days_enrolled >= {{ var('chronic_absence_min_enrolled_days') }}
-            and rated.days_attended >= 1
-            and rated.days_absent * 100
-                >= {{ var('chronic_absence_threshold_pct') }} * rated.days_enrolled
+        and rated.days_attended >= 1
+        and rated.days_absent * 100
+        >= {{ var('chronic_absence_threshold_pct') }} * rated.days_enrolled
             as is_chronically_absent_state,
         rated.days_enrolled > 0
-            and floor(round(rated.attendance_rate, 6))
-                <= {{ var('lausd_chronic_attendance_rate_max_pct') }}
+        and floor(round(rated.attendance_rate, 6))
+        <= {{ var('lausd_chronic_attendance_rate_max_pct') }}
             as is_chronically_absent_lausd
     from rated
 
@@ -168,8 +170,9 @@ final as (
         bands.band_code as attendance_band
     from flagged
     left join bands
-        on flagged.attendance_rate_whole_pct >= bands.min_whole_pct
-        and flagged.attendance_rate_whole_pct <= bands.max_whole_pct
+        on
+            flagged.attendance_rate_whole_pct >= bands.min_whole_pct
+            and flagged.attendance_rate_whole_pct <= bands.max_whole_pct
 
 )
 

@@ -25,9 +25,10 @@ overlapping as (
             as clipped_end_date
     from stints
     inner join spans
-        on stints.student_id = spans.student_id
-        and spans.start_date <= stints.stint_end_date
-        and (spans.end_date is null or spans.end_date >= stints.stint_start_date)
+        on
+            stints.student_id = spans.student_id
+            and spans.start_date <= stints.stint_end_date
+            and (spans.end_date is null or spans.end_date >= stints.stint_start_date)
 
 ),
 

@@ -44,9 +44,10 @@ by_school as (
         suspended_at_school.student_id is not null as has_out_of_school_suspension
     from enrolled_at_school
     left join suspended_at_school
-        on enrolled_at_school.student_id = suspended_at_school.student_id
-        and enrolled_at_school.school_year = suspended_at_school.school_year
-        and enrolled_at_school.school_code = suspended_at_school.school_code
+        on
+            enrolled_at_school.student_id = suspended_at_school.student_id
+            and enrolled_at_school.school_year = suspended_at_school.school_year
+            and enrolled_at_school.school_code = suspended_at_school.school_code
 
 ),
 
@@ -63,8 +64,9 @@ by_district as (
         select distinct suspended_at_school.student_id, suspended_at_school.school_year
         from suspended_at_school
     ) as district_suspensions
-        on by_school.student_id = district_suspensions.student_id
-        and by_school.school_year = district_suspensions.school_year
+        on
+            by_school.student_id = district_suspensions.student_id
+            and by_school.school_year = district_suspensions.school_year
     group by
         by_school.student_id,
         by_school.school_year

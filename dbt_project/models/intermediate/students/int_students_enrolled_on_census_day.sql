@@ -26,7 +26,8 @@ enrolled as (
             order by census_dated.entry_date desc, census_dated.school_code
         ) as stint_rank
     from census_dated
-    where census_dated.stint_start_date <= census_dated.census_date
+    where
+        census_dated.stint_start_date <= census_dated.census_date
         and census_dated.stint_end_date >= census_dated.census_date
 
 ),

@@ -41,9 +41,10 @@ school_year_needs as (
         count(high_needs.student_id) as high_needs_students
     from school_students
     left join student_groups as high_needs
-        on school_students.student_id = high_needs.student_id
-        and school_students.school_year = high_needs.school_year
-        and high_needs.student_group = 'HN'
+        on
+            school_students.student_id = high_needs.student_id
+            and school_students.school_year = high_needs.school_year
+            and high_needs.student_group = 'HN'
     group by
         school_students.school_code,
         school_students.school_year
@@ -71,10 +72,12 @@ tiered as (
         100.0 * latest_needs.high_needs_students / latest_needs.enrolled_students
             as high_needs_pct,
         case
-            when latest_needs.high_needs_students * 100
+            when
+                latest_needs.high_needs_students * 100
                 >= {{ var('need_tier_highest_min_high_needs_pct') }} * latest_needs.enrolled_students
                 then 'Highest'
-            when latest_needs.high_needs_students * 100
+            when
+                latest_needs.high_needs_students * 100
                 >= {{ var('need_tier_high_min_high_needs_pct') }} * latest_needs.enrolled_students
                 then 'High'
             else 'Standard'

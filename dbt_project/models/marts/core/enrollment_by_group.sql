@@ -45,8 +45,9 @@ cumulative_counts as (
         count(*) as cumulative_enrollment
     from cumulative_students
     inner join student_groups
-        on cumulative_students.student_id = student_groups.student_id
-        and cumulative_students.school_year = student_groups.school_year
+        on
+            cumulative_students.student_id = student_groups.student_id
+            and cumulative_students.school_year = student_groups.school_year
     group by
         cumulative_students.school_year,
         cumulative_students.school_code,
@@ -63,8 +64,9 @@ census_counts as (
         count(*) as census_day_enrollment
     from census_students
     inner join student_groups
-        on census_students.student_id = student_groups.student_id
-        and census_students.school_year = student_groups.school_year
+        on
+            census_students.student_id = student_groups.student_id
+            and census_students.school_year = student_groups.school_year
     group by
         census_students.school_year,
         census_students.school_code,
@@ -82,9 +84,10 @@ final as (
         coalesce(census_counts.census_day_enrollment, 0) as census_day_enrollment
     from cumulative_counts
     left join census_counts
-        on cumulative_counts.school_year = census_counts.school_year
-        and cumulative_counts.school_code = census_counts.school_code
-        and cumulative_counts.student_group = census_counts.student_group
+        on
+            cumulative_counts.school_year = census_counts.school_year
+            and cumulative_counts.school_code = census_counts.school_code
+            and cumulative_counts.student_group = census_counts.student_group
 
 )
 

@@ -1,7 +1,9 @@
 {#- Equity gaps: one row per measure, school (or DISTRICT), school year and student group other
     than ALL. Gaps are oriented so that a positive gap means the group does better than the
     comparison (higher value where higher is better, lower where lower is better). The best
-    group is sought among the groups of the same category (race, gender, program). -#}
+    group is sought among the groups of the same category (race, gender, program); ties go to
+    the first group code. Last year's gap comes from last year's values that
+    int_scorecard_values_with_change carries on each row (prior_value), not from a second pass. -#}
 
 with
 
@@ -58,15 +60,7 @@ best_group_candidates as (
         student_groups.group_category,
         student_groups.student_group,
         student_groups.value,
-        row_number() over (
-            partition by
-                student_groups.school_year_start,
-                student_groups.school_code,
-                student_groups.measure_code,
-                student_groups.group_category
-            order by student_groups.value * student_groups.better_direction desc,
-                student_groups.student_group
-        ) as performance_order
+        student_groups.value * student_groups.better_direction as oriented_value
     from student_groups
     where student_groups.denominator >= {{ var('min_n_reporting') }}
         and student_groups.value is not null
@@ -74,10 +68,40 @@ best_group_candidates as (
 
 ),
 
+best_oriented_values as (
+
+    select
+        school_year_start,
+        school_code,
+        measure_code,
+        group_category,
+        max(oriented_value) as best_oriented_value
+    from best_group_candidates
+    group by school_year_start, school_code, measure_code, group_category
+
+),
+
 best_groups as (
 
-    select * from best_group_candidates
-    where performance_order = 1
+    select
+        best_group_candidates.school_year_start,
+        best_group_candidates.school_code,
+        best_group_candidates.measure_code,
+        best_group_candidates.group_category,
+        min(best_group_candidates.student_group) as student_group,
+        max(best_group_candidates.value) as value
+    from best_group_candidates
+    inner join best_oriented_values
+        on best_group_candidates.school_year_start = best_oriented_values.school_year_start
+        and best_group_candidates.school_code = best_oriented_values.school_code
+        and best_group_candidates.measure_code = best_oriented_values.measure_code
+        and best_group_candidates.group_category = best_oriented_values.group_category
+        and best_group_candidates.oriented_value = best_oriented_values.best_oriented_value
+    group by
+        best_group_candidates.school_year_start,
+        best_group_candidates.school_code,
+        best_group_candidates.measure_code,
+        best_group_candidates.group_category
 
 ),
 
@@ -108,6 +132,8 @@ compared as (
         best_groups.value as best_group_value,
         {{ scorecard_oriented_gap('student_groups.value', 'best_groups.value', 'student_groups.higher_is_better') }}
             as gap_to_best_group,
+        {{ scorecard_oriented_gap('student_groups.prior_value', 'all_students.prior_value', 'student_groups.higher_is_better') }}
+            as prior_gap_to_all_students,
         {{ scorecard_risk_ratio('student_groups', 'all_students') }} as risk_ratio
     from student_groups
     left join all_students
@@ -145,16 +171,11 @@ final as (
         compared.best_group,
         compared.best_group_value,
         compared.gap_to_best_group,
-        last_year.gap_to_all_students as prior_gap_to_all_students,
-        compared.gap_to_all_students - last_year.gap_to_all_students
+        compared.prior_gap_to_all_students,
+        compared.gap_to_all_students - compared.prior_gap_to_all_students
             as gap_to_all_students_change,
         compared.risk_ratio
     from compared
-    left join compared as last_year
-        on compared.school_code = last_year.school_code
-        and compared.measure_code = last_year.measure_code
-        and compared.student_group = last_year.student_group
-        and compared.school_year_start - 1 = last_year.school_year_start
 
 )
 

@@ -35,8 +35,9 @@ grouped as (
         student_groups.student_group
     from scoped
     inner join student_groups
-        on scoped.student_id = student_groups.student_id
-        and scoped.school_year = student_groups.school_year
+        on
+            scoped.student_id = student_groups.student_id
+            and scoped.school_year = student_groups.school_year
 
 ),
 
@@ -102,7 +103,7 @@ attendance_rate as (
         totals.school_code,
         totals.student_group,
         'ATTENDANCE_RATE' as measure_code,
-        cast(null as {{ dbt.type_float() }}) as numerator,
+        cast(null as {{ students_type_double() }}) as numerator,
         totals.enrolled_students as denominator,
         100.0 * totals.days_present / totals.days_enrolled as value
     from totals
@@ -116,7 +117,7 @@ chronic_state as (
         totals.school_code,
         totals.student_group,
         'CHRONIC_ABSENCE_STATE' as measure_code,
-        cast(totals.state_chronic_students as {{ dbt.type_float() }}) as numerator,
+        cast(totals.state_chronic_students as {{ students_type_double() }}) as numerator,
         totals.state_eligible_students as denominator,
         100.0 * totals.state_chronic_students / totals.state_eligible_students as value
     from totals
@@ -131,7 +132,7 @@ chronic_lausd as (
         totals.school_code,
         totals.student_group,
         'CHRONIC_ABSENCE_LAUSD' as measure_code,
-        cast(totals.lausd_chronic_students as {{ dbt.type_float() }}) as numerator,
+        cast(totals.lausd_chronic_students as {{ students_type_double() }}) as numerator,
         totals.enrolled_students as denominator,
         100.0 * totals.lausd_chronic_students / totals.enrolled_students as value
     from totals
@@ -146,7 +147,7 @@ chronic_lausd_by_grade_band as (
         grade_band_totals.student_group,
         {{ dbt.concat(["'CHRONIC_ABSENCE_LAUSD_'", 'grade_band_totals.grade_band']) }}
             as measure_code,
-        cast(grade_band_totals.lausd_chronic_students as {{ dbt.type_float() }}) as numerator,
+        cast(grade_band_totals.lausd_chronic_students as {{ students_type_double() }}) as numerator,
         grade_band_totals.enrolled_students as denominator,
         100.0 * grade_band_totals.lausd_chronic_students / grade_band_totals.enrolled_students
             as value
@@ -161,16 +162,17 @@ attendance_bands as (
         totals.school_code,
         totals.student_group,
         bands.measure_code,
-        cast(coalesce(band_counts.band_students, 0) as {{ dbt.type_float() }}) as numerator,
+        cast(coalesce(band_counts.band_students, 0) as {{ students_type_double() }}) as numerator,
         totals.enrolled_students as denominator,
         100.0 * coalesce(band_counts.band_students, 0) / totals.enrolled_students as value
     from totals
     cross join bands
     left join band_counts
-        on totals.school_year = band_counts.school_year
-        and totals.school_code = band_counts.school_code
-        and totals.student_group = band_counts.student_group
-        and bands.band_code = band_counts.attendance_band
+        on
+            totals.school_year = band_counts.school_year
+            and totals.school_code = band_counts.school_code
+            and totals.student_group = band_counts.student_group
+            and bands.band_code = band_counts.attendance_band
 
 ),
 

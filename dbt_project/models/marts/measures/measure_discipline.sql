@@ -28,8 +28,9 @@ totals as (
         count(*) filter (where scoped.has_out_of_school_suspension) as suspended_students
     from scoped
     inner join student_groups
-        on scoped.student_id = student_groups.student_id
-        and scoped.school_year = student_groups.school_year
+        on
+            scoped.student_id = student_groups.student_id
+            and scoped.school_year = student_groups.school_year
     group by
         scoped.school_year,
         scoped.school_code,
@@ -44,7 +45,7 @@ suspension_rate as (
         totals.school_code,
         totals.student_group,
         'SUSPENSION_RATE' as measure_code,
-        cast(totals.suspended_students as {{ dbt.type_float() }}) as numerator,
+        cast(totals.suspended_students as {{ students_type_double() }}) as numerator,
         totals.enrolled_students as denominator,
         100.0 * totals.suspended_students / totals.enrolled_students as value
     from totals
@@ -63,9 +64,10 @@ compared as (
         all_students.suspended_students - totals.suspended_students as other_suspended_students
     from totals
     inner join totals as all_students
-        on totals.school_year = all_students.school_year
-        and totals.school_code = all_students.school_code
-        and all_students.student_group = 'ALL'
+        on
+            totals.school_year = all_students.school_year
+            and totals.school_code = all_students.school_code
+            and all_students.student_group = 'ALL'
     where totals.student_group <> 'ALL'
 
 ),
@@ -77,12 +79,13 @@ risk_ratio as (
         compared.school_code,
         compared.student_group,
         'SUSPENSION_RISK_RATIO' as measure_code,
-        cast(null as {{ dbt.type_float() }}) as numerator,
+        cast(null as {{ students_type_double() }}) as numerator,
         compared.enrolled_students as denominator,
         (1.0 * compared.suspended_students / compared.enrolled_students)
-            / (1.0 * compared.other_suspended_students / compared.other_students) as value
+        / (1.0 * compared.other_suspended_students / compared.other_students) as value
     from compared
-    where compared.other_students > 0
+    where
+        compared.other_students > 0
         and compared.other_suspended_students > 0
 
 ),

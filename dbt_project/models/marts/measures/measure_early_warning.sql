@@ -41,8 +41,9 @@ totals as (
         count(*) filter (where scoped.has_any_flag) as any_flagged
     from scoped
     inner join student_groups
-        on scoped.student_id = student_groups.student_id
-        and scoped.school_year = student_groups.school_year
+        on
+            scoped.student_id = student_groups.student_id
+            and scoped.school_year = student_groups.school_year
     group by
         scoped.school_year,
         scoped.scope_code,
@@ -60,17 +61,17 @@ totals as (
 final as (
 
     {% for measure_code, numerator, denominator in measures %}
-    select
-        totals.school_year,
-        totals.school_code,
-        totals.student_group,
-        '{{ measure_code }}' as measure_code,
-        cast(totals.{{ numerator }} as {{ dbt.type_float() }}) as numerator,
-        totals.{{ denominator }} as denominator,
-        100.0 * totals.{{ numerator }} / totals.{{ denominator }} as value
-    from totals
-    where totals.{{ denominator }} > 0
-    {% if not loop.last %}union all{% endif %}
+        select
+            totals.school_year,
+            totals.school_code,
+            totals.student_group,
+            '{{ measure_code }}' as measure_code,
+            cast(totals.{{ numerator }} as {{ students_type_double() }}) as numerator,
+            totals.{{ denominator }} as denominator,
+            100.0 * totals.{{ numerator }} / totals.{{ denominator }} as value
+        from totals
+        where totals.{{ denominator }} > 0
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 )

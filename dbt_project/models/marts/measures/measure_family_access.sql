@@ -26,8 +26,9 @@ registration_groups as (
         student_groups.student_group
     from registrations
     inner join student_groups
-        on registrations.student_id = student_groups.student_id
-        and registrations.school_year = student_groups.school_year
+        on
+            registrations.student_id = student_groups.student_id
+            and registrations.school_year = student_groups.school_year
     where student_groups.student_group <> 'ALL'
 
     union all
@@ -74,7 +75,7 @@ to_placement as (
         totals.school_code,
         totals.student_group,
         'REGISTRATION_TO_PLACEMENT_DAYS' as measure_code,
-        cast(null as {{ dbt.type_float() }}) as numerator,
+        cast(null as {{ students_type_double() }}) as numerator,
         totals.placed_registrations as denominator,
         totals.mean_days_to_placement as value
     from totals
@@ -89,7 +90,7 @@ to_attendance as (
         totals.school_code,
         totals.student_group,
         'REGISTRATION_TO_ATTENDANCE_DAYS' as measure_code,
-        cast(null as {{ dbt.type_float() }}) as numerator,
+        cast(null as {{ students_type_double() }}) as numerator,
         totals.attended_registrations as denominator,
         totals.mean_days_to_first_attendance as value
     from totals

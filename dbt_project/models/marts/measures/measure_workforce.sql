@@ -7,7 +7,8 @@
     - STAFF_REPRESENTATION_RATIO: staff in the group / staff with a reported race; value the ratio.
     - VACANCY_RATE_*: open vacancies / active positions. FILL_RATE_*: filled / posted.
     - STAFF_RETENTION: retained staff / staff on the previous snapshot (value for the later year).
-    - STAFF_FTE_PER_100_STUDENTS: FTE / census-day students. SALARY_PER_PUPIL: dollars / students. -#}
+    - STAFF_FTE_PER_100_STUDENTS: FTE / census-day students.
+    - SALARY_PER_PUPIL: salary dollars / census-day students. -#}
 with
 
 diversity as (

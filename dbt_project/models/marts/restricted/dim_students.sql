@@ -14,8 +14,8 @@ race_flags as (
     select
         students.*,
         {% for race in ['AI', 'AS', 'BL', 'PI', 'WH', 'FI'] -%}
-        coalesce({{ dbt.concat(["';'", "students.race_codes", "';'"]) }} like '%;{{ race }};%', false)
-            as reports_{{ race | lower }},
+            coalesce({{ dbt.concat(["';'", "students.race_codes", "';'"]) }} like '%;{{ race }};%', false)
+                as reports_{{ race | lower }},
         {% endfor -%}
         coalesce(students.is_hispanic_latino, false) as is_hispanic
     from students

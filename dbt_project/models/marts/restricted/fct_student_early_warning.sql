@@ -123,14 +123,17 @@ joined as (
         coalesce(courses.core_failing_marks, 0) as core_failing_marks
     from student_years
     left join attendance
-        on student_years.student_id = attendance.student_id
-        and student_years.school_year = attendance.school_year
+        on
+            student_years.student_id = attendance.student_id
+            and student_years.school_year = attendance.school_year
     left join behavior
-        on student_years.student_id = behavior.student_id
-        and student_years.school_year = behavior.school_year
+        on
+            student_years.student_id = behavior.student_id
+            and student_years.school_year = behavior.school_year
     left join courses
-        on student_years.student_id = courses.student_id
-        and student_years.school_year = courses.school_year
+        on
+            student_years.student_id = courses.student_id
+            and student_years.school_year = courses.school_year
 
 ),
 
@@ -140,19 +143,19 @@ flagged as (
         joined.*,
         joined.days_enrolled > 0 as is_attendance_evaluated,
         joined.days_enrolled > 0
-            and joined.days_present * 100
-                < {{ var('early_warning_attendance_pct') }} * joined.days_enrolled
+        and joined.days_present * 100
+        < {{ var('early_warning_attendance_pct') }} * joined.days_enrolled
             as has_attendance_flag,
         joined.days_enrolled > 0
-            and joined.days_present * 100
-                < {{ var('early_warning_attendance_severe_pct') }} * joined.days_enrolled
+        and joined.days_present * 100
+        < {{ var('early_warning_attendance_severe_pct') }} * joined.days_enrolled
             as has_severe_attendance_flag,
         joined.out_of_school_suspensions >= 1
-            or joined.incidents >= {{ var('early_warning_min_incidents') }}
+        or joined.incidents >= {{ var('early_warning_min_incidents') }}
             as has_behavior_flag,
         joined.gpa_marks > 0 as is_course_evaluated,
         joined.gpa_marks > 0
-            and (joined.core_failing_marks > 0 or joined.gpa < {{ var('early_warning_gpa_min') }})
+        and (joined.core_failing_marks > 0 or joined.gpa < {{ var('early_warning_gpa_min') }})
             as has_course_flag
     from joined
 

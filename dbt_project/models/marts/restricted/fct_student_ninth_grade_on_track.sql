@@ -8,7 +8,10 @@
     high school course 5 credits a semester, so a full-year course earns 10. The comparison
     is made on SIS credits (credits >= 5 x 10) so no rate is compared.
     `is_year_marks_final` is true once the year has second-semester (S2) marks in the SIS:
-    before that the credits are a partial year and measure_postsecondary leaves the year out. -#}
+    before that the credits are a partial year and measure_postsecondary leaves the year out.
+    A course semester marked twice in a year (concurrent enrolments at two schools, against
+    the SIS key student/year/term/course) counts once, with its best result: the higher
+    credits, and an F only when every mark for it is failing. -#}
 with enrollments as (
 
     select * from {{ ref('stg_sis__enrollments') }}
@@ -56,24 +59,48 @@ years_with_final_marks as (
 
 ),
 
-course_results as (
+course_semesters as (
 
     select
         course_grades.student_id,
         course_grades.school_year,
-        sum(coalesce(course_grades.credits_earned, 0)) as credits_earned,
-        count(*) filter (
-            where course_grades.is_core
-            and course_grades.mark in {{ academics_sql_list(var('core_failing_marks')) }}
-        ) as core_semester_f_count
+        course_grades.term,
+        course_grades.course_id,
+        max(coalesce(course_grades.credits_earned, 0)) as credits_earned,
+        max(case when course_grades.is_core then 1 else 0 end) as is_core_course,
+        min(
+            case
+                when course_grades.mark in {{ academics_sql_list(var('core_failing_marks')) }}
+                    then 1
+                else 0
+            end
+        ) as is_failed
     from course_grades
     inner join ninth_graders
         on
-            ninth_graders.student_id = course_grades.student_id
-            and ninth_graders.school_year = course_grades.school_year
+            course_grades.student_id = ninth_graders.student_id
+            and course_grades.school_year = ninth_graders.school_year
     group by
         course_grades.student_id,
-        course_grades.school_year
+        course_grades.school_year,
+        course_grades.term,
+        course_grades.course_id
+
+),
+
+course_results as (
+
+    select
+        course_semesters.student_id,
+        course_semesters.school_year,
+        sum(course_semesters.credits_earned) as credits_earned,
+        count(*) filter (
+            where course_semesters.is_core_course = 1 and course_semesters.is_failed = 1
+        ) as core_semester_f_count
+    from course_semesters
+    group by
+        course_semesters.student_id,
+        course_semesters.school_year
 
 ),
 

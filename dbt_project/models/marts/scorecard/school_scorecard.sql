@@ -4,7 +4,13 @@
 
 with
 
-measure_levels as (
+measure_values as (
+
+    select * from {{ ref('int_scorecard_values_with_change') }}
+
+),
+
+dashboard_levels as (
 
     select * from {{ ref('int_scorecard_dashboard_levels') }}
 
@@ -31,7 +37,12 @@ schools as (
 joined as (
 
     select
-        measure_levels.*,
+        measure_values.*,
+        dashboard_levels.status_level,
+        dashboard_levels.change_level,
+        dashboard_levels.has_min_n_for_color,
+        dashboard_levels.color,
+        dashboard_levels.color_rank,
         schools.school_name,
         schools.school_level,
         targets.goal_code,
@@ -42,18 +53,23 @@ joined as (
         targets.target_school_year,
         targets.target_value,
         target_trajectories.expected_value
-    from measure_levels
+    from measure_values
+    left join dashboard_levels
+        on measure_values.school_code = dashboard_levels.school_code
+        and measure_values.school_year = dashboard_levels.school_year
+        and measure_values.measure_code = dashboard_levels.measure_code
+        and measure_values.student_group = dashboard_levels.student_group
     left join schools
-        on measure_levels.school_code = schools.school_code
+        on measure_values.school_code = schools.school_code
     left join targets
-        on measure_levels.school_code = targets.school_code
-        and measure_levels.measure_code = targets.measure_code
-        and measure_levels.student_group = targets.student_group
+        on measure_values.school_code = targets.school_code
+        and measure_values.measure_code = targets.measure_code
+        and measure_values.student_group = targets.student_group
     left join target_trajectories
-        on measure_levels.school_code = target_trajectories.school_code
-        and measure_levels.measure_code = target_trajectories.measure_code
-        and measure_levels.student_group = target_trajectories.student_group
-        and measure_levels.school_year_start = target_trajectories.school_year_start
+        on measure_values.school_code = target_trajectories.school_code
+        and measure_values.measure_code = target_trajectories.measure_code
+        and measure_values.student_group = target_trajectories.student_group
+        and measure_values.school_year_start = target_trajectories.school_year_start
 
 ),
 

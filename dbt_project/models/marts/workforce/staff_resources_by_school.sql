@@ -1,7 +1,8 @@
 {#- Grain: school year × school (or DISTRICT). Resources per pupil on the October snapshot:
     assigned staff FTE per 100 students and annual salary dollars per pupil, over the students
-    enrolled at the school on the census day (enrollment_by_group.census_day_enrollment, ALL). DISTRICT pools school-based staff and all census-day
-    students (central office excluded, so it is comparable with the schools). -#}
+    enrolled at the school on the census day (enrollment_by_group.census_day_enrollment, ALL).
+    DISTRICT pools school-based staff and all census-day students (central office excluded, so
+    it is comparable with the schools). -#}
 with
 
 snapshot as (

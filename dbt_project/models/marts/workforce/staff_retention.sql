@@ -47,7 +47,8 @@ prior_staff as (
         school_roles.school_code
     from school_roles
     inner join snapshot_dates
-        on school_roles.school_year = {{ workforce_previous_school_year('snapshot_dates.school_year') }}
+        on school_roles.school_year
+            = {{ workforce_previous_school_year('snapshot_dates.school_year') }}
 
 ),
 
@@ -59,7 +60,8 @@ same_title as (
         current_roles.school_code
     from school_roles as current_roles
     inner join school_roles as prior_roles
-        on prior_roles.school_year = {{ workforce_previous_school_year('current_roles.school_year') }}
+        on prior_roles.school_year
+            = {{ workforce_previous_school_year('current_roles.school_year') }}
         and current_roles.staff_id = prior_roles.staff_id
         and current_roles.school_code = prior_roles.school_code
         and current_roles.job_title = prior_roles.job_title

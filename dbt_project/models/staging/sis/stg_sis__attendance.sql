@@ -11,9 +11,9 @@ renamed as (
         trim(source.student_id) as student_id,
         trim(source.school_code) as school_code,
         {{ students_school_year_of('source.attendance_date') }} as school_year,
-        source.attendance_date as attendance_date,
+        source.attendance_date,
         upper(trim(source.attendance_code)) as attendance_code,
-        cast(source.absent_fraction as {{ dbt.type_float() }}) as absent_fraction
+        cast(source.absent_fraction as {{ students_type_double() }}) as absent_fraction
     from source
 
 )

@@ -12,12 +12,12 @@ renamed as (
         trim(source.school_year) as school_year,
         upper(trim(source.term)) as term,
         trim(source.course_id) as course_id,
-        source.course_title as course_title,
+        source.course_title,
         upper(trim(source.subject_area)) as subject_area,
         {{ students_yes_no_to_boolean('source.is_core') }} as is_core,
         nullif(lower(trim(source.ag_area)), '') as ag_area,
-        cast(source.credits_attempted as {{ dbt.type_float() }}) as credits_attempted,
-        cast(source.credits_earned as {{ dbt.type_float() }}) as credits_earned,
+        cast(source.credits_attempted as {{ students_type_double() }}) as credits_attempted,
+        cast(source.credits_earned as {{ students_type_double() }}) as credits_earned,
         upper(trim(source.mark)) as mark
     from source
 

@@ -9,8 +9,8 @@ renamed as (
     select
         trim(source.student_id) as student_id,
         upper(trim(source.program_code)) as program_code,
-        source.start_date as start_date,
-        source.end_date as end_date
+        source.start_date,
+        source.end_date
     from source
 
 )

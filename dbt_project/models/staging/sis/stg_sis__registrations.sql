@@ -11,9 +11,9 @@ renamed as (
         trim(source.student_id) as student_id,
         trim(source.school_code) as school_code,
         trim(source.school_year) as school_year,
-        source.registration_date as registration_date,
-        source.placement_date as placement_date,
-        source.first_attendance_date as first_attendance_date
+        source.registration_date,
+        source.placement_date,
+        source.first_attendance_date
     from source
 
 )

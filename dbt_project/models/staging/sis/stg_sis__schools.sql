@@ -13,11 +13,11 @@ renamed as (
         upper(trim(source.low_grade)) as low_grade_level,
         upper(trim(source.high_grade)) as high_grade_level,
         source.street as street_address,
-        source.city as city,
+        source.city,
         upper(trim(source.state)) as state_code,
         trim(source.zip) as zip_code,
         source.phone as phone_number,
-        source.opened_date as opened_date,
+        source.opened_date,
         {{ students_yes_no_to_boolean('source.is_active') }} as is_active,
         source._loaded_at as loaded_at
     from source

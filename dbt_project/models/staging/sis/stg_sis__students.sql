@@ -9,10 +9,10 @@ renamed as (
     select
         trim(source.student_id) as student_id,
         trim(source.state_student_id) as state_student_id,
-        source.last_name as last_name,
-        source.first_name as first_name,
+        source.last_name,
+        source.first_name,
         nullif(source.middle_name, '') as middle_name,
-        source.birth_date as birth_date,
+        source.birth_date,
         upper(trim(source.gender)) as gender,
         {{ students_yes_no_to_boolean('source.is_hispanic_latino') }} as is_hispanic_latino,
         nullif(upper(replace(source.race_codes, ' ', '')), '') as race_codes,
