@@ -29,8 +29,11 @@ run: manifest
 ui: manifest
 	dagster dev -w workspace.yaml
 
-browser:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+browser: setup
+	python -m exports.open_data.browser
+
+bench: manifest
+	python -m bench
 
 lint: setup
 	ruff check .

@@ -1,12 +1,38 @@
 """Exceptions raised when a source cannot be read as its contract says.
 
-Each source has its own subclass so that an orchestrator can tell which system failed, and every
-message names the file, page, table or database concerned.
+Each source has its own subclass so that an orchestrator can tell which system failed. Every
+error carries the same four facts a data engineer needs to act on a bad delivery — which source,
+which file (page, table or database), which row where there is one, and which rule was broken —
+as attributes, and in the message, which starts with the source and rule and names the file
+and row itself, e.g.
+
+    sis [truncated_row] sis/2025-07-02/students.csv row 3 (line 4): expected 11 fields, found 2
+
+Low-level exceptions (DuckDB, SQLAlchemy, JSON, HTTP) are always caught by the source and
+re-raised as its error with the original chained as `__cause__`, never shown bare.
 """
+
+from __future__ import annotations
 
 
 class SourceError(Exception):
     """A source delivery that cannot be loaded (missing, unreachable or malformed)."""
+
+    source = "source"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        rule: str = "unreadable",
+        source_file: str | None = None,
+        source_row: int | None = None,
+    ) -> None:
+        self.message = message
+        self.rule = rule
+        self.source_file = source_file
+        self.source_row = source_row
+        super().__init__(f"{self.source} [{rule}] {message}")
 
 
 class LoadAccountingError(SourceError):

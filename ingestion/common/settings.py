@@ -15,8 +15,16 @@ only what differs. The values are frozen so that one load sees one consistent co
 | TUTORING_PAGES_DIR     | `<sources>/tutoring`                     |
 | TUTORING_PAGE_SIZE     | `1000`                                   |
 | TUTORING_TIMEOUT_SECONDS | `30`                                   |
+| TUTORING_MAX_RETRIES   | `5` retries after the first attempt      |
+| TUTORING_BACKOFF_SECONDS | `1`: waits 1, 2, 4 … s between retries |
+| INCREMENTAL_LOADS      | `true` (see below)                       |
 | SURVEY_EXPORT_DIR      | `<sources>/survey`                       |
 | PLANNING_DIR           | `<sources>/planning`                     |
+
+INCREMENTAL_LOADS: with `true`, HR and the live tutoring API pull only the rows changed since
+the cursor stored in `raw._source_cursors` and merge them by key (the first load, with no
+cursor yet, is whole); `false` reloads them whole, which is also how rows deleted at the source
+leave the warehouse.
 """
 
 from __future__ import annotations
@@ -42,6 +50,9 @@ class SourceSettings:
     tutoring_pages_dir: Path
     tutoring_page_size: int
     tutoring_timeout_seconds: float
+    tutoring_max_retries: int
+    tutoring_backoff_seconds: float
+    is_incremental: bool
     survey_export_dir: Path
     planning_dir: Path
 
@@ -76,6 +87,10 @@ class SourceSettings:
             tutoring_pages_dir=Path(get("TUTORING_PAGES_DIR", str(sources_dir / "tutoring"))),
             tutoring_page_size=int(get("TUTORING_PAGE_SIZE", "1000")),
             tutoring_timeout_seconds=float(get("TUTORING_TIMEOUT_SECONDS", "30")),
+            tutoring_max_retries=int(get("TUTORING_MAX_RETRIES", "5")),
+            tutoring_backoff_seconds=float(get("TUTORING_BACKOFF_SECONDS", "1")),
+            is_incremental=get("INCREMENTAL_LOADS", "true").strip().lower()
+            in ("1", "true", "yes", "on"),
             survey_export_dir=Path(get("SURVEY_EXPORT_DIR", str(sources_dir / "survey"))),
             planning_dir=Path(get("PLANNING_DIR", str(sources_dir / "planning"))),
         )

@@ -5,15 +5,19 @@ in the contract, plus `_source_file` and `_source_row` (and `_drop_date` for SIS
 then does the same thing for every source, entirely in set-based SQL inside DuckDB:
 
 1. Empty strings become NULL, and every column is TRY_CAST to its contract type.
-2. A row is rejected when a `required` column is empty (rule `required_missing`) or a non-empty
-   value fails its cast (rule `invalid_<type>`, e.g. `invalid_date`). Rejected rows go to
-   `raw._quarantine` with the *first* failing check, taking columns in contract order and, within
-   a column, the required check before the cast check. The whole staged row is kept as JSON in
-   `raw_record`, so nothing the source sent is lost.
+2. A row is rejected when a `required` column is empty (rule `required_missing`), a non-empty
+   value fails its cast (rule `invalid_<type>`, e.g. `invalid_date`), or a typed value is
+   impossible for its column (a value rule from `value_rules.py`, e.g. `negative_minutes`).
+   Rejected rows go to `raw._quarantine` with the *first* failing check, taking columns in
+   contract order and, within a column, the required check, then the cast check, then the value
+   rules. The whole staged row is kept as JSON in `raw_record`, so nothing the source sent is
+   lost.
 3. Every other row goes to `raw.<source>__<table>`: contract columns in contract order, then the
    lineage columns.
-4. The load is recorded in `raw._load_audit`, and rows_read == rows_loaded + rows_quarantined is
-   checked before the transaction commits.
+4. The load is recorded in `raw._load_audit` (with any warnings the source raised, such as an
+   extra column it ignored), and rows_read == rows_loaded + rows_quarantined is checked before
+   the transaction commits. A source's `before_commit` step (advancing an incremental cursor)
+   runs inside the same transaction, so a cursor can never move past data that was not loaded.
 
 Loads replace the table and the table's earlier quarantine rows in one transaction, so loading
 the same input twice leaves the same raw table (only `_loaded_at` moves). A `merge` mode, for
@@ -22,6 +26,7 @@ incremental pulls, instead replaces rows by the contract key and keeps earlier q
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -33,10 +38,12 @@ import duckdb
 
 from ingestion.common.errors import LoadAccountingError, SourceError
 from ingestion.common.sql import quote_identifier, quote_literal
+from ingestion.common.value_rules import value_rules_for
 from ingestion.common.warehouse import RAW_SCHEMA, ensure_raw_schema
 from ingestion.contracts import TableContract, lineage_columns
 
 WriteMode = Literal["replace", "merge"]
+logger = logging.getLogger(__name__)
 
 # A timestamp string that carries its own offset (`Z`, `+02`, `-07:00`, `+0530`) after the time.
 # Those are cast as TIMESTAMPTZ directly; strings without an offset are read as UTC wall-clock
@@ -61,6 +68,7 @@ class LoadResult:
     rows_loaded: int
     rows_quarantined: int
     seconds: float
+    warnings: tuple[str, ...] = ()
 
     def as_metadata(self) -> dict[str, object]:
         """Plain values suitable for an orchestrator's run metadata."""
@@ -72,6 +80,7 @@ class LoadResult:
             "rows_loaded": self.rows_loaded,
             "rows_quarantined": self.rows_quarantined,
             "seconds": round(self.seconds, 3),
+            "warnings": list(self.warnings),
         }
 
 
@@ -124,6 +133,16 @@ def _checks(contract: TableContract) -> list[_Check]:
                     value,
                 )
             )
+        for rule in value_rules_for(contract.raw_table, column):
+            typed = cast_expression(value, duckdb_type)
+            checks.append(
+                _Check(
+                    f"coalesce({rule.condition_sql.format(value=typed)}, false)",
+                    rule.rule,
+                    column,
+                    value,
+                )
+            )
     return checks
 
 
@@ -162,6 +181,8 @@ def load_typed(
     *,
     write_mode: WriteMode = "replace",
     error_type: type[SourceError] = SourceError,
+    warnings: Sequence[str] = (),
+    before_commit: Callable[[duckdb.DuckDBPyConnection, str], None] | None = None,
 ) -> LoadResult:
     """Cast the staged rows of one table, quarantine the bad ones and write the raw table.
 
@@ -171,6 +192,10 @@ def load_typed(
     recorded in the audit row. A failure to read the staged rows (a malformed file behind the
     view) is raised as `error_type` naming the table and files, and leaves the warehouse
     unchanged.
+
+    `warnings` are recorded with the load (audit and result). `before_commit(con, staged_view)`
+    runs inside the load's transaction after the rows are written; if it raises, nothing of the
+    load is kept.
     """
     ensure_raw_schema(con)
     started = time.perf_counter()
@@ -180,7 +205,14 @@ def load_typed(
         relation.create_view(staged_view, replace=True)
         try:
             return load_typed(
-                con, staged_view, contract, files, write_mode=write_mode, error_type=error_type
+                con,
+                staged_view,
+                contract,
+                files,
+                write_mode=write_mode,
+                error_type=error_type,
+                warnings=warnings,
+                before_commit=before_commit,
             )
         finally:
             con.execute(f"drop view if exists {staged_view}")
@@ -238,11 +270,14 @@ def load_typed(
         if rows_read != rows_loaded + rows_quarantined:
             raise LoadAccountingError(
                 f"{contract.raw_table}: read {rows_read} rows but loaded {rows_loaded} and "
-                f"quarantined {rows_quarantined}; nothing was written"
+                f"quarantined {rows_quarantined}; nothing was written",
+                rule="row_accounting",
             )
+        if before_commit is not None:
+            before_commit(con, staged_view)
         seconds = time.perf_counter() - started
         con.execute(
-            f"insert into {RAW_SCHEMA}._load_audit values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"insert into {RAW_SCHEMA}._load_audit values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 load_id,
                 contract.source,
@@ -253,13 +288,17 @@ def load_typed(
                 rows_loaded,
                 rows_quarantined,
                 seconds,
+                list(warnings),
             ],
         )
         con.execute("commit")
+        for warning in warnings:
+            logger.warning("%s: %s", contract.raw_table, warning)
     except duckdb.Error as error:
         con.execute("rollback")
         raise error_type(
-            f"could not load {contract.raw_table} from {', '.join(files) or 'no files'}: {error}"
+            f"could not load {contract.raw_table} from {', '.join(files) or 'no files'}: {error}",
+            source_file=", ".join(files) or None,
         ) from error
     except BaseException:
         con.execute("rollback")
@@ -275,6 +314,7 @@ def load_typed(
         rows_loaded=rows_loaded,
         rows_quarantined=rows_quarantined,
         seconds=seconds,
+        warnings=tuple(warnings),
     )
 
 

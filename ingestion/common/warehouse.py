@@ -33,7 +33,8 @@ create table if not exists {RAW_SCHEMA}._load_audit (
     rows_read bigint,
     rows_loaded bigint,
     rows_quarantined bigint,
-    seconds double
+    seconds double,
+    warnings varchar[]
 )
 """
 
@@ -43,6 +44,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(QUARANTINE_DDL)
     con.execute(LOAD_AUDIT_DDL)
+    # Warehouses created before the audit kept warnings gain the column in place.
+    con.execute(f"alter table {RAW_SCHEMA}._load_audit add column if not exists warnings varchar[]")
 
 
 def connect_warehouse(path: Path | str) -> duckdb.DuckDBPyConnection:

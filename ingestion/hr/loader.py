@@ -7,6 +7,7 @@ from datetime import datetime
 import duckdb
 import numpy as np
 
+from ingestion.common.cursors import advance_cursor_from, read_cursor
 from ingestion.common.settings import SourceSettings
 from ingestion.common.sql import quote_identifier
 from ingestion.common.typed_load import LoadResult, load_typed
@@ -26,6 +27,8 @@ def load_hr_table(
 
     `_source_row` is the row's position in primary-key order (1-based) within this pull.
     An incremental pull (`modified_since`) merges by key instead of replacing the table.
+    Every successful pull moves the table's cursor in `raw._source_cursors` to the newest
+    `last_modified_at` it read, in the load's own transaction.
     """
     staged = f"_staged_{contract.raw_table}"
     source_file = reader.source_file(contract)
@@ -46,6 +49,13 @@ def load_hr_table(
                     f"from {_CHUNK_VIEW}",
                     {"source_file": source_file},
                 )
+            except duckdb.Error as error:
+                raise HrSourceError(
+                    f"cannot stage rows {rows_staged + 1}–{rows_staged + len(chunk)} of "
+                    f"{source_file}: {error}",
+                    source_file=source_file,
+                    source_row=rows_staged + 1,
+                ) from error
             finally:
                 con.unregister(_CHUNK_VIEW)
             rows_staged += len(chunk)
@@ -56,6 +66,7 @@ def load_hr_table(
             [source_file],
             write_mode="merge" if modified_since is not None else "replace",
             error_type=HrSourceError,
+            before_commit=advance_cursor_from(contract.source, contract.name, "last_modified_at"),
         )
     finally:
         con.execute(f"drop table if exists {staged}")
@@ -67,9 +78,18 @@ def load_hr(
     modified_since: datetime | None = None,
     chunk_rows: int = 50_000,
 ) -> dict[str, LoadResult]:
-    """Load every HR table; results keyed by raw table name."""
+    """Load every HR table; results keyed by raw table name.
+
+    A table is pulled incrementally (rows with last_modified_at at or after the watermark,
+    merged by key) when `modified_since` is given, or when INCREMENTAL_LOADS is on and the
+    table has a stored cursor; otherwise whole, replacing the raw table. Each table is its own
+    transaction: a failure leaves that table, and every table not yet loaded, as it was.
+    """
     reader = HrTableReader(settings.hr_database_url, chunk_rows=chunk_rows)
-    return {
-        contract.raw_table: load_hr_table(con, reader, contract, modified_since)
-        for contract in HR_TABLES
-    }
+    results = {}
+    for contract in HR_TABLES:
+        since = modified_since
+        if since is None and settings.is_incremental:
+            since = read_cursor(con, contract.source, contract.name)
+        results[contract.raw_table] = load_hr_table(con, reader, contract, since)
+    return results

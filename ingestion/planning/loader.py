@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import duckdb
 
-from ingestion.common.csv_files import csv_header, require_columns, staged_csv_select
+from ingestion.common.csv_files import (
+    check_header,
+    csv_header,
+    explain_failed_load,
+    staged_csv_select,
+)
 from ingestion.common.errors import SourceError
 from ingestion.common.settings import SourceSettings
 from ingestion.common.typed_load import LoadResult, load_typed
@@ -17,6 +22,8 @@ STAGED_VIEW = "_staged_planning__school_targets"
 class PlanningSourceError(SourceError):
     """The planning file is missing or does not match its contract."""
 
+    source = "planning"
+
 
 def load_planning(
     con: duckdb.DuckDBPyConnection, settings: SourceSettings
@@ -25,15 +32,26 @@ def load_planning(
     path = settings.planning_dir / f"{SCHOOL_TARGETS.name}.csv"
     if not path.is_file():
         raise PlanningSourceError(f"planning file not found: {path}")
-    header = csv_header(con, path, PlanningSourceError)
-    require_columns(header, SCHOOL_TARGETS.columns, path, PlanningSourceError)
     source_file = settings.relative_source_path(path)
+    header = csv_header(con, path, PlanningSourceError, source_file)
+    warnings = check_header(
+        header, SCHOOL_TARGETS.columns, path, PlanningSourceError, source_file
+    )
     select = staged_csv_select(header, path, SCHOOL_TARGETS.columns, source_file)
     con.execute(f"create or replace temp view {STAGED_VIEW} as {select}")
     try:
         result = load_typed(
-            con, STAGED_VIEW, SCHOOL_TARGETS, [source_file], error_type=PlanningSourceError
+            con,
+            STAGED_VIEW,
+            SCHOOL_TARGETS,
+            [source_file],
+            error_type=PlanningSourceError,
+            warnings=warnings,
         )
+    except PlanningSourceError as error:
+        raise explain_failed_load(
+            con, error, [(path, source_file, header)], PlanningSourceError
+        ) from error.__cause__
     finally:
         con.execute(f"drop view if exists {STAGED_VIEW}")
     return {SCHOOL_TARGETS.raw_table: result}

@@ -24,6 +24,8 @@ _SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 class SisSourceError(SourceError):
     """The SIS landing folder has no usable drop, or a table's file is missing or malformed."""
 
+    source = "sis"
+
 
 @dataclass(frozen=True)
 class SisDrop:

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import duckdb
 
-from ingestion.common.csv_files import csv_header, require_columns, staged_csv_select
+from ingestion.common.csv_files import (
+    check_header,
+    csv_header,
+    explain_failed_load,
+    staged_csv_select,
+)
 from ingestion.common.settings import SourceSettings
 from ingestion.common.sql import quote_literal
 from ingestion.common.typed_load import LoadResult, load_typed
@@ -28,29 +33,40 @@ def load_sis_table(
 ) -> LoadResult:
     """Stage the table's chosen files as one all-text view and load it."""
     files = select_files(drops, contract)
-    selects = []
+    selects, warnings, read_files = [], [], []
     for sis_file in files:
-        header = csv_header(con, sis_file.path, SisSourceError)
-        require_columns(header, contract.columns, sis_file.path, SisSourceError)
+        source_file = settings.relative_source_path(sis_file.path)
+        header = csv_header(con, sis_file.path, SisSourceError, source_file)
+        warnings += check_header(
+            header, contract.columns, sis_file.path, SisSourceError, source_file
+        )
+        read_files.append((sis_file.path, source_file, header))
         selects.append(
             staged_csv_select(
                 header,
                 sis_file.path,
                 contract.columns,
-                settings.relative_source_path(sis_file.path),
+                source_file,
                 {"_drop_date": f"date {quote_literal(sis_file.drop_date.isoformat())}"},
             )
         )
     view = staged_view_name(contract)
-    con.execute(f"create or replace temp view {view} as\n" + "\nunion all\n".join(selects))
     try:
+        con.execute(f"create or replace temp view {view} as\n" + "\nunion all\n".join(selects))
         return load_typed(
             con,
             view,
             contract,
-            [settings.relative_source_path(f.path) for f in files],
+            [source_file for _, source_file, _ in read_files],
             error_type=SisSourceError,
+            warnings=warnings,
         )
+    except duckdb.Error as error:
+        staging_error = SisSourceError(f"cannot stage {contract.name}: {error}")
+        staging_error.__cause__ = error
+        raise explain_failed_load(con, staging_error, read_files, SisSourceError) from error
+    except SisSourceError as error:
+        raise explain_failed_load(con, error, read_files, SisSourceError) from error.__cause__
     finally:
         con.execute(f"drop view if exists {view}")
 

@@ -25,6 +25,8 @@ _EXPORT_NAME = re.compile(r"^responses__(?P<year>[^_]+)__(?P<season>[^_]+)\.csv$
 class SurveySourceError(SourceError):
     """A survey file is missing, misnamed, or its items disagree with the item dictionary."""
 
+    source = "survey"
+
 
 @dataclass(frozen=True)
 class ResponseExport:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import duckdb
 
 from ingestion.common.csv_files import (
+    check_header,
     csv_header,
+    explain_failed_load,
     read_csv_sql,
-    require_columns,
     staged_csv_select,
 )
 from ingestion.common.settings import SourceSettings
@@ -33,16 +34,22 @@ DICTIONARY_FILE = "item_dictionary.csv"
 
 def _load_items(con: duckdb.DuckDBPyConnection, settings: SourceSettings) -> LoadResult:
     path = settings.survey_export_dir / DICTIONARY_FILE
-    header = csv_header(con, path, SurveySourceError)
-    require_columns(header, ITEMS.columns, path, SurveySourceError)
     source_file = settings.relative_source_path(path)
+    header = csv_header(con, path, SurveySourceError, source_file)
+    warnings = check_header(header, ITEMS.columns, path, SurveySourceError, source_file)
     view = f"_staged_{ITEMS.raw_table}"
     con.execute(
         f"create or replace temp view {view} as "
         + staged_csv_select(header, path, ITEMS.columns, source_file)
     )
     try:
-        return load_typed(con, view, ITEMS, [source_file], error_type=SurveySourceError)
+        return load_typed(
+            con, view, ITEMS, [source_file], error_type=SurveySourceError, warnings=warnings
+        )
+    except SurveySourceError as error:
+        raise explain_failed_load(
+            con, error, [(path, source_file, header)], SurveySourceError
+        ) from error.__cause__
     finally:
         con.execute(f"drop view if exists {view}")
 
@@ -61,9 +68,12 @@ def _load_responses(
     con: duckdb.DuckDBPyConnection, settings: SourceSettings, item_ids: list[str]
 ) -> LoadResult:
     exports = find_response_exports(settings.survey_export_dir)
-    selects = []
+    selects, read_files = [], []
     for export in exports:
-        header = csv_header(con, export.path, SurveySourceError)
+        header = csv_header(
+            con, export.path, SurveySourceError, settings.relative_source_path(export.path)
+        )
+        read_files.append((export.path, settings.relative_source_path(export.path), header))
         items = item_columns(header, item_ids, export.path)
         wide = staged_csv_select(
             header,
@@ -93,6 +103,8 @@ def _load_responses(
             [settings.relative_source_path(e.path) for e in exports],
             error_type=SurveySourceError,
         )
+    except SurveySourceError as error:
+        raise explain_failed_load(con, error, read_files, SurveySourceError) from error.__cause__
     finally:
         con.execute(f"drop view if exists {view}")
 

@@ -7,23 +7,56 @@ loader reads both the same way.
 
 from __future__ import annotations
 
+import http.client
 import json
+import logging
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from ingestion.common.errors import SourceError
 
 ENDPOINTS = ("sessions", "acceleration_days")
 _PAGE_NUMBER = re.compile(r"^page-(\d+)\.json$")
+logger = logging.getLogger(__name__)
 
 
 class TutoringSourceError(SourceError):
     """The vendor API failed, or a page is missing or malformed."""
+
+    source = "tutoring"
+
+
+@dataclass(frozen=True)
+class _Transient:
+    """A failure worth retrying: what happened, and the wait the server asked for, if any."""
+
+    failure: str
+    retry_after: float | None = None
+    rule: str = "retries_exhausted"
+
+
+def retry_after_seconds(header: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: `120` or an HTTP date; None if absent/bad."""
+    if header is None or not header.strip():
+        return None
+    text = header.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
 @dataclass(frozen=True)
@@ -36,16 +69,21 @@ class StagedPage:
 
 def check_page(document: object, name: str) -> str | None:
     """Validate a page's envelope and return its `meta.next_cursor` (None on the last page)."""
+
+    def malformed(problem: str) -> TutoringSourceError:
+        return TutoringSourceError(f"page {name} {problem}", rule="malformed_page",
+                                   source_file=name)
+
     if not isinstance(document, dict):
-        raise TutoringSourceError(f"page {name} is not a JSON object")
+        raise malformed("is not a JSON object")
     if not isinstance(document.get("data"), list):
-        raise TutoringSourceError(f"page {name} has no `data` array")
+        raise malformed("has no `data` array")
     meta = document.get("meta")
     if not isinstance(meta, dict) or "next_cursor" not in meta:
-        raise TutoringSourceError(f"page {name} has no `meta.next_cursor`")
+        raise malformed("has no `meta.next_cursor`")
     cursor = meta["next_cursor"]
     if cursor is not None and not isinstance(cursor, str | int):
-        raise TutoringSourceError(f"page {name} has a next_cursor that is not a string")
+        raise malformed("has a next_cursor that is not a string")
     return None if cursor in (None, "") else str(cursor)
 
 
@@ -68,7 +106,15 @@ def saved_pages(
 
 
 class TutoringApiClient:
-    """Pages through `GET {base}/v1/{endpoint}` following `meta.next_cursor` until it is null."""
+    """Pages through `GET {base}/v1/{endpoint}` following `meta.next_cursor` until it is null.
+
+    Transient failures are retried with exponential backoff (`backoff_seconds` × 2^n): HTTP 429
+    and 5xx, timeouts, dropped connections, and a body that is not valid JSON (a response cut
+    off in transit). A `Retry-After` header, in seconds or as an HTTP date, is honoured instead
+    of the backoff when present; a wait longer than `max_wait_seconds` is not waited out but
+    reported. Anything else (401, 404, a valid page of the wrong shape) fails at once. After
+    `max_retries` retries the error names the URL, the attempts and the last failure.
+    """
 
     def __init__(
         self,
@@ -76,11 +122,19 @@ class TutoringApiClient:
         token: str = "",
         page_size: int = 1000,
         timeout_seconds: float = 30.0,
+        max_retries: int = 5,
+        backoff_seconds: float = 1.0,
+        max_wait_seconds: float = 300.0,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.page_size = page_size
         self.timeout_seconds = timeout_seconds
+        self.max_retries = max_retries
+        self.backoff_seconds = backoff_seconds
+        self.max_wait_seconds = max_wait_seconds
+        self.sleep = sleep
 
     def page_url(self, endpoint: str, cursor: str | None, updated_since: str | None) -> str:
         query = {"page_size": str(self.page_size)}
@@ -90,19 +144,62 @@ class TutoringApiClient:
             query["updated_since"] = updated_since
         return f"{self.base_url}/v1/{endpoint}?{urllib.parse.urlencode(query)}"
 
-    def _get(self, url: str) -> bytes:
+    def _attempt(self, url: str) -> tuple[bytes, object] | _Transient:
+        """One GET of a page: (body, parsed JSON), or the `_Transient` failure to retry."""
         request = urllib.request.Request(url, headers={"Accept": "application/json"})
         if self.token:
             request.add_header("Authorization", f"Bearer {self.token}")
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:
-                return response.read()
+                body = response.read()
         except urllib.error.HTTPError as error:
+            failure = f"HTTP {error.code} {error.reason}"
+            if error.code == 429 or 500 <= error.code <= 599:
+                return _Transient(failure, retry_after_seconds(error.headers.get("Retry-After")))
             raise TutoringSourceError(
-                f"GET {url} failed: HTTP {error.code} {error.reason}"
+                f"GET {url} failed: {failure}", rule="http_error", source_file=url
             ) from error
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
-            raise TutoringSourceError(f"GET {url} failed: {error}") from error
+        except TimeoutError as error:
+            return _Transient(f"timed out after {self.timeout_seconds:g} s ({error})")
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError):
+                return _Transient(f"timed out after {self.timeout_seconds:g} s ({error.reason})")
+            return _Transient(f"connection failed: {error.reason}")
+        except (http.client.HTTPException, ConnectionError, OSError) as error:
+            return _Transient(f"connection failed: {type(error).__name__}: {error}")
+        try:
+            return body, json.loads(body)
+        except ValueError as error:
+            return _Transient(f"malformed page, not valid JSON: {error}", rule="malformed_page")
+
+    def get_page(self, url: str) -> tuple[bytes, object]:
+        """The page's body and JSON document, retrying transient failures as described above."""
+        attempts = self.max_retries + 1
+        for attempt in range(attempts):
+            outcome = self._attempt(url)
+            if not isinstance(outcome, _Transient):
+                return outcome
+            if attempt == attempts - 1:
+                raise TutoringSourceError(
+                    f"GET {url} failed after {attempts} attempt(s) (TUTORING_MAX_RETRIES="
+                    f"{self.max_retries}); last failure: {outcome.failure}",
+                    rule=outcome.rule,
+                    source_file=url,
+                )
+            wait = outcome.retry_after
+            if wait is None:
+                wait = self.backoff_seconds * 2**attempt
+            elif wait > self.max_wait_seconds:
+                raise TutoringSourceError(
+                    f"GET {url}: {outcome.failure} and Retry-After asks for {wait:.0f} s, "
+                    f"more than the {self.max_wait_seconds:.0f} s this client waits",
+                    rule="retry_after_too_long",
+                    source_file=url,
+                )
+            logger.warning("GET %s: %s; retry %d in %.2f s", url, outcome.failure,
+                           attempt + 1, wait)
+            self.sleep(wait)
+        raise AssertionError("unreachable")
 
     def pages(self, endpoint: str, updated_since: str | None = None) -> Iterator[tuple[str, bytes]]:
         """Yield (url, body) for every page, checking each envelope on the way."""
@@ -110,17 +207,17 @@ class TutoringApiClient:
         seen_cursors: set[str] = set()
         while True:
             url = self.page_url(endpoint, cursor, updated_since)
-            body = self._get(url)
-            try:
-                document = json.loads(body)
-            except ValueError as error:
-                raise TutoringSourceError(f"page {url} is not valid JSON: {error}") from error
+            body, document = self.get_page(url)
             cursor = check_page(document, url)
             yield url, body
             if cursor is None:
                 return
             if cursor in seen_cursors:
-                raise TutoringSourceError(f"page {url} repeats cursor {cursor!r}; stopping")
+                raise TutoringSourceError(
+                    f"page {url} repeats cursor {cursor!r}; stopping",
+                    rule="repeated_cursor",
+                    source_file=url,
+                )
             seen_cursors.add(cursor)
 
     def stage_pages(

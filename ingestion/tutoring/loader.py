@@ -7,10 +7,12 @@ vendor sent; `_source_row` is the record's 1-based position in its page's `data`
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
+from ingestion.common.cursors import advance_cursor_from, cursor_text, read_cursor
 from ingestion.common.settings import SourceSettings
 from ingestion.common.sql import quote_identifier, quote_literal
 from ingestion.common.typed_load import LoadResult, WriteMode, load_typed
@@ -49,14 +51,23 @@ def check_staged_pages(con: duckdb.DuckDBPyConnection, pages: list[StagedPage]) 
                 con.execute(f"select count(*) from {_read_pages_sql([page])}").fetchall()
             except duckdb.Error as error:
                 raise TutoringSourceError(
-                    f"page {page.source_file} is malformed: {error}"
+                    f"page {page.source_file} is malformed: {error}",
+                    rule="malformed_page",
+                    source_file=page.source_file,
                 ) from error
-        raise
+        raise TutoringSourceError(
+            f"cannot read tutoring pages {pages[0].source_file} … {pages[-1].source_file}",
+            source_file=pages[0].source_file,
+        ) from None
     found = {Path(filename).as_posix(): is_missing for filename, is_missing in rows}
     for page in pages:
         is_missing = found.get(page.path.as_posix())
         if is_missing is None or is_missing:
-            raise TutoringSourceError(f"page {page.source_file} has no `data` array")
+            raise TutoringSourceError(
+                f"page {page.source_file} has no `data` array",
+                rule="malformed_page",
+                source_file=page.source_file,
+            )
 
 
 def load_tutoring_pages(
@@ -64,8 +75,12 @@ def load_tutoring_pages(
     contract: TableContract,
     pages: list[StagedPage],
     write_mode: WriteMode = "replace",
+    before_commit: Callable[[duckdb.DuckDBPyConnection, str], None] | None = None,
 ) -> LoadResult:
-    """Load one endpoint's staged pages into `raw.tutoring__<endpoint>`."""
+    """Load one endpoint's staged pages into `raw.tutoring__<endpoint>`.
+
+    `before_commit` runs inside the load's transaction (the live API advances its cursor there).
+    """
     check_staged_pages(con, pages)
     page_names = f"_tutoring_pages_{contract.name}"
     con.execute(f"create or replace temp table {page_names} (path varchar, source_file varchar)")
@@ -101,6 +116,7 @@ def load_tutoring_pages(
             [page.source_file for page in pages],
             write_mode=write_mode,
             error_type=TutoringSourceError,
+            before_commit=before_commit,
         )
     finally:
         con.execute(f"drop view if exists {view}")
@@ -114,13 +130,19 @@ def load_tutoring(
 ) -> dict[str, LoadResult]:
     """Load every endpoint from the live API when configured, else from the saved pages.
 
-    Live pages are staged in a temporary folder that is removed after the load. With
-    `updated_since` (live API only) the pull is incremental and merges by key.
+    Live: each endpoint's pages are all fetched (and staged in a temporary folder) before its
+    raw table is touched, so an API failure leaves the last good table in place. The pull is
+    incremental when `updated_since` is given, or when INCREMENTAL_LOADS is on and the
+    endpoint has a cursor in `raw._source_cursors`; it then merges by key. Otherwise it is
+    whole and replaces the table. Either way the cursor moves to the newest `updated_at`
+    pulled, in the load's transaction. Saved pages are always a whole snapshot.
     """
     results = {}
     if not settings.is_tutoring_live:
         if updated_since is not None:
-            raise TutoringSourceError("updated_since needs the live API (TUTORING_API_URL)")
+            raise TutoringSourceError(
+                "updated_since needs the live API (TUTORING_API_URL)", rule="configuration"
+            )
         for contract in TUTORING_TABLES:
             pages = saved_pages(
                 settings.tutoring_pages_dir, contract.name, settings.relative_source_path
@@ -132,10 +154,21 @@ def load_tutoring(
         settings.tutoring_api_token,
         settings.tutoring_page_size,
         settings.tutoring_timeout_seconds,
+        max_retries=settings.tutoring_max_retries,
+        backoff_seconds=settings.tutoring_backoff_seconds,
     )
     with tempfile.TemporaryDirectory(prefix="tutoring-pages-") as staging_dir:
         for contract in TUTORING_TABLES:
-            pages = client.stage_pages(contract.name, Path(staging_dir), updated_since)
-            write_mode: WriteMode = "merge" if updated_since is not None else "replace"
-            results[contract.raw_table] = load_tutoring_pages(con, contract, pages, write_mode)
+            since = updated_since
+            if since is None and settings.is_incremental:
+                cursor = read_cursor(con, contract.source, contract.name)
+                since = None if cursor is None else cursor_text(cursor)
+            pages = client.stage_pages(contract.name, Path(staging_dir), since)
+            results[contract.raw_table] = load_tutoring_pages(
+                con,
+                contract,
+                pages,
+                "replace" if since is None else "merge",
+                advance_cursor_from(contract.source, contract.name, "updated_at"),
+            )
     return results

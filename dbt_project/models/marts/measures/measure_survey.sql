@@ -30,7 +30,7 @@ student_groups as (
 
 ),
 
-respondent_types as (
+scoped as (
 
     select
         scores.school_year,
@@ -38,34 +38,44 @@ respondent_types as (
         scores.student_id,
         scores.respondent_key,
         scores.construct_type,
-        sum(scores.item_responses) as item_responses,
-        sum(scores.favorable_responses) as favorable_responses,
-        sum(scores.score_sum) as score_sum
+        scores.item_responses,
+        scores.favorable_responses,
+        scores.score_sum
     from scores
-    group by 1, 2, 3, 4, 5
+    union all
+    select
+        scores.school_year,
+        'DISTRICT' as school_code,
+        scores.student_id,
+        scores.respondent_key,
+        scores.construct_type,
+        scores.item_responses,
+        scores.favorable_responses,
+        scores.score_sum
+    from scores
 
 ),
 
-scoped as (
+{#- One row per respondent, scope and construct type: respondents are then count(*). -#}
+respondent_types as (
 
-    select * from respondent_types
-    union all
     select
-        respondent_types.school_year,
-        'DISTRICT' as school_code,
-        respondent_types.student_id,
-        respondent_types.respondent_key,
-        respondent_types.construct_type,
-        respondent_types.item_responses,
-        respondent_types.favorable_responses,
-        respondent_types.score_sum
-    from respondent_types
+        scoped.school_year,
+        scoped.school_code,
+        scoped.student_id,
+        scoped.respondent_key,
+        scoped.construct_type,
+        sum(scoped.item_responses) as item_responses,
+        sum(scoped.favorable_responses) as favorable_responses,
+        sum(scoped.score_sum) as score_sum
+    from scoped
+    group by 1, 2, 3, 4, 5
 
 ),
 
 grouped as (
 
-    {{ survey_fan_out_to_student_groups('scoped', 'student_groups') }}
+    {{ survey_fan_out_to_student_groups('respondent_types', 'student_groups') }}
 
 ),
 
@@ -76,7 +86,7 @@ by_type as (
         grouped.school_code,
         grouped.student_group,
         grouped.construct_type,
-        count(distinct grouped.respondent_key) as respondents,
+        count(*) as respondents,
         sum(grouped.favorable_responses) * 100.0 / sum(grouped.item_responses)
             as percent_favorable,
         sum(grouped.score_sum) * 1.0 / sum(grouped.item_responses) as mean_score

@@ -113,7 +113,7 @@ respondent_counts as (
         respondents_grouped.season,
         respondents_grouped.school_code,
         respondents_grouped.student_group,
-        count(distinct respondents_grouped.respondent_key) as respondents
+        count(*) as respondents
     from respondents_grouped
     group by 1, 2, 3, 4
 
@@ -126,7 +126,7 @@ enrolled_counts as (
         enrolled_grouped.season,
         enrolled_grouped.school_code,
         enrolled_grouped.student_group,
-        count(distinct enrolled_grouped.student_id) as enrolled_students
+        count(*) as enrolled_students
     from enrolled_grouped
     group by 1, 2, 3, 4
 
