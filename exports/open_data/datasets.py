@@ -25,6 +25,15 @@ DIRECTORY_COLUMNS = (
     "zip",
     "phone",
 )
+# Public directory column → its column in marts.dim_schools.
+DIRECTORY_SOURCE_COLUMNS = {
+    "low_grade": "low_grade_level",
+    "high_grade": "high_grade_level",
+    "street": "street_address",
+    "state": "state_code",
+    "zip": "zip_code",
+    "phone": "phone_number",
+}
 MEASURE_COLUMNS = (
     "school_year",
     "school_code",
@@ -219,7 +228,8 @@ def _publish_enrollment(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _publish_directory(con: duckdb.DuckDBPyConnection) -> None:
-    columns = ", ".join(f"cast({c} as varchar) as {c}" for c in DIRECTORY_COLUMNS)
+    columns = ", ".join(f"cast({DIRECTORY_SOURCE_COLUMNS.get(c, c)} as varchar) as {c}"
+                        for c in DIRECTORY_COLUMNS)
     con.execute(f"""
         create or replace table school_directory as
         select {columns} from wh.marts.dim_schools order by school_code

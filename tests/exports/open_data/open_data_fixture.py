@@ -188,9 +188,10 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
             measure_name varchar, example_student_id varchar, status_color varchar
         );
         create table marts.dim_schools (
-            school_code varchar, school_name varchar, school_level varchar, low_grade varchar,
-            high_grade varchar, street varchar, city varchar, state varchar, zip varchar,
-            phone varchar, need_tier varchar, principal_student_liaison_id varchar
+            school_code varchar, school_name varchar, school_level varchar,
+            low_grade_level varchar, high_grade_level varchar, street_address varchar,
+            city varchar, state_code varchar, zip_code varchar, phone_number varchar,
+            need_tier varchar, principal_student_liaison_id varchar
         );
         create table marts.enrollment_by_group (
             school_year varchar, school_code varchar, student_group varchar,
