@@ -82,7 +82,8 @@ SIS_TABLES = [
         "student_id": V, "school_code": V, "school_year": V, "term": V, "course_id": V,
         "course_title": V, "subject_area": V, "is_core": V, "ag_area": V,
         "credits_attempted": N, "credits_earned": N, "mark": V,
-    }, ["student_id", "school_year", "term", "course_id"], year_scoped=True,
+    # A student who moves school mid-term has the course at both schools, each with its mark.
+    }, ["student_id", "school_code", "school_year", "term", "course_id"], year_scoped=True,
         required=["student_id", "school_code", "school_year", "term", "course_id", "mark"]),
     _t("sis", "discipline_incidents", {
         "incident_id": V, "student_id": V, "school_code": V, "incident_date": D,
