@@ -33,7 +33,8 @@ def outputs(settings: RunSettings) -> list[tuple[str, Path]]:
         ("Sources (landing)", settings.sources.sources_dir),
         ("Warehouse (DuckDB)", settings.sources.warehouse_path),
         ("dbt docs site", DBT_DOCS / "index.html"),
-        ("Data quality docs", out / "quality" / "data_docs" / "index.html"),
+        ("Data quality docs", out / "quality" / "gx" / "uncommitted" / "data_docs" / "local_site"
+         / "index.html"),
         ("BI database", out / "bi" / "district_bi.duckdb"),
         ("BI Parquet files", out / "bi" / "parquet"),
         ("Open-data release", out / "open_data" / "releases" / "latest"),

@@ -122,16 +122,6 @@ def check_header(
             for column in unknown]
 
 
-def require_columns(
-    header: Sequence[str],
-    expected: Iterable[str],
-    path: Path,
-    error_type: type[SourceError] = SourceError,
-) -> None:
-    """Fail, naming the file, when the header lacks any expected column (extras are allowed)."""
-    check_header(header, expected, path, error_type)
-
-
 def first_invalid_utf8(path: Path) -> tuple[int, int, bytes] | None:
     """(byte offset, 1-based line, offending bytes) of the first non-UTF-8 sequence, or None.
 

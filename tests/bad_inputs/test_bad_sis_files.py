@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import (
+from bad_input_files import (
     ATTENDANCE_HEADER,
     ATTENDANCE_ROWS,
     GOOD_DROP,
@@ -39,7 +39,6 @@ def expect_error(con, settings, contract, before, rule: str) -> SisSourceError:
     with pytest.raises(SisSourceError) as raised:
         load_sis(con, settings, [contract])
     error = raised.value
-    print("\nMSG:", error)
     assert error.rule == rule, str(error)
     assert str(error).startswith(f"sis [{rule}] ")
     assert raw_rows(con, contract.raw_table) == before
