@@ -72,6 +72,8 @@ def build_source_assets(source: str, settings: RunSettings) -> "dg.AssetsDefinit
                 f"raw.{contract.raw_table}: read {result.rows_read:,}, loaded "
                 f"{result.rows_loaded:,}, quarantined {result.rows_quarantined:,}"
             )
+            for warning in getattr(result, "warnings", ()) or ():
+                context.log.warning(f"raw.{contract.raw_table}: {warning}")
             yield dg.MaterializeResult(
                 asset_key=raw_asset_key(contract.raw_table),
                 metadata={
@@ -81,6 +83,7 @@ def build_source_assets(source: str, settings: RunSettings) -> "dg.AssetsDefinit
                     "rows_quarantined": result.rows_quarantined,
                     "files": dg.MetadataValue.json(list(result.files)),
                     "seconds": round(result.seconds, 2),
+                    "warnings": dg.MetadataValue.json(list(getattr(result, "warnings", ()) or ())),
                 },
             )
 
