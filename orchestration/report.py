@@ -33,8 +33,10 @@ def outputs(settings: RunSettings) -> list[tuple[str, Path]]:
         ("Sources (landing)", settings.sources.sources_dir),
         ("Warehouse (DuckDB)", settings.sources.warehouse_path),
         ("dbt docs site", DBT_DOCS / "index.html"),
-        ("Data quality docs", out / "quality" / "gx" / "uncommitted" / "data_docs" / "local_site"
-         / "index.html"),
+        (
+            "Data quality docs",
+            out / "quality" / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html",
+        ),
         ("BI database", out / "bi" / "district_bi.duckdb"),
         ("BI Parquet files", out / "bi" / "parquet"),
         ("Open-data release", out / "open_data" / "releases" / "latest"),
@@ -50,8 +52,10 @@ def main() -> None:
         print(f"  {label:<22} {path}{state}")
     counts = _table_counts(settings.sources.warehouse_path)
     if counts:
-        print("  Warehouse tables by schema: "
-              + ", ".join(f"{schema} {n}" for schema, n in counts.items()))
+        print(
+            "  Warehouse tables by schema: "
+            + ", ".join(f"{schema} {n}" for schema, n in counts.items())
+        )
     print("  Dagster UI: make ui  (then open http://127.0.0.1:3000)")
 
 

@@ -35,8 +35,11 @@ class RunSettings:
         as_of = env.get("DEMO_AS_OF", "")
         return cls(
             sources=SourceSettings.from_env(),
-            is_demo=(env.get("DISTRICT_SOURCE_MODE")
-                     or ("real" if env.get("DISTRICT_SOURCES_DIR") else "demo")) == "demo",
+            is_demo=(
+                env.get("DISTRICT_SOURCE_MODE")
+                or ("real" if env.get("DISTRICT_SOURCES_DIR") else "demo")
+            )
+            == "demo",
             demo_profile=env.get("DEMO_PROFILE") or "demo",
             demo_seed=int(env.get("DEMO_SEED") or 20261120),
             demo_as_of=date.fromisoformat(as_of) if as_of else None,

@@ -50,12 +50,12 @@ class BufferedCursor:
 
     def fetchmany(self, size: int | None = None) -> list:
         size = size or 1
-        chunk = self._rows[self._position:self._position + size]
+        chunk = self._rows[self._position : self._position + size]
         self._position += len(chunk)
         return chunk
 
     def fetchall(self) -> list:
-        rest = self._rows[self._position:]
+        rest = self._rows[self._position :]
         self._position = len(self._rows)
         return rest
 

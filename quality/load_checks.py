@@ -35,10 +35,15 @@ def row_accounting(con, source: str, table: str) -> LoadCheck:
         return LoadCheck("row_accounting", False, "ERROR", f"no load recorded for {table}", {})
     read, loaded, quarantined, _ = loads[0]
     ok = read == loaded + quarantined
-    return LoadCheck("row_accounting", ok, "ERROR",
-                     f"read {read:,} = loaded {loaded:,} + quarantined {quarantined:,}"
-                     if ok else f"read {read:,} != loaded {loaded:,} + quarantined {quarantined:,}",
-                     {"rows_read": read, "rows_loaded": loaded, "rows_quarantined": quarantined})
+    return LoadCheck(
+        "row_accounting",
+        ok,
+        "ERROR",
+        f"read {read:,} = loaded {loaded:,} + quarantined {quarantined:,}"
+        if ok
+        else f"read {read:,} != loaded {loaded:,} + quarantined {quarantined:,}",
+        {"rows_read": read, "rows_loaded": loaded, "rows_quarantined": quarantined},
+    )
 
 
 def volume_change(con, source: str, table: str, max_change_share: float) -> LoadCheck:
@@ -49,10 +54,13 @@ def volume_change(con, source: str, table: str, max_change_share: float) -> Load
     current, previous = loads[0][1], loads[1][1]
     change = (current - previous) / previous if previous else (1.0 if current else 0.0)
     ok = abs(change) <= max_change_share
-    return LoadCheck("volume_change", ok, "WARN",
-                     f"{previous:,} → {current:,} rows ({change:+.1%}; limit ±{max_change_share:.0%})",
-                     {"previous_rows": previous, "current_rows": current,
-                      "change_share": round(change, 4)})
+    return LoadCheck(
+        "volume_change",
+        ok,
+        "WARN",
+        f"{previous:,} → {current:,} rows ({change:+.1%}; limit ±{max_change_share:.0%})",
+        {"previous_rows": previous, "current_rows": current, "change_share": round(change, 4)},
+    )
 
 
 def sis_drop_freshness(con, today: date, max_age_days: int) -> LoadCheck:
@@ -62,6 +70,10 @@ def sis_drop_freshness(con, today: date, max_age_days: int) -> LoadCheck:
         return LoadCheck("drop_freshness", False, "WARN", "no SIS drop loaded", {})
     age = (today - newest).days
     ok = age <= max_age_days
-    return LoadCheck("drop_freshness", ok, "WARN",
-                     f"newest SIS drop {newest} is {age} day(s) old (limit {max_age_days})",
-                     {"newest_drop": str(newest), "age_days": age})
+    return LoadCheck(
+        "drop_freshness",
+        ok,
+        "WARN",
+        f"newest SIS drop {newest} is {age} day(s) old (limit {max_age_days})",
+        {"newest_drop": str(newest), "age_days": age},
+    )

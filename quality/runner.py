@@ -7,6 +7,7 @@ validation, so one Data Docs site shows the whole night's results.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,12 +65,12 @@ class SuiteRunner:
         self.context = gx.get_context(mode="file", project_root_dir=str(root))
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         name = "warehouse"
-        try:
+        # Absent on the first run; GX raises several exception types for that.
+        with contextlib.suppress(Exception):
             self.context.data_sources.delete(name)
-        except Exception:  # noqa: BLE001 - absent on the first run; GX raises several types
-            pass
         self.datasource = self.context.data_sources.add_sql(
-            name=name, connection_string=warehouse_url(warehouse_path))
+            name=name, connection_string=warehouse_url(warehouse_path)
+        )
         self.root = root
         self.warehouse_path = warehouse_path
 
@@ -91,7 +92,8 @@ class SuiteRunner:
             asset = self.datasource.get_asset(asset_name)
         except LookupError:
             asset = self.datasource.add_query_asset(
-                name=asset_name, query=f"select * from {schema}.{table}")
+                name=asset_name, query=f"select * from {schema}.{table}"
+            )
         try:
             return asset.get_batch_definition("whole_table")
         except KeyError:
@@ -101,8 +103,11 @@ class SuiteRunner:
         """Validate one table; see `validate_many`."""
         return self.validate_many(schema, {table: rules})[table]
 
-    def validate_many(self, schema: str, rules_by_table: dict[str, list[Rule]],
-                      ) -> dict[str, TableOutcome]:
+    def validate_many(
+        self,
+        schema: str,
+        rules_by_table: dict[str, list[Rule]],
+    ) -> dict[str, TableOutcome]:
         """Validate several tables in one GX checkpoint, so Data Docs are rebuilt once.
 
         Example rows are at most ten failing values (or rows) per expectation.
@@ -110,27 +115,41 @@ class SuiteRunner:
         definitions = []
         for table, rules in rules_by_table.items():
             suite = self._suite(f"{schema}.{table}", rules)
-            definitions.append(self.context.validation_definitions.add_or_update(
-                self._gx.ValidationDefinition(name=f"validate {schema}.{table}",
-                                              data=self._batch_definition(schema, table),
-                                              suite=suite)))
-        checkpoint = self.context.checkpoints.add_or_update(self._gx.Checkpoint(
-            name=f"check {schema}: {', '.join(rules_by_table)}"[:200],
-            validation_definitions=definitions,
-            actions=[self._gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES},
-        ))
+            definitions.append(
+                self.context.validation_definitions.add_or_update(
+                    self._gx.ValidationDefinition(
+                        name=f"validate {schema}.{table}",
+                        data=self._batch_definition(schema, table),
+                        suite=suite,
+                    )
+                )
+            )
+        checkpoint = self.context.checkpoints.add_or_update(
+            self._gx.Checkpoint(
+                name=f"check {schema}: {', '.join(rules_by_table)}"[:200],
+                validation_definitions=definitions,
+                actions=[self._gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
+                result_format={
+                    "result_format": "SUMMARY",
+                    "partial_unexpected_count": MAX_EXAMPLES,
+                },
+            )
+        )
         run = checkpoint.run()
         outcomes: dict[str, TableOutcome] = {}
         for table, validation in zip(rules_by_table, run.run_results.values(), strict=True):
             results = [_rule_outcome(r) for r in validation.results]
-            outcomes[table] = TableOutcome(schema, table,
-                                           self._with_query_examples(schema, table, results),
-                                           self.data_docs_index)
+            outcomes[table] = TableOutcome(
+                schema,
+                table,
+                self._with_query_examples(schema, table, results),
+                self.data_docs_index,
+            )
         return outcomes
 
-    def _with_query_examples(self, schema: str, table: str,
-                             results: list[RuleOutcome]) -> list[RuleOutcome]:
+    def _with_query_examples(
+        self, schema: str, table: str, results: list[RuleOutcome]
+    ) -> list[RuleOutcome]:
         """Add up to ten offending rows to failed SQL-query rules.
 
         GX's summary format reports only the count for query expectations (its complete format
@@ -150,8 +169,9 @@ class SuiteRunner:
                 sql = rule.query.replace("{batch}", f"(select * from {schema}.{table}) as batch")
                 cursor = con.execute(f"select * from ({sql}) limit {MAX_EXAMPLES}")
                 names = [d[0] for d in cursor.description]
-                examples[id(rule)] = [_jsonable(dict(zip(names, row, strict=True)))
-                                      for row in cursor.fetchall()]
+                examples[id(rule)] = [
+                    _jsonable(dict(zip(names, row, strict=True))) for row in cursor.fetchall()
+                ]
         finally:
             con.close()
         return [dataclasses.replace(r, examples=examples.get(id(r), r.examples)) for r in results]
@@ -164,9 +184,11 @@ class SuiteRunner:
 def _rule_outcome(result) -> RuleOutcome:
     meta = result.expectation_config.meta or {}
     details = result.result or {}
-    examples = (details.get("partial_unexpected_list")
-                or details.get("details", {}).get("unexpected_rows")
-                or [])[:MAX_EXAMPLES]
+    examples = (
+        details.get("partial_unexpected_list")
+        or details.get("details", {}).get("unexpected_rows")
+        or []
+    )[:MAX_EXAMPLES]
     return RuleOutcome(
         description=meta.get("description", result.expectation_config.type),
         expectation=result.expectation_config.type,

@@ -11,8 +11,10 @@ from synthetic_district.profiles import PROFILES
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m synthetic_district",
-                                     description="Generate a synthetic district's source files.")
+    parser = argparse.ArgumentParser(
+        prog="python -m synthetic_district",
+        description="Generate a synthetic district's source files.",
+    )
     parser.add_argument("--profile", choices=sorted(PROFILES), default="demo")
     parser.add_argument("--out", type=Path, default=Path("data/sources"))
     parser.add_argument("--seed", type=int, default=20261120)

@@ -44,9 +44,14 @@ class Scores:
     level: np.ndarray
 
 
-def draw_scores(sp: YearSpans, students: StudentTable, is_el_now: np.ndarray,
-                test_window: tuple[int, int], as_of_day: int,
-                rng: np.random.Generator) -> Scores:
+def draw_scores(
+    sp: YearSpans,
+    students: StudentTable,
+    is_el_now: np.ndarray,
+    test_window: tuple[int, int],
+    as_of_day: int,
+    rng: np.random.Generator,
+) -> Scores:
     """One score per subject for each tested student enrolled during the testing window."""
     lo, hi = test_window
     mid = (lo + hi) // 2
@@ -69,7 +74,19 @@ def draw_scores(sp: YearSpans, students: StudentTable, is_el_now: np.ndarray,
         cut3 = np.vectorize(LEVEL3_CUT[subject].get)(grade) if grade.size else grade
         score = np.rint(cut3 + 8 + year_shift(sp.start_year) + 85 * z)
         score = np.clip(score, cut3 - 330, cut3 + 320).astype(np.int64)
-        out.append(Scores(stu, test_day, np.full(stu.size, subject, dtype=object), grade,
-                          score, performance_level(score, cut3)))
-    return Scores(*(np.concatenate([getattr(s, f) for s in out])
-                    for f in ("student", "test_day", "subject", "grade", "scale_score", "level")))
+        out.append(
+            Scores(
+                stu,
+                test_day,
+                np.full(stu.size, subject, dtype=object),
+                grade,
+                score,
+                performance_level(score, cut3),
+            )
+        )
+    return Scores(
+        *(
+            np.concatenate([getattr(s, f) for s in out])
+            for f in ("student", "test_day", "subject", "grade", "scale_score", "level")
+        )
+    )

@@ -31,18 +31,22 @@ def year_factor(start_year: int) -> float:
     return 1.0 + 0.70 * 0.8 ** (start_year - 2021)
 
 
-def absence_propensity(sp: YearSpans, students: StudentTable,
-                       rng: np.random.Generator) -> np.ndarray:
+def absence_propensity(
+    sp: YearSpans, students: StudentTable, rng: np.random.Generator
+) -> np.ndarray:
     stu = sp.student
     g = sp.grade
     base = np.select([g == 0, g <= 5, g <= 8], [0.040, 0.030, 0.034], 0.042)
-    p = (base * year_factor(sp.start_year)
-         * np.where(students["is_sed"][stu], 1.25, 1.0)
-         * np.where(students["is_foster"][stu], 1.6, 1.0)
-         * np.where(students["is_homeless"][stu], 1.5, 1.0)
-         * np.where(students["has_iep"][stu], 1.25, 1.0)
-         * students["absence_trait"][stu]
-         * rng.gamma(5.0, 1 / 5.0, len(sp)))
+    p = (
+        base
+        * year_factor(sp.start_year)
+        * np.where(students["is_sed"][stu], 1.25, 1.0)
+        * np.where(students["is_foster"][stu], 1.6, 1.0)
+        * np.where(students["is_homeless"][stu], 1.5, 1.0)
+        * np.where(students["has_iep"][stu], 1.25, 1.0)
+        * students["absence_trait"][stu]
+        * rng.gamma(5.0, 1 / 5.0, len(sp))
+    )
     return np.minimum(p, 0.75)
 
 
@@ -54,8 +58,13 @@ class AttendanceRows:
     absent_fraction: np.ndarray
 
 
-def draw_attendance(sp: YearSpans, days: SpanDays, students: StudentTable,
-                    incidents: Incidents, rng: np.random.Generator) -> AttendanceRows:
+def draw_attendance(
+    sp: YearSpans,
+    days: SpanDays,
+    students: StudentTable,
+    incidents: Incidents,
+    rng: np.random.Generator,
+) -> AttendanceRows:
     n_days = days.n_days
     p = absence_propensity(sp, students, rng)
     full = rng.binomial(n_days, p * 0.85)
@@ -63,7 +72,7 @@ def draw_attendance(sp: YearSpans, days: SpanDays, students: StudentTable,
     tardy_rate = np.where(sp.grade >= 6, 0.06, 0.035) * students["absence_trait"][sp.student]
     tardy = rng.binomial(n_days, np.minimum(tardy_rate, 0.5))
 
-    unexcused_share = (0.40 + 0.15 * (sp.grade >= 9) + 0.10 * students["is_sed"][sp.student])
+    unexcused_share = 0.40 + 0.15 * (sp.grade >= 9) + 0.10 * students["is_sed"][sp.student]
     spans_full = np.repeat(np.arange(len(sp)), full)
     code_full = np.where(rng.random(spans_full.size) < unexcused_share[spans_full], C_UNX, C_EXC)
     spans_part = np.repeat(np.arange(len(sp)), partial)
@@ -80,19 +89,26 @@ def draw_attendance(sp: YearSpans, days: SpanDays, students: StudentTable,
 
     span = np.concatenate([sus_span[inside], spans_full, spans_part, spans_tardy])
     random_n = spans_full.size + spans_part.size + spans_tardy.size
-    random_span = span[inside.sum():]
+    random_span = span[inside.sum() :]
     random_pos = (rng.random(random_n) * n_days[random_span]).astype(np.int64)
     pos = np.concatenate([sus_pos[inside], random_pos])
-    code = np.concatenate([sus_code[inside], code_full, np.full(spans_part.size, C_PRT),
-                           np.full(spans_tardy.size, C_TDY)]).astype(np.int8)
+    code = np.concatenate(
+        [
+            sus_code[inside],
+            code_full,
+            np.full(spans_part.size, C_PRT),
+            np.full(spans_tardy.size, C_TDY),
+        ]
+    ).astype(np.int8)
     fraction = np.select(
         [code == C_PRT, (code == C_TDY) | (code == C_ISS)],
-        [np.array([0.25, 0.5, 0.75])[rng.integers(0, 3, code.size)], 0.0], 1.0)
+        [np.array([0.25, 0.5, 0.75])[rng.integers(0, 3, code.size)], 0.0],
+        1.0,
+    )
 
     key = span.astype(np.int64) * 512 + pos
     order = np.lexsort((PRIORITY[code], key))
     key_sorted = key[order]
     first = np.r_[True, key_sorted[1:] != key_sorted[:-1]]
     keep = order[first]
-    return AttendanceRows(span[keep], days.dates(span[keep], pos[keep]), code[keep],
-                          fraction[keep])
+    return AttendanceRows(span[keep], days.dates(span[keep], pos[keep]), code[keep], fraction[keep])

@@ -74,16 +74,18 @@ class StudentTable:
     def add(self, batch: dict[str, np.ndarray]) -> np.ndarray:
         start = len(self)
         for key, values in batch.items():
-            self.columns[key] = (np.concatenate([self.columns[key], values])
-                                 if key in self.columns else values)
+            self.columns[key] = (
+                np.concatenate([self.columns[key], values]) if key in self.columns else values
+            )
         return np.arange(start, len(self), dtype=np.int64)
 
     def __getitem__(self, key: str) -> np.ndarray:
         return self.columns[key]
 
 
-def _feeder_school(schools: Schools, zone: np.ndarray, level: np.ndarray,
-                   choice: np.ndarray, n_zones: int) -> np.ndarray:
+def _feeder_school(
+    schools: Schools, zone: np.ndarray, level: np.ndarray, choice: np.ndarray, n_zones: int
+) -> np.ndarray:
     """The zone's school at the student's level, or a chosen other one for 10% of students."""
     out = np.empty(len(zone), dtype=np.int32)
     for lvl in ("ES", "MS", "HS"):
@@ -97,8 +99,9 @@ def _feeder_school(schools: Schools, zone: np.ndarray, level: np.ndarray,
     return out
 
 
-def _instr_day_at_or_after(cal: dict[int, TrackCalendar], track: np.ndarray,
-                           day: np.ndarray) -> np.ndarray:
+def _instr_day_at_or_after(
+    cal: dict[int, TrackCalendar], track: np.ndarray, day: np.ndarray
+) -> np.ndarray:
     """First instructional day on or after `day` in each row's track (the last day if none)."""
     out = np.empty(len(day), dtype=np.int32)
     for t, c in cal.items():
@@ -108,8 +111,7 @@ def _instr_day_at_or_after(cal: dict[int, TrackCalendar], track: np.ndarray,
     return out
 
 
-def _instr_day_at(cal: dict[int, TrackCalendar], track: np.ndarray,
-                  pos: np.ndarray) -> np.ndarray:
+def _instr_day_at(cal: dict[int, TrackCalendar], track: np.ndarray, pos: np.ndarray) -> np.ndarray:
     out = np.empty(len(pos), dtype=np.int32)
     for t, c in cal.items():
         mask = track == t
@@ -125,9 +127,14 @@ class EnrolmentHistory:
     first_entry_day: np.ndarray  # first day of each student in the district
 
 
-def simulate_enrolment(profile, schools: Schools, calendars: dict[tuple[int, int], TrackCalendar],
-                       start_years: list[int], as_of_day: int,
-                       rng: np.random.Generator) -> EnrolmentHistory:
+def simulate_enrolment(
+    profile,
+    schools: Schools,
+    calendars: dict[tuple[int, int], TrackCalendar],
+    start_years: list[int],
+    as_of_day: int,
+    rng: np.random.Generator,
+) -> EnrolmentHistory:
     """Enrolment spans and registrations for every generated school year."""
     n_zones = profile.elementary_schools
     zone_weights = 0.6 + rng.random(n_zones)
@@ -160,15 +167,18 @@ def simulate_enrolment(profile, schools: Schools, calendars: dict[tuple[int, int
             is_new = grades == 0
             prior_years = np.minimum(grades, rng.integers(0, 14, target))
             first_entry[ids] = np.where(
-                is_new, NO_DATE,
-                ((year - prior_years - 1970).astype("datetime64[Y]").astype("datetime64[D]")
-                 + np.timedelta64(226, "D")).astype(np.int32))
+                is_new,
+                NO_DATE,
+                (
+                    (year - prior_years - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+                    + np.timedelta64(226, "D")
+                ).astype(np.int32),
+            )
             cohort = ids
         else:
             kn = max(target // 13, 1)
             others = max(target - len(continuing) - kn, target // 40)
-            new_grades = np.concatenate([np.zeros(kn, dtype=np.int64),
-                                         rng.integers(1, 13, others)])
+            new_grades = np.concatenate([np.zeros(kn, dtype=np.int64), rng.integers(1, 13, others)])
             ids = new_students(len(new_grades), new_grades, year)
             is_new = np.concatenate([np.zeros(len(continuing), bool), np.ones(len(ids), bool)])
             cohort = np.concatenate([continuing, ids])
@@ -177,16 +187,20 @@ def simulate_enrolment(profile, schools: Schools, calendars: dict[tuple[int, int
         prev_school = current_school[cohort]
         prev_level = np.where(prev_school >= 0, schools.levels[np.maximum(prev_school, 0)], "")
         school = np.where(
-            level == prev_level, prev_school,
-            _feeder_school(schools, students["zone"][cohort], level,
-                           students["choice_draw"][cohort], n_zones))
+            level == prev_level,
+            prev_school,
+            _feeder_school(
+                schools, students["zone"][cohort], level, students["choice_draw"][cohort], n_zones
+            ),
+        )
         track = schools.tracks[school]
         first_days = np.array([cal[t].first_day for t in range(3)])[track]
         last_days = np.array([cal[t].last_day for t in range(3)])[track]
         # A few new students start late in the first weeks.
         late = is_new & (rng.random(len(cohort)) < 0.08)
-        entry = np.where(late, _instr_day_at(cal, track, rng.integers(1, 15, len(cohort))),
-                         first_days)
+        entry = np.where(
+            late, _instr_day_at(cal, track, rng.integers(1, 15, len(cohort))), first_days
+        )
         if yi == 0:  # the first year's returning students: new school only at grades 6 and 9
             entry_code = np.where(is_new, E1, np.where(np.isin(grade, (6, 9)), E2, E3))
         else:
@@ -199,8 +213,11 @@ def simulate_enrolment(profile, schools: Schools, calendars: dict[tuple[int, int
         p_t1 = 0.035
         p_t2 = 0.03
         p_w1 = np.where(is_hs, 0.025, 0.002)
-        event = np.where(u < p_t1, T1, np.where(u < p_t1 + p_t2, T2,
-                                                 np.where(u < p_t1 + p_t2 + p_w1, W1, NO_EXIT)))
+        event = np.where(
+            u < p_t1,
+            T1,
+            np.where(u < p_t1 + p_t2, T2, np.where(u < p_t1 + p_t2 + p_w1, W1, NO_EXIT)),
+        )
         level_sizes = {lvl: len(schools.of_level(lvl)) for lvl in ("ES", "MS", "HS")}
         single = np.array([level_sizes[lvl] for lvl in level]) < 2
         event[(event == T1) & single] = T2
@@ -237,11 +254,16 @@ def simulate_enrolment(profile, schools: Schools, calendars: dict[tuple[int, int
                 new_school[mask] = members[(old_pos + step) % len(members)]
             new_track = schools.tracks[new_school]
             new_entry = _instr_day_at_or_after(
-                cal, new_track, event_day[moved] + 1 + rng.integers(0, 6, moved.size))
+                cal, new_track, event_day[moved] + 1 + rng.integers(0, 6, moved.size)
+            )
             new_last = np.array([cal[t].last_day for t in range(3)])[new_track]
             ok = (new_entry < as_of_day) & (new_entry > event_day[moved])
-            moved, new_school, new_entry, new_last = (moved[ok], new_school[ok], new_entry[ok],
-                                                      new_last[ok])
+            moved, new_school, new_entry, new_last = (
+                moved[ok],
+                new_school[ok],
+                new_entry[ok],
+                new_last[ok],
+            )
             done = new_last < as_of_day
             span_student.append(cohort[moved])
             span_school.append(new_school)
@@ -261,8 +283,9 @@ def simulate_enrolment(profile, schools: Schools, calendars: dict[tuple[int, int
         mid_grades = rng.integers(0, 13, n_mid)
         mid_ids = new_students(n_mid, mid_grades, year)
         mid_level = level_of_grade(mid_grades)
-        mid_school = _feeder_school(schools, students["zone"][mid_ids], mid_level,
-                                    students["choice_draw"][mid_ids], n_zones)
+        mid_school = _feeder_school(
+            schools, students["zone"][mid_ids], mid_level, students["choice_draw"][mid_ids], n_zones
+        )
         mid_track = schools.tracks[mid_school]
         mid_entry = _instr_day_at(cal, mid_track, mid_pos)
         for t, c in cal.items():
@@ -289,23 +312,36 @@ def simulate_enrolment(profile, schools: Schools, calendars: dict[tuple[int, int
             exit_day=np.concatenate(span_exit).astype(np.int32),
             entry_code=np.concatenate(span_entry_code).astype(np.int8),
             exit_code=np.concatenate(span_exit_code).astype(np.int8),
-            track=np.zeros(0, dtype=np.int32), last_known_day=np.zeros(0, dtype=np.int32),
+            track=np.zeros(0, dtype=np.int32),
+            last_known_day=np.zeros(0, dtype=np.int32),
         )
         sp.track = schools.tracks[sp.school]
         year_last = np.array([cal[t].last_day for t in range(3)])[sp.track]
-        sp.last_known_day = np.where(sp.exit_day != NO_DATE, sp.exit_day,
-                                     np.minimum(year_last, as_of_day - 1)).astype(np.int32)
+        sp.last_known_day = np.where(
+            sp.exit_day != NO_DATE, sp.exit_day, np.minimum(year_last, as_of_day - 1)
+        ).astype(np.int32)
         order = np.lexsort((sp.entry_day, sp.student))
         order = order[sp.entry_day[order] < as_of_day]  # nothing after the as-of date yet
-        for name in ("student", "school", "grade", "entry_day", "exit_day", "entry_code",
-                     "exit_code", "track", "last_known_day"):
+        for name in (
+            "student",
+            "school",
+            "grade",
+            "entry_day",
+            "exit_day",
+            "entry_code",
+            "exit_code",
+            "track",
+            "last_known_day",
+        ):
             setattr(sp, name, getattr(sp, name)[order])
         years.append(sp)
 
         new_mask = sp.entry_code == E1
         first_entry[sp.student[new_mask]] = np.where(
-            first_entry[sp.student[new_mask]] == NO_DATE, sp.entry_day[new_mask],
-            first_entry[sp.student[new_mask]])
+            first_entry[sp.student[new_mask]] == NO_DATE,
+            sp.entry_day[new_mask],
+            first_entry[sp.student[new_mask]],
+        )
         current_school[sp.student] = sp.school  # later spans overwrite earlier ones
         registrations.append(_registrations(sp, students, year, rng))
 
@@ -321,9 +357,13 @@ def simulate_enrolment(profile, schools: Schools, calendars: dict[tuple[int, int
     ghosts = max(int(profile.students_per_year * 0.004), 1)
     g_year = start_years[-1]
     g_ids = new_students(ghosts, rng.integers(0, 13, ghosts), g_year)
-    g_school = _feeder_school(schools, students["zone"][g_ids],
-                              level_of_grade(grade_now[g_ids].astype(np.int64)),
-                              students["choice_draw"][g_ids], n_zones)
+    g_school = _feeder_school(
+        schools,
+        students["zone"][g_ids],
+        level_of_grade(grade_now[g_ids].astype(np.int64)),
+        students["choice_draw"][g_ids],
+        n_zones,
+    )
     g_reg = (as_of_day - rng.integers(10, 60, ghosts)).astype(np.int32)
     g_place = (g_reg + rng.integers(1, 6, ghosts)).astype(np.int32)
     first_entry[g_ids] = g_reg
@@ -333,14 +373,16 @@ def simulate_enrolment(profile, schools: Schools, calendars: dict[tuple[int, int
         np.concatenate([registrations[-1].school, g_school]),
         np.concatenate([registrations[-1].registration_day, g_reg]),
         np.concatenate([registrations[-1].placement_day, g_place]),
-        np.concatenate([registrations[-1].first_attendance_day,
-                        np.full(ghosts, NO_DATE, dtype=np.int32)]),
+        np.concatenate(
+            [registrations[-1].first_attendance_day, np.full(ghosts, NO_DATE, dtype=np.int32)]
+        ),
     )
     return EnrolmentHistory(students, years, registrations, first_entry)
 
 
-def _registrations(sp: YearSpans, students: StudentTable, year: int,
-                   rng: np.random.Generator) -> Registration:
+def _registrations(
+    sp: YearSpans, students: StudentTable, year: int, rng: np.random.Generator
+) -> Registration:
     """Registration and placement dates for the year's first entries in the district.
 
     Placement takes longer for newcomer English learners and for foster and homeless youth
@@ -349,8 +391,9 @@ def _registrations(sp: YearSpans, students: StudentTable, year: int,
     idx = np.flatnonzero(sp.entry_code == E1)
     stu = sp.student[idx]
     n = idx.size
-    slow = (students["is_el_at_entry"][stu] | students["is_foster"][stu]
-            | students["is_homeless"][stu])
+    slow = (
+        students["is_el_at_entry"][stu] | students["is_foster"][stu] | students["is_homeless"][stu]
+    )
     attend = sp.entry_day[idx]
     to_attend = 1 + rng.poisson(np.where(slow, 3.5, 1.5), n)
     placement = attend - to_attend
@@ -359,5 +402,11 @@ def _registrations(sp: YearSpans, students: StudentTable, year: int,
     summer = attend <= np.min(sp.entry_day) + 20
     to_place = np.where(summer, to_place + rng.integers(5, 90, n), to_place)
     registration = placement - to_place
-    return Registration(year, stu, sp.school[idx], registration.astype(np.int32),
-                        placement.astype(np.int32), attend.astype(np.int32))
+    return Registration(
+        year,
+        stu,
+        sp.school[idx],
+        registration.astype(np.int32),
+        placement.astype(np.int32),
+        attend.astype(np.int32),
+    )

@@ -24,23 +24,49 @@ from synthetic_district.schools import Schools
 STAFF_ETHNICITY = ["HI", "WH", "BL", "AS", "FI", "AI", "PI", "MR"]
 STAFF_SHARES = np.array([0.32, 0.40, 0.11, 0.09, 0.04, 0.01, 0.005, 0.025])
 APPLICANT_SHARES = np.array([0.42, 0.30, 0.12, 0.08, 0.04, 0.01, 0.005, 0.025])
-RACE_OF = {"HI": "WH", "WH": "WH", "BL": "BL", "AS": "AS", "FI": "FI", "AI": "AI", "PI": "PI",
-           "MR": "BL;WH"}
-BACKGROUND_OF = {"HI": "hispanic", "WH": "white", "BL": "black", "AS": "asian",
-                 "FI": "filipino", "AI": "white", "PI": "filipino", "MR": "white"}
+RACE_OF = {
+    "HI": "WH",
+    "WH": "WH",
+    "BL": "BL",
+    "AS": "AS",
+    "FI": "FI",
+    "AI": "AI",
+    "PI": "PI",
+    "MR": "BL;WH",
+}
+BACKGROUND_OF = {
+    "HI": "hispanic",
+    "WH": "white",
+    "BL": "black",
+    "AS": "asian",
+    "FI": "filipino",
+    "AI": "white",
+    "PI": "filipino",
+    "MR": "white",
+}
 # Stage pass-through multipliers: a mild funnel disparity the adverse-impact ratio can detect.
 PASS_MULTIPLIER = {"WH": 1.06, "AS": 1.02, "HI": 0.97, "BL": 0.92}
-SQL_TYPES = {"VARCHAR": sa.String, "DATE": sa.Date, "INTEGER": sa.Integer, "DOUBLE": sa.Float,
-             "TIMESTAMPTZ": sa.DateTime(timezone=True)}
+SQL_TYPES = {
+    "VARCHAR": sa.String,
+    "DATE": sa.Date,
+    "INTEGER": sa.Integer,
+    "DOUBLE": sa.Float,
+    "TIMESTAMPTZ": sa.DateTime(timezone=True),
+}
 
 
 def metadata() -> sa.MetaData:
     """SQLAlchemy tables built from the contract, so column names and order cannot drift."""
     md = sa.MetaData()
     for contract in HR_TABLES:
-        sa.Table(contract.name, md, *[
-            sa.Column(name, SQL_TYPES[kind], primary_key=(name in contract.key))
-            for name, kind in contract.columns.items()])
+        sa.Table(
+            contract.name,
+            md,
+            *[
+                sa.Column(name, SQL_TYPES[kind], primary_key=(name in contract.key))
+                for name, kind in contract.columns.items()
+            ],
+        )
     return md
 
 
@@ -54,8 +80,10 @@ def _date(day) -> str | None:
 
 
 def _ts(day: int, seconds: int) -> str:
-    return f"{from_day_number(int(day)).isoformat()} {seconds // 3600:02d}:" \
-           f"{seconds // 60 % 60:02d}:{seconds % 60:02d}.000000"
+    return (
+        f"{from_day_number(int(day)).isoformat()} {seconds // 3600:02d}:"
+        f"{seconds // 60 % 60:02d}:{seconds % 60:02d}.000000"
+    )
 
 
 def _positions(schools: Schools, enrolment: np.ndarray) -> list[tuple]:
@@ -66,8 +94,9 @@ def _positions(schools: Schools, enrolment: np.ndarray) -> list[tuple]:
         out += [(s, "CERT", "Teacher", 1.0)] * max(int(np.ceil(n / 22)), 1)
         out += [(s, "CERT", "Principal", 1.0)]
         out += [(s, "CERT", "Assistant Principal", 1.0)] * (int(n) // 700)
-        out += [(s, "CERT", "Counselor", 1.0)] * (max(int(n) // 450, 1) if level != "ES" else
-                                                   int(n > 500))
+        out += [(s, "CERT", "Counselor", 1.0)] * (
+            max(int(n) // 450, 1) if level != "ES" else int(n > 500)
+        )
         out += [(s, "CLAS", "Office Technician", 1.0)] * (1 + int(n) // 600)
         out += [(s, "CLAS", "Custodian", 1.0)] * (1 + int(n) // 350)
         out += [(s, "CLAS", "Cafeteria Worker", 0.75)] * (1 + int(n) // 300)
@@ -80,17 +109,30 @@ def _positions(schools: Schools, enrolment: np.ndarray) -> list[tuple]:
 
 def _salary(title: np.ndarray, years: np.ndarray) -> np.ndarray:
     base = np.select(
-        [title == "Teacher", title == "Principal", title == "Assistant Principal",
-         title == "Counselor", title == "Instructional Coordinator",
-         title == "Administrative Analyst", title == "Office Technician",
-         title == "Custodian"],
-        [58_000, 142_000, 124_000, 78_000, 96_000, 74_000, 46_000, 44_000], 38_000)
+        [
+            title == "Teacher",
+            title == "Principal",
+            title == "Assistant Principal",
+            title == "Counselor",
+            title == "Instructional Coordinator",
+            title == "Administrative Analyst",
+            title == "Office Technician",
+            title == "Custodian",
+        ],
+        [58_000, 142_000, 124_000, 78_000, 96_000, 74_000, 46_000, 44_000],
+        38_000,
+    )
     step = np.where(np.isin(title, ["Teacher", "Counselor"]), 2_300, 900)
     return np.round(base + step * np.minimum(years, 20), -1).astype(float)
 
 
-def build_hr(schools: Schools, enrolment: np.ndarray, start_years: list[int], as_of_day: int,
-             rng: np.random.Generator) -> dict[str, list[tuple]]:
+def build_hr(
+    schools: Schools,
+    enrolment: np.ndarray,
+    start_years: list[int],
+    as_of_day: int,
+    rng: np.random.Generator,
+) -> dict[str, list[tuple]]:
     """Rows for every HR table, in contract column order."""
     pos = _positions(schools, enrolment)
     n_pos = len(pos)
@@ -98,8 +140,9 @@ def build_hr(schools: Schools, enrolment: np.ndarray, start_years: list[int], as
     pos_cat = np.array([p[1] for p in pos], dtype=object)
     pos_title = np.array([p[2] for p in pos], dtype=object)
     pos_fte = np.array([p[3] for p in pos])
-    need = np.where(pos_school >= 0, schools.zone_need[schools.zones[np.maximum(pos_school, 0)]],
-                    0.5)
+    need = np.where(
+        pos_school >= 0, schools.zone_need[schools.zones[np.maximum(pos_school, 0)]], 0.5
+    )
     code = lambda s: None if s < 0 else str(schools.codes[s])  # noqa: E731
 
     staff_eth: list[str] = []
@@ -136,24 +179,37 @@ def build_hr(schools: Schools, enrolment: np.ndarray, start_years: list[int], as
             break
         p_leave = np.where(pos_cat == "CERT", 0.08, 0.11) + 0.05 * need
         leaves = (incumbent >= 0) & (rng.random(n_pos) < p_leave)
-        sep_day = np.where(rng.random(n_pos) < 0.7, y_end - 1,
-                           y_start + 45 + rng.integers(0, 280, n_pos))
+        sep_day = np.where(
+            rng.random(n_pos) < 0.7, y_end - 1, y_start + 45 + rng.integers(0, 280, n_pos)
+        )
         leaves &= sep_day < as_of_day
         for p in np.flatnonzero(leaves):
             s = incumbent[p]
             staff_sep[s] = int(sep_day[p])
-            assignments.append((s, p, int(inc_start[p]), int(sep_day[p]),
-                                float(_salary(pos_title[p:p + 1], np.array(
-                                    [(inc_start[p] - staff_hire[s]) // 365 + 3]))[0])))
+            assignments.append(
+                (
+                    s,
+                    p,
+                    int(inc_start[p]),
+                    int(sep_day[p]),
+                    float(
+                        _salary(
+                            pos_title[p : p + 1],
+                            np.array([(inc_start[p] - staff_hire[s]) // 365 + 3]),
+                        )[0]
+                    ),
+                )
+            )
             incumbent[p] = -1
             vacant_since[p] = sep_day[p]
         # Post every vacant position: resignations at year end are posted in spring.
         to_post = np.flatnonzero((incumbent < 0) & (vacant_since >= 0))
         is_year_end = leaves[to_post] & (sep_day[to_post] == y_end - 1)
-        posted = np.where(is_year_end,
-                          sep_day[to_post] - rng.integers(20, 80, to_post.size),
-                          np.maximum(vacant_since[to_post], y_start) + rng.integers(1, 14,
-                                                                                   to_post.size))
+        posted = np.where(
+            is_year_end,
+            sep_day[to_post] - rng.integers(20, 80, to_post.size),
+            np.maximum(vacant_since[to_post], y_start) + rng.integers(1, 14, to_post.size),
+        )
         posted = np.maximum(posted, vacant_since[to_post] - 90)
         ok = posted < as_of_day
         to_post, posted = to_post[ok], posted[ok]
@@ -162,8 +218,9 @@ def build_hr(schools: Schools, enrolment: np.ndarray, start_years: list[int], as
         for k, p in enumerate(to_post):
             v = len(vacancies)
             n_apps = max(1, rng.poisson(7 if pos_cat[p] == "CERT" else 5))
-            eth = np.array(STAFF_ETHNICITY)[rng.choice(len(STAFF_ETHNICITY), n_apps,
-                                                      p=APPLICANT_SHARES)]
+            eth = np.array(STAFF_ETHNICITY)[
+                rng.choice(len(STAFF_ETHNICITY), n_apps, p=APPLICANT_SHARES)
+            ]
             mult = np.array([PASS_MULTIPLIER.get(e, 1.0) for e in eth])
             applied = posted[k] + rng.integers(0, 12, n_apps)
             stage = np.zeros(n_apps, dtype=int)
@@ -182,10 +239,16 @@ def build_hr(schools: Schools, enrolment: np.ndarray, start_years: list[int], as
                     hired, filled_day = -1, NO_DATE
             for a in range(n_apps):
                 declines = rng.random() < 0.08
-                applications.append((app_counter + a, v, int(applied[a]),
-                                     None if declines else int(eth[a] == "HI"),
-                                     None if declines else RACE_OF[eth[a]],
-                                     "F" if rng.random() < 0.62 else "M"))
+                applications.append(
+                    (
+                        app_counter + a,
+                        v,
+                        int(applied[a]),
+                        None if declines else int(eth[a] == "HI"),
+                        None if declines else RACE_OF[eth[a]],
+                        "F" if rng.random() < 0.62 else "M",
+                    )
+                )
                 for st in range(stage[a] + 1):
                     if stage_day[a, st] < as_of_day:
                         events.append((app_counter + a, st, int(stage_day[a, st])))
@@ -208,8 +271,19 @@ def build_hr(schools: Schools, enrolment: np.ndarray, start_years: list[int], as
                     vacant_since[p] = -2  # stays open; not posted twice
     for p in np.flatnonzero(incumbent >= 0):
         s = incumbent[p]
-        assignments.append((s, p, int(inc_start[p]), NO_DATE, float(_salary(
-            pos_title[p:p + 1], np.array([(inc_start[p] - staff_hire[s]) // 365 + 3]))[0])))
+        assignments.append(
+            (
+                s,
+                p,
+                int(inc_start[p]),
+                NO_DATE,
+                float(
+                    _salary(
+                        pos_title[p : p + 1], np.array([(inc_start[p] - staff_hire[s]) // 365 + 3])
+                    )[0]
+                ),
+            )
+        )
 
     # Table rows in contract column order.
     n_staff = len(staff_eth)
@@ -221,33 +295,79 @@ def build_hr(schools: Schools, enrolment: np.ndarray, start_years: list[int], as
     rows = _Rows().rows
     for s in range(n_staff):
         touched = max(staff_hire[s], staff_sep[s])
-        rows["staff"].append((
-            f"E{s + 1:06d}", last[s], first[s], _date(staff_birth[s]), str(gender[s]),
-            int(eth_arr[s] == "HI"), RACE_OF[eth_arr[s]], _date(staff_hire[s]),
-            _date(staff_sep[s]), stamp(touched)))
+        rows["staff"].append(
+            (
+                f"E{s + 1:06d}",
+                last[s],
+                first[s],
+                _date(staff_birth[s]),
+                str(gender[s]),
+                int(eth_arr[s] == "HI"),
+                RACE_OF[eth_arr[s]],
+                _date(staff_hire[s]),
+                _date(staff_sep[s]),
+                stamp(touched),
+            )
+        )
     is_active = rng.random(n_pos) > 0.01
     for p in range(n_pos):
-        rows["positions"].append((
-            f"P{p + 1:06d}", code(pos_school[p]), str(pos_cat[p]), str(pos_title[p]),
-            float(pos_fte[p]), int(is_active[p] or incumbent[p] >= 0), stamp(window_start)))
+        rows["positions"].append(
+            (
+                f"P{p + 1:06d}",
+                code(pos_school[p]),
+                str(pos_cat[p]),
+                str(pos_title[p]),
+                float(pos_fte[p]),
+                int(is_active[p] or incumbent[p] >= 0),
+                stamp(window_start),
+            )
+        )
     for a, (s, p, start, end, salary) in enumerate(sorted(assignments, key=lambda r: (r[2], r[1]))):
-        rows["assignments"].append((
-            f"A{a + 1:07d}", f"E{s + 1:06d}", f"P{p + 1:06d}", code(pos_school[p]),
-            str(pos_cat[p]), str(pos_title[p]), float(pos_fte[p]), salary, _date(start),
-            _date(end), stamp(max(start, end))))
+        rows["assignments"].append(
+            (
+                f"A{a + 1:07d}",
+                f"E{s + 1:06d}",
+                f"P{p + 1:06d}",
+                code(pos_school[p]),
+                str(pos_cat[p]),
+                str(pos_title[p]),
+                float(pos_fte[p]),
+                salary,
+                _date(start),
+                _date(end),
+                stamp(max(start, end)),
+            )
+        )
     for v, (p, posted, filled, closed, status) in enumerate(vacancies):
-        rows["vacancies"].append((
-            f"V{v + 1:06d}", f"P{p + 1:06d}", code(pos_school[p]), str(pos_cat[p]),
-            _date(posted), _date(filled), _date(closed), status,
-            stamp(max(posted, filled, closed))))
+        rows["vacancies"].append(
+            (
+                f"V{v + 1:06d}",
+                f"P{p + 1:06d}",
+                code(pos_school[p]),
+                str(pos_cat[p]),
+                _date(posted),
+                _date(filled),
+                _date(closed),
+                status,
+                stamp(max(posted, filled, closed)),
+            )
+        )
     for a, v, applied, hisp, race, gender_a in applications:
-        rows["applications"].append((
-            f"APP{a + 1:07d}", f"C{a * 7919 % 9_999_991 + 1:07d}", f"V{v + 1:06d}",
-            _date(applied), hisp, race, gender_a, stamp(applied)))
+        rows["applications"].append(
+            (
+                f"APP{a + 1:07d}",
+                f"C{a * 7919 % 9_999_991 + 1:07d}",
+                f"V{v + 1:06d}",
+                _date(applied),
+                hisp,
+                race,
+                gender_a,
+                stamp(applied),
+            )
+        )
     stages = ["applied", "screened", "interviewed", "offered", "hired"]
     for a, st, day in events:
-        rows["application_events"].append((f"APP{a + 1:07d}", stages[st], _date(day),
-                                            stamp(day)))
+        rows["application_events"].append((f"APP{a + 1:07d}", stages[st], _date(day), stamp(day)))
     return rows
 
 
@@ -263,8 +383,10 @@ def write_hr(rows: dict[str, list[tuple]], path: Path) -> None:
         cur = raw.cursor()
         for contract in HR_TABLES:
             cols = list(contract.columns)
-            sql = (f"INSERT INTO {contract.name} ({', '.join(cols)}) "
-                   f"VALUES ({', '.join('?' for _ in cols)})")
+            sql = (
+                f"INSERT INTO {contract.name} ({', '.join(cols)}) "
+                f"VALUES ({', '.join('?' for _ in cols)})"
+            )
             cur.executemany(sql, rows[contract.name])
         raw.commit()
     finally:

@@ -54,8 +54,9 @@ def _target(goal: str, baseline: float) -> float:
     return round(min(baseline * 1.08, 100.0), 1)
 
 
-def build_school_targets(schools: Schools, first_start_year: int,
-                         rng: np.random.Generator) -> pd.DataFrame:
+def build_school_targets(
+    schools: Schools, first_start_year: int, rng: np.random.Generator
+) -> pd.DataFrame:
     rows = []
     baseline_year = school_year_label(first_start_year)
     for s in range(len(schools.codes)):
@@ -64,7 +65,16 @@ def build_school_targets(schools: Schools, first_start_year: int,
             groups = ["ALL"] + list(rng.choice(list(GROUP_OFFSET)[1:], 3, replace=False))
             for group in groups:
                 base = _baseline(goal, school_level + GROUP_OFFSET[group] * 0.5, rng)
-                rows.append((str(schools.codes[s]), goal, str(group), baseline_year, base,
-                             TARGET_YEAR, _target(goal, base),
-                             str(TRAJECTORIES[rng.integers(0, 4)])))
+                rows.append(
+                    (
+                        str(schools.codes[s]),
+                        goal,
+                        str(group),
+                        baseline_year,
+                        base,
+                        TARGET_YEAR,
+                        _target(goal, base),
+                        str(TRAJECTORIES[rng.integers(0, 4)]),
+                    )
+                )
     return pd.DataFrame(rows, columns=list(PLANNING_TABLES[0].columns))

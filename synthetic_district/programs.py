@@ -24,24 +24,32 @@ class ProgramSpans:
 
 def _day(year: np.ndarray | int, month_day_offset: int) -> np.ndarray:
     """Day number of 1 January of `year` plus an offset in days."""
-    return ((np.asarray(year) - 1970).astype("datetime64[Y]").astype("datetime64[D]")
-            .astype(np.int64) + month_day_offset)
+    return (np.asarray(year) - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(
+        np.int64
+    ) + month_day_offset
 
 
-def reclassification_days(students: StudentTable, first_entry_day: np.ndarray,
-                          rng: np.random.Generator) -> np.ndarray:
+def reclassification_days(
+    students: StudentTable, first_entry_day: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Day each entering English learner is reclassified (NO_DATE when not an EL)."""
     n = len(students)
-    entry_year = (first_entry_day.astype("datetime64[D]").astype("datetime64[Y]")
-                  .astype(np.int64) + 1970)
+    entry_year = (
+        first_entry_day.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    )
     years_as_el = 1 + rng.geometric(0.17, n)
     reclass = _day(entry_year + years_as_el, 59 + rng.integers(0, 90, n))  # March to May
     return np.where(students["is_el_at_entry"], reclass, NO_DATE).astype(np.int64)
 
 
-def build_program_spans(students: StudentTable, first_entry_day: np.ndarray,
-                        reclass_day: np.ndarray, start_years: list[int], as_of_day: int,
-                        rng: np.random.Generator) -> ProgramSpans:
+def build_program_spans(
+    students: StudentTable,
+    first_entry_day: np.ndarray,
+    reclass_day: np.ndarray,
+    start_years: list[int],
+    as_of_day: int,
+    rng: np.random.Generator,
+) -> ProgramSpans:
     n = len(students)
     ids = np.arange(n)
     start = first_entry_day.astype(np.int64)
@@ -63,16 +71,24 @@ def build_program_spans(students: StudentTable, first_entry_day: np.ndarray,
     parts.append((ids[iep], "IEP", np.maximum(iep_start, start)[iep], iep_end[iep]))
 
     s504 = students["has_504"]
-    parts.append((ids[s504], "504", (start + rng.integers(0, 600, n))[s504].clip(max=as_of_day - 1),
-                  np.full(s504.sum(), NO_DATE)))
+    parts.append(
+        (
+            ids[s504],
+            "504",
+            (start + rng.integers(0, 600, n))[s504].clip(max=as_of_day - 1),
+            np.full(s504.sum(), NO_DATE),
+        )
+    )
 
     sed = students["is_sed"]
     sed_end = np.where(rng.random(n) < 0.06, start + rng.integers(300, 1500, n), NO_DATE)
     sed_end = np.where(sed_end >= as_of_day, NO_DATE, sed_end)
     parts.append((ids[sed], "SED", start[sed], sed_end[sed]))
 
-    for flag, code, length in (("is_foster", "FOSTER", (120, 700)),
-                               ("is_homeless", "HOMELESS", (90, 500))):
+    for flag, code, length in (
+        ("is_foster", "FOSTER", (120, 700)),
+        ("is_homeless", "HOMELESS", (90, 500)),
+    ):
         mask = students[flag]
         lo = np.maximum(start, window_lo)
         spell_start = lo + (rng.random(n) * np.maximum(as_of_day - lo - 20, 1)).astype(np.int64)
@@ -87,5 +103,6 @@ def build_program_spans(students: StudentTable, first_entry_day: np.ndarray,
     # Spans whose student never started (registrations only) still carry their status.
     valid = start_day != NO_DATE
     order = np.lexsort((start_day[valid], program[valid].astype(str), student[valid]))
-    return ProgramSpans(student[valid][order], program[valid][order], start_day[valid][order],
-                        end_day[valid][order])
+    return ProgramSpans(
+        student[valid][order], program[valid][order], start_day[valid][order], end_day[valid][order]
+    )

@@ -68,7 +68,8 @@ def build_track_calendar(start_year: int, track: int) -> TrackCalendar:
         _nth_weekday(y1, 2, 0, 3),  # Presidents' Day
         _last_weekday(y1, 5, 0),  # Memorial Day
         date(y1, 6, 19),  # Juneteenth
-        date(y, 12, 25), date(y1, 1, 1),
+        date(y, 12, 25),
+        date(y1, 1, 1),
         date(y1, 3, 31),  # Cesar Chavez Day
     }
     pd_days |= {_nth_weekday(y1, 2, 4, 1), _nth_weekday(y1, 4, 4, 3)}  # winter and spring PD

@@ -19,15 +19,32 @@ ETHNICITIES = ["HI", "WH", "BL", "AS", "KH", "FI", "PI", "AI", "MR"]
 BASE_SHARES = np.array([0.60, 0.12, 0.08, 0.05, 0.0, 0.03, 0.005, 0.005, 0.04])
 # How strongly each category's share rises (+) or falls (-) with the zone's need index.
 NEED_TILT = np.array([0.9, -1.2, 0.8, -0.6, 0.4, -0.2, 0.0, 0.3, -0.3])
-BACKGROUND = {"HI": "hispanic", "WH": "white", "BL": "black", "AS": "asian", "KH": "cambodian",
-              "FI": "filipino", "PI": "filipino", "AI": "white", "MR": "white"}
-RACE_CODES = {"WH": "WH", "BL": "BL", "AS": "AS", "KH": "AS", "FI": "FI", "PI": "PI",
-              "AI": "AI"}
+BACKGROUND = {
+    "HI": "hispanic",
+    "WH": "white",
+    "BL": "black",
+    "AS": "asian",
+    "KH": "cambodian",
+    "FI": "filipino",
+    "PI": "filipino",
+    "AI": "white",
+    "MR": "white",
+}
+RACE_CODES = {"WH": "WH", "BL": "BL", "AS": "AS", "KH": "AS", "FI": "FI", "PI": "PI", "AI": "AI"}
 MULTI_RACE = np.array(["BL;WH", "AS;WH", "AI;WH", "AS;BL", "FI;WH", "AS;PI"], dtype=object)
 HISPANIC_RACE = np.array(["WH", "WH", "WH", "AI", "AI;WH"], dtype=object)
 # Achievement gaps in standard deviations; they reflect opportunity gaps, not students.
-ABILITY_SHIFT = {"HI": -0.25, "WH": 0.35, "BL": -0.40, "AS": 0.50, "KH": -0.10, "FI": 0.25,
-                 "PI": -0.15, "AI": -0.30, "MR": 0.15}
+ABILITY_SHIFT = {
+    "HI": -0.25,
+    "WH": 0.35,
+    "BL": -0.40,
+    "AS": 0.50,
+    "KH": -0.10,
+    "FI": 0.25,
+    "PI": -0.15,
+    "AI": -0.30,
+    "MR": 0.15,
+}
 
 
 def _choose(prob: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -37,8 +54,13 @@ def _choose(prob: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return (u > cum).sum(axis=1)
 
 
-def draw_students(zones: np.ndarray, zone_need: np.ndarray, kindergarten_years: np.ndarray,
-                  profile: Profile, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def draw_students(
+    zones: np.ndarray,
+    zone_need: np.ndarray,
+    kindergarten_years: np.ndarray,
+    profile: Profile,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
     """Column arrays for len(zones) new students; `kindergarten_years` sets their age."""
     n = len(zones)
     need = zone_need[zones]
@@ -79,8 +101,9 @@ def draw_students(zones: np.ndarray, zone_need: np.ndarray, kindergarten_years: 
     # Born between 2 Sep six years before kindergarten entry and 1 Sep five years before; a few
     # started school a year late.
     late_start = rng.random(n) < 0.03
-    sep2 = ((kindergarten_years - 6 - late_start - 1970).astype("datetime64[Y]")
-            .astype("datetime64[D]") + np.timedelta64(244, "D"))
+    sep2 = (kindergarten_years - 6 - late_start - 1970).astype("datetime64[Y]").astype(
+        "datetime64[D]"
+    ) + np.timedelta64(244, "D")
     birth_days = (sep2.astype(np.int64) + rng.integers(0, 365, n)).astype(np.int32)
 
     is_sed = rng.random(n) < np.clip(0.30 + 0.60 * need + 0.10 * (lang != "en"), 0, 0.97)
@@ -92,24 +115,46 @@ def draw_students(zones: np.ndarray, zone_need: np.ndarray, kindergarten_years: 
     is_homeless = rng.random(n) < np.where(is_sed, 0.055, 0.01)
 
     shift = np.vectorize(ABILITY_SHIFT.get, otypes=[float])(eth) if n else np.zeros(0)
-    ability = (0.85 * rng.standard_normal(n) + shift - 0.30 * is_sed - 0.75 * has_iep
-               - 0.35 * is_el_at_entry - 0.30 * is_foster - 0.20 * is_homeless + 0.05)
+    ability = (
+        0.85 * rng.standard_normal(n)
+        + shift
+        - 0.30 * is_sed
+        - 0.75 * has_iep
+        - 0.35 * is_el_at_entry
+        - 0.30 * is_foster
+        - 0.20 * is_homeless
+        + 0.05
+    )
     ela_math = rng.standard_normal((n, 2)) * 0.35
     absence_trait = rng.gamma(1.6, 1 / 1.6, n) * np.exp(-0.15 * ability)
     behaviour_trait = rng.gamma(0.8, 1 / 0.8, n)
     connectedness = rng.standard_normal(n) * 0.8 + 0.25 * ability
     address_zip_tail = rng.integers(0, 10 ** (5 - len(profile.zip_prefix)), n)
     width = 5 - len(profile.zip_prefix)
-    zips = np.array([f"{profile.zip_prefix}{z:0{width}d}" for z in address_zip_tail],
-                    dtype=object)
+    zips = np.array([f"{profile.zip_prefix}{z:0{width}d}" for z in address_zip_tail], dtype=object)
     return {
-        "zone": zones.astype(np.int32), "ethnicity": eth.astype(object),
-        "is_hispanic": is_hispanic, "race_codes": race, "home_language": lang,
-        "gender": gender, "first_name": first, "middle_name": middle, "last_name": last,
-        "birth_day": birth_days, "is_sed": is_sed, "has_iep": has_iep, "has_504": has_504,
-        "is_el_at_entry": is_el_at_entry, "is_foster": is_foster, "is_homeless": is_homeless,
-        "ability": ability, "ability_ela": ability + ela_math[:, 0],
-        "ability_math": ability + ela_math[:, 1], "absence_trait": absence_trait,
-        "behaviour_trait": behaviour_trait, "connectedness": connectedness,
-        "address_zip": zips, "choice_draw": rng.random(n),
+        "zone": zones.astype(np.int32),
+        "ethnicity": eth.astype(object),
+        "is_hispanic": is_hispanic,
+        "race_codes": race,
+        "home_language": lang,
+        "gender": gender,
+        "first_name": first,
+        "middle_name": middle,
+        "last_name": last,
+        "birth_day": birth_days,
+        "is_sed": is_sed,
+        "has_iep": has_iep,
+        "has_504": has_504,
+        "is_el_at_entry": is_el_at_entry,
+        "is_foster": is_foster,
+        "is_homeless": is_homeless,
+        "ability": ability,
+        "ability_ela": ability + ela_math[:, 0],
+        "ability_math": ability + ela_math[:, 1],
+        "absence_trait": absence_trait,
+        "behaviour_trait": behaviour_trait,
+        "connectedness": connectedness,
+        "address_zip": zips,
+        "choice_draw": rng.random(n),
     }

@@ -20,22 +20,29 @@ ITEMS: list[tuple[str, str, str, bool]] = [
     ("Growth Mindset", "SEL", "I can learn things I once thought were too hard.", False),
     ("Growth Mindset", "SEL", "If I fail at something, it means I am not good at it.", True),
     ("Self-Efficacy", "SEL", "I can earn an A in my classes.", False),
-    ("Self-Efficacy", "SEL", "I can do well on all my tests, even when they're difficult.",
-     False),
+    ("Self-Efficacy", "SEL", "I can do well on all my tests, even when they're difficult.", False),
     ("Self-Efficacy", "SEL", "I can master the hardest topics in my classes.", False),
     ("Self-Efficacy", "SEL", "I can meet all the learning goals my teachers set.", False),
     ("Self-Management", "SEL", "I came to class prepared.", False),
     ("Self-Management", "SEL", "I remembered and followed directions.", False),
-    ("Self-Management", "SEL", "I got my work done right away instead of waiting until the "
-     "last minute.", False),
+    (
+        "Self-Management",
+        "SEL",
+        "I got my work done right away instead of waiting until the last minute.",
+        False,
+    ),
     ("Self-Management", "SEL", "I often lose my temper when things don't go my way.", True),
     ("Social Awareness", "SEL", "I carefully listened to other people's points of view.", False),
     ("Social Awareness", "SEL", "I was polite to adults.", False),
     ("Social Awareness", "SEL", "I got along with students who are different from me.", False),
     ("Social Awareness", "SEL", "I found it hard to understand how others were feeling.", True),
     ("Sense of Belonging", "CLIMATE", "I feel like I am part of this school.", False),
-    ("Sense of Belonging", "CLIMATE", "There is an adult at this school who cares about me.",
-     False),
+    (
+        "Sense of Belonging",
+        "CLIMATE",
+        "There is an adult at this school who cares about me.",
+        False,
+    ),
     ("Sense of Belonging", "CLIMATE", "I feel left out at this school.", True),
     ("Sense of Belonging", "CLIMATE", "I am happy to be at this school.", False),
     ("Safety", "CLIMATE", "I feel safe at school.", False),
@@ -70,20 +77,31 @@ class SurveyResponses:
     values: np.ndarray  # (n, items) int, 0 = skipped
 
 
-def draw_responses(sp: YearSpans, students: StudentTable, survey_day: int,
-                   window_days: int, rng: np.random.Generator) -> SurveyResponses:
-    on_roll = (sp.entry_day <= survey_day) & ((sp.exit_day == NO_DATE)
-                                              | (sp.exit_day >= survey_day))
+def draw_responses(
+    sp: YearSpans,
+    students: StudentTable,
+    survey_day: int,
+    window_days: int,
+    rng: np.random.Generator,
+) -> SurveyResponses:
+    on_roll = (sp.entry_day <= survey_day) & (
+        (sp.exit_day == NO_DATE) | (sp.exit_day >= survey_day)
+    )
     eligible = np.flatnonzero(on_roll & (sp.grade >= 3))
     rate = np.where(sp.grade[eligible] >= 9, 0.50, np.where(sp.grade[eligible] >= 6, 0.62, 0.70))
     idx = eligible[rng.random(eligible.size) < rate]
     stu = sp.student[idx]
     n = idx.size
     grade = sp.grade[idx]
-    base = (students["connectedness"][stu] + improvement(sp.start_year)
-            + 0.25 * (grade <= 5) - 0.15 * (grade >= 9)
-            - 0.15 * students["is_homeless"][stu] - 0.20 * students["is_foster"][stu]
-            - 0.10 * (students["gender"][stu] == "X"))
+    base = (
+        students["connectedness"][stu]
+        + improvement(sp.start_year)
+        + 0.25 * (grade <= 5)
+        - 0.15 * (grade >= 9)
+        - 0.15 * students["is_homeless"][stu]
+        - 0.20 * students["is_foster"][stu]
+        - 0.10 * (students["gender"][stu] == "X")
+    )
     values = np.zeros((n, len(ITEMS)), dtype=np.int8)
     construct_draw = {c: 0.5 * rng.standard_normal(n) for c in CONSTRUCTS}
     for j, (construct, ctype, _text, is_reversed) in enumerate(ITEMS):
@@ -95,8 +113,11 @@ def draw_responses(sp: YearSpans, students: StudentTable, survey_day: int,
             point = (top + 1 - point).astype(np.int8)
         point[rng.random(n) < 0.03] = 0
         values[:, j] = point
-    start_s = (survey_day + rng.integers(0, window_days, n)).astype(np.int64) * 86400 \
-        + 15 * 3600 + rng.integers(0, 6 * 3600, n)
+    start_s = (
+        (survey_day + rng.integers(0, window_days, n)).astype(np.int64) * 86400
+        + 15 * 3600
+        + rng.integers(0, 6 * 3600, n)
+    )
     weekend = ((start_s // 86400) + 3) % 7 >= 5
     start_s = start_s + weekend * 2 * 86400
     submit_s = start_s + rng.integers(300, 1800, n)

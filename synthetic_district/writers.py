@@ -21,9 +21,10 @@ from synthetic_district.dates import NO_DATE, from_day_number
 
 def categorical(indices: np.ndarray, labels: np.ndarray | list) -> pa.Array:
     """Dictionary-encoded strings: `labels[indices]` without building the strings per row."""
-    return pa.DictionaryArray.from_arrays(pa.array(np.asarray(indices, dtype=np.int32)),
-                                          pa.array(np.asarray(labels, dtype=object),
-                                                   type=pa.string()))
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.asarray(indices, dtype=np.int32)),
+        pa.array(np.asarray(labels, dtype=object), type=pa.string()),
+    )
 
 
 def dates(days: np.ndarray) -> pa.Array:
@@ -40,8 +41,10 @@ def text(values) -> pa.Array:
 
 def timestamps_z(seconds: np.ndarray) -> np.ndarray:
     """ISO 8601 UTC strings (`2024-02-14T22:30:00Z`) from epoch seconds."""
-    return np.datetime_as_string(np.asarray(seconds, dtype="datetime64[s]"), unit="s").astype(
-        object) + "Z"
+    return (
+        np.datetime_as_string(np.asarray(seconds, dtype="datetime64[s]"), unit="s").astype(object)
+        + "Z"
+    )
 
 
 class CsvWriter:
@@ -62,14 +65,16 @@ class CsvWriter:
             raise ValueError(f"{contract.raw_table}: columns differ from contract: {missing}")
         self.write_columns(contract.raw_table, names, columns, path)
 
-    def write_columns(self, label: str, names: list[str], columns: dict[str, pa.Array],
-                      path: Path) -> None:
+    def write_columns(
+        self, label: str, names: list[str], columns: dict[str, pa.Array], path: Path
+    ) -> None:
         table = pa.table({name: columns[name] for name in names})
         path.parent.mkdir(parents=True, exist_ok=True)
         self.con.register("out_table", table)
         select = ", ".join(f'"{n}"' for n in names)
-        self.con.execute(f"COPY (SELECT {select} FROM out_table) TO '{path}' "
-                         "(HEADER, DELIMITER ',', QUOTE '\"')")
+        self.con.execute(
+            f"COPY (SELECT {select} FROM out_table) TO '{path}' (HEADER, DELIMITER ',', QUOTE '\"')"
+        )
         self.con.unregister("out_table")
         self.files.append(path)
         self.rows[label] = self.rows.get(label, 0) + table.num_rows
@@ -85,7 +90,7 @@ def write_json_pages(records: pd.DataFrame, folder: Path, page_size: int) -> lis
     n_pages = max(1, -(-total // page_size))
     paths = []
     for page in range(1, n_pages + 1):
-        chunk = records.iloc[(page - 1) * page_size: page * page_size]
+        chunk = records.iloc[(page - 1) * page_size : page * page_size]
         data = chunk.to_json(orient="records", force_ascii=False, double_precision=10)
         next_cursor = f"p{page + 1:05d}" if page < n_pages else None
         meta = {"page": page, "page_size": page_size, "next_cursor": next_cursor, "total": total}

@@ -23,8 +23,12 @@ class PipelineRun:
 
 
 TINY_ENV_KEYS = (
-    "DISTRICT_SOURCE_MODE", "DISTRICT_SOURCES_DIR", "WAREHOUSE_PATH", "DISTRICT_OUTPUTS_DIR",
-    "DEMO_PROFILE", "DAGSTER_HOME",
+    "DISTRICT_SOURCE_MODE",
+    "DISTRICT_SOURCES_DIR",
+    "WAREHOUSE_PATH",
+    "DISTRICT_OUTPUTS_DIR",
+    "DEMO_PROFILE",
+    "DAGSTER_HOME",
 )
 
 
@@ -63,5 +67,6 @@ def tiny_pipeline_run(tmp_path_factory) -> PipelineRun:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    return PipelineRun(root, root / "sources", Path(env["WAREHOUSE_PATH"]), root / "outputs",
-                       result)
+    return PipelineRun(
+        root, root / "sources", Path(env["WAREHOUSE_PATH"]), root / "outputs", result
+    )

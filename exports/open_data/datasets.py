@@ -228,8 +228,9 @@ def _publish_enrollment(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _publish_directory(con: duckdb.DuckDBPyConnection) -> None:
-    columns = ", ".join(f"cast({DIRECTORY_SOURCE_COLUMNS.get(c, c)} as varchar) as {c}"
-                        for c in DIRECTORY_COLUMNS)
+    columns = ", ".join(
+        f"cast({DIRECTORY_SOURCE_COLUMNS.get(c, c)} as varchar) as {c}" for c in DIRECTORY_COLUMNS
+    )
     con.execute(f"""
         create or replace table school_directory as
         select {columns} from wh.marts.dim_schools order by school_code

@@ -69,8 +69,9 @@ def csv_header(
     """
     name = source_file or str(path)
     if Path(path).stat().st_size == 0:
-        raise error_type(f"{name} is empty (0 bytes, no header row)", rule="empty_file",
-                         source_file=name)
+        raise error_type(
+            f"{name} is empty (0 bytes, no header row)", rule="empty_file", source_file=name
+        )
     try:
         rows = con.execute(f"describe select * from {read_csv_sql(path)}").fetchall()
     except duckdb.Error as error:
@@ -118,8 +119,9 @@ def check_header(
             rule="missing_column",
             source_file=name,
         )
-    return [f"{name}: column {column!r} is not in the contract and was not loaded"
-            for column in unknown]
+    return [
+        f"{name}: column {column!r} is not in the contract and was not loaded" for column in unknown
+    ]
 
 
 def first_invalid_utf8(path: Path) -> tuple[int, int, bytes] | None:

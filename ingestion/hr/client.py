@@ -98,9 +98,7 @@ class HrTableReader:
         ).order_by(*(table.c[k] for k in contract.key))
         if modified_since is not None:
             query = query.where(
-                _modified_since_clause(
-                    engine, table, present["last_modified_at"], modified_since
-                )
+                _modified_since_clause(engine, table, present["last_modified_at"], modified_since)
             )
         return query
 

@@ -34,9 +34,7 @@ def load_planning(
         raise PlanningSourceError(f"planning file not found: {path}")
     source_file = settings.relative_source_path(path)
     header = csv_header(con, path, PlanningSourceError, source_file)
-    warnings = check_header(
-        header, SCHOOL_TARGETS.columns, path, PlanningSourceError, source_file
-    )
+    warnings = check_header(header, SCHOOL_TARGETS.columns, path, PlanningSourceError, source_file)
     select = staged_csv_select(header, path, SCHOOL_TARGETS.columns, source_file)
     con.execute(f"create or replace temp view {STAGED_VIEW} as {select}")
     try:

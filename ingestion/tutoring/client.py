@@ -71,8 +71,9 @@ def check_page(document: object, name: str) -> str | None:
     """Validate a page's envelope and return its `meta.next_cursor` (None on the last page)."""
 
     def malformed(problem: str) -> TutoringSourceError:
-        return TutoringSourceError(f"page {name} {problem}", rule="malformed_page",
-                                   source_file=name)
+        return TutoringSourceError(
+            f"page {name} {problem}", rule="malformed_page", source_file=name
+        )
 
     if not isinstance(document, dict):
         raise malformed("is not a JSON object")
@@ -196,8 +197,9 @@ class TutoringApiClient:
                     rule="retry_after_too_long",
                     source_file=url,
                 )
-            logger.warning("GET %s: %s; retry %d in %.2f s", url, outcome.failure,
-                           attempt + 1, wait)
+            logger.warning(
+                "GET %s: %s; retry %d in %.2f s", url, outcome.failure, attempt + 1, wait
+            )
             self.sleep(wait)
         raise AssertionError("unreachable")
 

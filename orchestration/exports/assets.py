@@ -18,63 +18,90 @@ GROUP = "publications"
 def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
     outputs = settings.outputs_dir
     warehouse = settings.sources.warehouse_path
-    bi_url = os.environ.get("BI_DATABASE_URL") or f"duckdb:///{outputs / 'bi' / 'district_bi.duckdb'}"
+    bi_url = (
+        os.environ.get("BI_DATABASE_URL") or f"duckdb:///{outputs / 'bi' / 'district_bi.duckdb'}"
+    )
     open_data_dir = outputs / "open_data"
 
-    @dg.asset(key=["publications", "bi_database"], group_name=GROUP, deps=[district_dbt_models],
-              kinds={"duckdb", "postgres", "parquet"},
-              description="Marts published to the BI database (BI_DATABASE_URL) and Parquet files, "
-                          "swapped in atomically; restricted marts apart with their own role.")
+    @dg.asset(
+        key=["publications", "bi_database"],
+        group_name=GROUP,
+        deps=[district_dbt_models],
+        kinds={"duckdb", "postgres", "parquet"},
+        description="Marts published to the BI database (BI_DATABASE_URL) and Parquet files, "
+        "swapped in atomically; restricted marts apart with their own role.",
+    )
     def bi_database(context) -> dg.MaterializeResult:
         from exports.bi.publish import publish_marts
 
         (outputs / "bi").mkdir(parents=True, exist_ok=True)
-        result = publish_marts(warehouse, bi_url,
-                               manifest_path=district_dbt_project.manifest_path,
-                               parquet_dir=outputs / "bi" / "parquet")
+        result = publish_marts(
+            warehouse,
+            bi_url,
+            manifest_path=district_dbt_project.manifest_path,
+            parquet_dir=outputs / "bi" / "parquet",
+        )
         context.log.info(f"published {len(result.tables)} tables to {result.target}")
-        return dg.MaterializeResult(metadata={
-            "target": result.target.split("@")[-1],
-            "tables": len(result.tables),
-            "rows": dg.MetadataValue.json(result.rows_by_table),
-            "parquet_files": len(result.parquet_files),
-            "seconds": round(result.seconds, 2),
-        })
+        return dg.MaterializeResult(
+            metadata={
+                "target": result.target.split("@")[-1],
+                "tables": len(result.tables),
+                "rows": dg.MetadataValue.json(result.rows_by_table),
+                "parquet_files": len(result.parquet_files),
+                "seconds": round(result.seconds, 2),
+            }
+        )
 
-    @dg.asset(key=["publications", "open_data_release"], group_name=GROUP,
-              deps=[district_dbt_models], kinds={"csv", "parquet"},
-              description="Privacy-safe public release: suppressed aggregates, datapackage.json, "
-                          "DCAT data.json, dictionary, checksums; previous releases kept.")
+    @dg.asset(
+        key=["publications", "open_data_release"],
+        group_name=GROUP,
+        deps=[district_dbt_models],
+        kinds={"csv", "parquet"},
+        description="Privacy-safe public release: suppressed aggregates, datapackage.json, "
+        "DCAT data.json, dictionary, checksums; previous releases kept.",
+    )
     def open_data_release() -> dg.MaterializeResult:
         from exports.open_data.release import build_release
 
         result = build_release(warehouse, open_data_dir)
-        return dg.MaterializeResult(metadata={
-            "version": result.version,
-            "release_dir": dg.MetadataValue.path(str(result.release_dir)),
-            "rows": dg.MetadataValue.json(result.row_counts),
-            "suppression": dg.MetadataValue.json(result.reason_counts),
-            "previous_version": result.previous_version or "",
-            "seconds": round(result.elapsed_seconds, 2),
-        })
+        return dg.MaterializeResult(
+            metadata={
+                "version": result.version,
+                "release_dir": dg.MetadataValue.path(str(result.release_dir)),
+                "rows": dg.MetadataValue.json(result.row_counts),
+                "suppression": dg.MetadataValue.json(result.reason_counts),
+                "previous_version": result.previous_version or "",
+                "seconds": round(result.elapsed_seconds, 2),
+            }
+        )
 
-    @dg.asset(key=["publications", "open_data_portal"], group_name=GROUP,
-              deps=[open_data_release], kinds={"html"},
-              description="Static open-data portal: dataset downloads and a report card per school.")
+    @dg.asset(
+        key=["publications", "open_data_portal"],
+        group_name=GROUP,
+        deps=[open_data_release],
+        kinds={"html"},
+        description="Static open-data portal: dataset downloads and a report card per school.",
+    )
     def open_data_portal() -> dg.MaterializeResult:
         from exports.open_data.portal import build_portal
         from exports.open_data.release import read_latest_version
 
         version = read_latest_version(open_data_dir)
         result = build_portal(open_data_dir / "releases" / version, open_data_dir / "portal")
-        return dg.MaterializeResult(metadata={
-            "index": dg.MetadataValue.path(str(result.out_dir / "index.html")),
-            "school_pages": result.school_pages,
-        })
+        return dg.MaterializeResult(
+            metadata={
+                "index": dg.MetadataValue.path(str(result.out_dir / "index.html")),
+                "school_pages": result.school_pages,
+            }
+        )
 
-    @dg.asset(key=["publications", "ckan_portal"], group_name=GROUP, deps=[open_data_release],
-              kinds={"ckan"},
-              description="The release pushed to an external CKAN portal (off unless CKAN_URL).")
+    @dg.asset(
+        key=["publications", "ckan_portal"],
+        group_name=GROUP,
+        deps=[open_data_release],
+        kinds={"ckan"},
+        description="The release pushed to an external CKAN portal (off unless CKAN_URL).",
+    )
     def ckan_portal(context) -> dg.MaterializeResult:
         from exports.open_data.ckan import publish_release
         from exports.open_data.release import read_latest_version
@@ -83,7 +110,8 @@ def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
         published = publish_release(open_data_dir / "releases" / version)
         if not published:
             context.log.info("CKAN publishing is off (CKAN_URL is empty)")
-        return dg.MaterializeResult(metadata={"datasets_published": len(published),
-                                              "enabled": bool(published)})
+        return dg.MaterializeResult(
+            metadata={"datasets_published": len(published), "enabled": bool(published)}
+        )
 
     return [bi_database, open_data_release, open_data_portal, ckan_portal]

@@ -29,11 +29,18 @@ def _outcome_metadata(outcome) -> dict:
         "expectations": len(outcome.outcomes),
         "failed_blocking": len(outcome.blocking_failures),
         "failed_warning": len(outcome.warnings),
-        "failures": dg.MetadataValue.json([
-            {"rule": o.description, "severity": o.severity, "unexpected_count": o.unexpected_count,
-             "examples": o.examples, "error": o.error}
-            for o in failed
-        ]),
+        "failures": dg.MetadataValue.json(
+            [
+                {
+                    "rule": o.description,
+                    "severity": o.severity,
+                    "unexpected_count": o.unexpected_count,
+                    "examples": o.examples,
+                    "error": o.error,
+                }
+                for o in failed
+            ]
+        ),
         "data_docs": dg.MetadataValue.path(str(outcome.data_docs_path)),
     }
 
@@ -44,10 +51,22 @@ def build_raw_checks(source: str, settings: RunSettings) -> dg.AssetChecksDefini
     specs = []
     for contract in contracts:
         key = raw_asset_key(contract.raw_table)
-        specs.append(dg.AssetCheckSpec(SUITE_CHECK, asset=key, blocking=True,
-                                       description="GX suite from the source contract"))
-        specs.append(dg.AssetCheckSpec(LOAD_CHECK, asset=key, blocking=True,
-                                       description="rows read = loaded + quarantined; volume"))
+        specs.append(
+            dg.AssetCheckSpec(
+                SUITE_CHECK,
+                asset=key,
+                blocking=True,
+                description="GX suite from the source contract",
+            )
+        )
+        specs.append(
+            dg.AssetCheckSpec(
+                LOAD_CHECK,
+                asset=key,
+                blocking=True,
+                description="rows read = loaded + quarantined; volume",
+            )
+        )
 
     @dg.multi_asset_check(specs=specs, name=f"quality_raw_{source}")
     def raw_checks(context) -> Iterator[dg.AssetCheckResult]:
@@ -65,11 +84,15 @@ def build_raw_checks(source: str, settings: RunSettings) -> dg.AssetChecksDefini
                 for failure in outcome.blocking_failures + outcome.warnings:
                     context.log.warning(
                         f"raw.{contract.raw_table}: {failure.severity} {failure.description}: "
-                        f"{failure.unexpected_count} unexpected, e.g. {failure.examples[:3]}")
+                        f"{failure.unexpected_count} unexpected, e.g. {failure.examples[:3]}"
+                    )
                 yield dg.AssetCheckResult(
-                    asset_key=raw_asset_key(contract.raw_table), check_name=SUITE_CHECK,
+                    asset_key=raw_asset_key(contract.raw_table),
+                    check_name=SUITE_CHECK,
                     passed=not (outcome.blocking_failures or outcome.warnings),
-                    severity=_severity(failed_blocking), metadata=_outcome_metadata(outcome))
+                    severity=_severity(failed_blocking),
+                    metadata=_outcome_metadata(outcome),
+                )
         finally:
             close_runner(runner)
 
@@ -78,14 +101,18 @@ def build_raw_checks(source: str, settings: RunSettings) -> dg.AssetChecksDefini
         con = duckdb.connect(str(settings.sources.warehouse_path), read_only=True)
         try:
             for contract in contracts:
-                checks = [row_accounting(con, source, contract.name),
-                          volume_change(con, source, contract.name, max_change)]
+                checks = [
+                    row_accounting(con, source, contract.name),
+                    volume_change(con, source, contract.name, max_change),
+                ]
                 if contract.raw_table == "sis__schools":
                     checks.append(sis_drop_freshness(con, date.today(), max_age))
                 failed_blocking = any(not c.passed and c.severity == "ERROR" for c in checks)
                 yield dg.AssetCheckResult(
-                    asset_key=raw_asset_key(contract.raw_table), check_name=LOAD_CHECK,
-                    passed=all(c.passed for c in checks), severity=_severity(failed_blocking),
+                    asset_key=raw_asset_key(contract.raw_table),
+                    check_name=LOAD_CHECK,
+                    passed=all(c.passed for c in checks),
+                    severity=_severity(failed_blocking),
                     metadata={c.name: c.message for c in checks}
                     | {f"{c.name}_passed": c.passed for c in checks},
                 )

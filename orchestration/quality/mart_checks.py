@@ -19,16 +19,23 @@ def mart_tables() -> list[tuple[str, str, dg.AssetKey]]:
     tables = []
     for node in manifest["nodes"].values():
         if node["resource_type"] == "model" and node["schema"] in CHECKED_SCHEMAS:
-            tables.append((node["schema"], node["alias"] or node["name"],
-                           DBT_TRANSLATOR.get_asset_key(node)))
+            tables.append(
+                (node["schema"], node["alias"] or node["name"], DBT_TRANSLATOR.get_asset_key(node))
+            )
     return sorted(tables, key=lambda t: (t[0], t[1]))
 
 
 def build_mart_checks(settings: RunSettings) -> dg.AssetChecksDefinition:
     tables = mart_tables()
-    specs = [dg.AssetCheckSpec(SUITE_CHECK, asset=key, blocking=True,
-                               description="GX suite: measure contract, privacy, non-empty")
-             for _, _, key in tables]
+    specs = [
+        dg.AssetCheckSpec(
+            SUITE_CHECK,
+            asset=key,
+            blocking=True,
+            description="GX suite: measure contract, privacy, non-empty",
+        )
+        for _, _, key in tables
+    ]
 
     @dg.multi_asset_check(specs=specs, name="quality_marts")
     def mart_checks(context) -> Iterator[dg.AssetCheckResult]:
@@ -41,16 +48,24 @@ def build_mart_checks(settings: RunSettings) -> dg.AssetChecksDefinition:
         try:
             columns = {}
             for schema, table, _ in tables:
-                columns[(schema, table)] = [r[0] for r in con.execute(
-                    "select column_name from information_schema.columns "
-                    "where table_schema = ? and table_name = ?", [schema, table]).fetchall()]
+                columns[(schema, table)] = [
+                    r[0]
+                    for r in con.execute(
+                        "select column_name from information_schema.columns "
+                        "where table_schema = ? and table_name = ?",
+                        [schema, table],
+                    ).fetchall()
+                ]
         finally:
             con.close()
         runner = SuiteRunner(settings.sources.warehouse_path, settings.outputs_dir / "quality")
         try:
             for schema in CHECKED_SCHEMAS:
-                rules = {table: rules_for_mart(schema, table, columns[(schema, table)])
-                         for s, table, _ in tables if s == schema}
+                rules = {
+                    table: rules_for_mart(schema, table, columns[(schema, table)])
+                    for s, table, _ in tables
+                    if s == schema
+                }
                 outcomes = runner.validate_many(schema, rules) if rules else {}
                 for s, table, key in tables:
                     if s != schema:
@@ -59,12 +74,15 @@ def build_mart_checks(settings: RunSettings) -> dg.AssetChecksDefinition:
                     for failure in outcome.blocking_failures + outcome.warnings:
                         context.log.warning(
                             f"{schema}.{table}: {failure.severity} {failure.description}: "
-                            f"{failure.unexpected_count} unexpected, e.g. {failure.examples[:3]}")
+                            f"{failure.unexpected_count} unexpected, e.g. {failure.examples[:3]}"
+                        )
                     yield dg.AssetCheckResult(
-                        asset_key=key, check_name=SUITE_CHECK,
+                        asset_key=key,
+                        check_name=SUITE_CHECK,
                         passed=not (outcome.blocking_failures or outcome.warnings),
                         severity=_severity(bool(outcome.blocking_failures)),
-                        metadata=_outcome_metadata(outcome))
+                        metadata=_outcome_metadata(outcome),
+                    )
         finally:
             close_runner(runner)
 

@@ -5,7 +5,6 @@ produces (from the contract), where the warehouse is, and what goes into the ass
 data engineer sees rows read, loaded and quarantined for every table of every nightly load.
 """
 
-
 import importlib
 from collections.abc import Callable, Iterator
 

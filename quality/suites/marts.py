@@ -10,8 +10,16 @@ from __future__ import annotations
 
 from quality.suites.raw import ERROR, WARN, Rule
 
-IDENTIFYING_COLUMNS = ("student_id", "state_student_id", "first_name", "last_name", "middle_name",
-                       "birth_date", "staff_id", "applicant_id")
+IDENTIFYING_COLUMNS = (
+    "student_id",
+    "state_student_id",
+    "first_name",
+    "last_name",
+    "middle_name",
+    "birth_date",
+    "staff_id",
+    "applicant_id",
+)
 MEASURE_COLUMNS = {"measure_code", "value"}
 
 
@@ -20,32 +28,83 @@ def rules_for_mart(schema: str, table: str, columns: list[str]) -> list[Rule]:
     rules = [Rule("ExpectTableRowCountToBeBetween", {"min_value": 1}, ERROR, "mart is not empty")]
     if schema != "restricted":
         identifying = ", ".join(f"'{c}'" for c in IDENTIFYING_COLUMNS)
-        rules.append(Rule("UnexpectedRowsExpectation", {"unexpected_rows_query": (
-            "select column_name from information_schema.columns "
-            f"where table_schema = '{schema}' and table_name = '{table}' "
-            f"and column_name in ({identifying}) and exists (select 1 from {{batch}})"
-        )}, ERROR, "no student or staff identifier in an analyst-readable mart"))
-    if MEASURE_COLUMNS <= set(columns):
-        rules.append(Rule("UnexpectedRowsExpectation", {"unexpected_rows_query": (
-            "select * from {batch} where value is not null and (value < 0 or value > 100) "
-            "and measure_code in (select measure_code from reference.measure_catalog "
-            "where unit = 'percent')"
-        )}, ERROR, "percent measures lie within 0–100"))
-        rules.append(Rule("UnexpectedRowsExpectation", {"unexpected_rows_query": (
-            "select * from {batch} where measure_code not in "
-            "(select measure_code from reference.measure_catalog)"
-        )}, ERROR, "every measure_code is in the measure catalog"))
+        rules.append(
+            Rule(
+                "UnexpectedRowsExpectation",
+                {
+                    "unexpected_rows_query": (
+                        "select column_name from information_schema.columns "
+                        f"where table_schema = '{schema}' and table_name = '{table}' "
+                        f"and column_name in ({identifying}) and exists (select 1 from {{batch}})"
+                    )
+                },
+                ERROR,
+                "no student or staff identifier in an analyst-readable mart",
+            )
+        )
+    if set(columns) >= MEASURE_COLUMNS:
+        rules.append(
+            Rule(
+                "UnexpectedRowsExpectation",
+                {
+                    "unexpected_rows_query": (
+                        "select * from {batch} "
+                        "where value is not null and (value < 0 or value > 100) "
+                        "and measure_code in (select measure_code from reference.measure_catalog "
+                        "where unit = 'percent')"
+                    )
+                },
+                ERROR,
+                "percent measures lie within 0–100",
+            )
+        )
+        rules.append(
+            Rule(
+                "UnexpectedRowsExpectation",
+                {
+                    "unexpected_rows_query": (
+                        "select * from {batch} where measure_code not in "
+                        "(select measure_code from reference.measure_catalog)"
+                    )
+                },
+                ERROR,
+                "every measure_code is in the measure catalog",
+            )
+        )
     for column in ("denominator", "n", "numerator"):
         if column in columns:
-            rules.append(Rule("ExpectColumnValuesToBeBetween",
-                              {"column": column, "min_value": 0}, ERROR, f"{column} is not negative"))
+            rules.append(
+                Rule(
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": column, "min_value": 0},
+                    ERROR,
+                    f"{column} is not negative",
+                )
+            )
     if "school_code" in columns and "student_group" in columns and "value" in columns:
-        rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": "school_code"}, ERROR,
-                          "school_code is present"))
-        rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": "student_group"}, ERROR,
-                          "student_group is present"))
+        rules.append(
+            Rule(
+                "ExpectColumnValuesToNotBeNull",
+                {"column": "school_code"},
+                ERROR,
+                "school_code is present",
+            )
+        )
+        rules.append(
+            Rule(
+                "ExpectColumnValuesToNotBeNull",
+                {"column": "student_group"},
+                ERROR,
+                "student_group is present",
+            )
+        )
     if "color" in columns:
-        rules.append(Rule("ExpectColumnValuesToBeInSet", {
-            "column": "color", "value_set": ["Red", "Orange", "Yellow", "Green", "Blue"]}, WARN,
-            "colours are dashboard colours"))
+        rules.append(
+            Rule(
+                "ExpectColumnValuesToBeInSet",
+                {"column": "color", "value_set": ["Red", "Orange", "Yellow", "Green", "Blue"]},
+                WARN,
+                "colours are dashboard colours",
+            )
+        )
     return rules

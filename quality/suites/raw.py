@@ -28,18 +28,24 @@ class Rule:
 
 # Referential integrity: (child table, child columns) must exist in (parent table, columns).
 FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
-    "sis__enrollments": [("student_id", "sis__students", "student_id"),
-                         ("school_code", "sis__schools", "school_code")],
-    "sis__attendance": [("student_id", "sis__students", "student_id"),
-                        ("school_code", "sis__schools", "school_code")],
+    "sis__enrollments": [
+        ("student_id", "sis__students", "student_id"),
+        ("school_code", "sis__schools", "school_code"),
+    ],
+    "sis__attendance": [
+        ("student_id", "sis__students", "student_id"),
+        ("school_code", "sis__schools", "school_code"),
+    ],
     "sis__program_spans": [("student_id", "sis__students", "student_id")],
     "sis__assessments": [("student_id", "sis__students", "student_id")],
     "sis__course_grades": [("student_id", "sis__students", "student_id")],
     "sis__discipline_incidents": [("student_id", "sis__students", "student_id")],
     "sis__registrations": [("student_id", "sis__students", "student_id")],
     "sis__calendar_days": [("school_code", "sis__schools", "school_code")],
-    "hr__assignments": [("staff_id", "hr__staff", "staff_id"),
-                        ("position_id", "hr__positions", "position_id")],
+    "hr__assignments": [
+        ("staff_id", "hr__staff", "staff_id"),
+        ("position_id", "hr__positions", "position_id"),
+    ],
     "hr__application_events": [("application_id", "hr__applications", "application_id")],
     "hr__applications": [("vacancy_id", "hr__vacancies", "vacancy_id")],
     "tutoring__sessions": [("student_id", "sis__students", "student_id")],
@@ -65,9 +71,11 @@ NOT_IN_FUTURE: dict[str, str] = {
 
 def _school_year_sql(date_column: str) -> str:
     """The `YYYY-YY` school year containing a date (years start July 1)."""
-    start = f"(extract(year from {date_column}) - case when extract(month from {date_column}) < 7 then 1 else 0 end)"
-    return (f"cast({start} as varchar) || '-' || "
-            f"lpad(cast(({start} + 1) % 100 as varchar), 2, '0')")
+    start = (
+        f"(extract(year from {date_column}) "
+        f"- case when extract(month from {date_column}) < 7 then 1 else 0 end)"
+    )
+    return f"cast({start} as varchar) || '-' || lpad(cast(({start} + 1) % 100 as varchar), 2, '0')"
 
 
 def rules_for(contract: TableContract) -> list[Rule]:
@@ -75,44 +83,101 @@ def rules_for(contract: TableContract) -> list[Rule]:
     table = contract.raw_table
     columns = [*contract.columns, *lineage_columns(contract.source)]
     rules = [
-        Rule("ExpectTableColumnsToMatchSet", {"column_set": columns, "exact_match": True}, ERROR,
-             "columns match the source contract"),
+        Rule(
+            "ExpectTableColumnsToMatchSet",
+            {"column_set": columns, "exact_match": True},
+            ERROR,
+            "columns match the source contract",
+        ),
         Rule("ExpectTableRowCountToBeBetween", {"min_value": 1}, ERROR, "table is not empty"),
     ]
     for column in contract.required:
-        rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": column}, ERROR,
-                          f"{column} is present"))
+        rules.append(
+            Rule("ExpectColumnValuesToNotBeNull", {"column": column}, ERROR, f"{column} is present")
+        )
     if len(contract.key) == 1:
-        rules.append(Rule("ExpectColumnValuesToBeUnique", {"column": contract.key[0]}, ERROR,
-                          f"{contract.key[0]} is unique"))
+        rules.append(
+            Rule(
+                "ExpectColumnValuesToBeUnique",
+                {"column": contract.key[0]},
+                ERROR,
+                f"{contract.key[0]} is unique",
+            )
+        )
     else:
-        rules.append(Rule("ExpectCompoundColumnsToBeUnique", {"column_list": list(contract.key)},
-                          ERROR, f"({', '.join(contract.key)}) is unique"))
+        rules.append(
+            Rule(
+                "ExpectCompoundColumnsToBeUnique",
+                {"column_list": list(contract.key)},
+                ERROR,
+                f"({', '.join(contract.key)}) is unique",
+            )
+        )
     for (code_table, column), values in CODE_SETS.items():
         if code_table == table:
-            rules.append(Rule("ExpectColumnValuesToBeInSet", {"column": column, "value_set": values},
-                              WARN, f"{column} uses the contract's codes"))
+            rules.append(
+                Rule(
+                    "ExpectColumnValuesToBeInSet",
+                    {"column": column, "value_set": values},
+                    WARN,
+                    f"{column} uses the contract's codes",
+                )
+            )
     for (range_table, column), (low, high) in RANGES.items():
         if range_table == table:
-            rules.append(Rule("ExpectColumnValuesToBeBetween",
-                              {"column": column, "min_value": low, "max_value": high}, WARN,
-                              f"{column} within [{low}, {high}]"))
+            rules.append(
+                Rule(
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": column, "min_value": low, "max_value": high},
+                    WARN,
+                    f"{column} within [{low}, {high}]",
+                )
+            )
     for column, parent, parent_column in FOREIGN_KEYS.get(table, []):
-        rules.append(Rule("UnexpectedRowsExpectation", {"unexpected_rows_query": (
-            f"select * from {{batch}} where {column} is not null and {column} not in "
-            f"(select {parent_column} from raw.{parent} where {parent_column} is not null)"
-        )}, ERROR, f"every {column} exists in raw.{parent}"))
+        rules.append(
+            Rule(
+                "UnexpectedRowsExpectation",
+                {
+                    "unexpected_rows_query": (
+                        f"select * from {{batch}} where {column} is not null and {column} not in "
+                        f"(select {parent_column} from raw.{parent} "
+                        f"where {parent_column} is not null)"
+                    )
+                },
+                ERROR,
+                f"every {column} exists in raw.{parent}",
+            )
+        )
     if table in DATES_IN_SCHOOL_YEAR:
         column = DATES_IN_SCHOOL_YEAR[table]
-        rules.append(Rule("UnexpectedRowsExpectation", {"unexpected_rows_query": (
-            f"select * from {{batch}} where {column} is not null "
-            f"and {_school_year_sql(column)} <> school_year"
-        )}, WARN, f"{column} falls inside the row's school year"))
+        rules.append(
+            Rule(
+                "UnexpectedRowsExpectation",
+                {
+                    "unexpected_rows_query": (
+                        f"select * from {{batch}} where {column} is not null "
+                        f"and {_school_year_sql(column)} <> school_year"
+                    )
+                },
+                WARN,
+                f"{column} falls inside the row's school year",
+            )
+        )
     if table in NOT_IN_FUTURE:
         column = NOT_IN_FUTURE[table]
-        rules.append(Rule("UnexpectedRowsExpectation", {"unexpected_rows_query": (
-            f"select * from {{batch}} where cast({column} as date) > cast(_loaded_at as date)"
-        )}, WARN, f"{column} is not in the future"))
+        rules.append(
+            Rule(
+                "UnexpectedRowsExpectation",
+                {
+                    "unexpected_rows_query": (
+                        f"select * from {{batch}} "
+                        f"where cast({column} as date) > cast(_loaded_at as date)"
+                    )
+                },
+                WARN,
+                f"{column} is not in the future",
+            )
+        )
     return rules
 
 

@@ -42,8 +42,6 @@ def write_bytes(path: Path, data: bytes) -> Path:
     return path
 
 
-
-
 def build_landing(sources_dir: Path) -> Path:
     """A complete, valid drop: 3 students, 3 attendance rows, 1 school, other tables empty."""
     landing = sources_dir / "sis"

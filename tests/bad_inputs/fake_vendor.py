@@ -81,8 +81,11 @@ class Vendor:
         following = offset + size
         return {
             "data": rows[offset:following],
-            "meta": {"page_size": size, "total": len(rows),
-                     "next_cursor": str(following) if following < len(rows) else None},
+            "meta": {
+                "page_size": size,
+                "total": len(rows),
+                "next_cursor": str(following) if following < len(rows) else None,
+            },
         }
 
 

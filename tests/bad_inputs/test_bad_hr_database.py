@@ -31,20 +31,36 @@ FIRST_STAFF = [
     ("E000002", "Cho", "2025-06-02 08:00:00"),
 ]
 TYPES = {
-    "sqlite": {"VARCHAR": "text", "DATE": "text", "INTEGER": "integer", "DOUBLE": "real",
-               "TIMESTAMPTZ": "text"},
-    "postgresql": {"VARCHAR": "text", "DATE": "date", "INTEGER": "integer",
-                   "DOUBLE": "double precision", "TIMESTAMPTZ": "timestamptz"},
+    "sqlite": {
+        "VARCHAR": "text",
+        "DATE": "text",
+        "INTEGER": "integer",
+        "DOUBLE": "real",
+        "TIMESTAMPTZ": "text",
+    },
+    "postgresql": {
+        "VARCHAR": "text",
+        "DATE": "date",
+        "INTEGER": "integer",
+        "DOUBLE": "double precision",
+        "TIMESTAMPTZ": "timestamptz",
+    },
     # MariaDB has no zone-aware type: DATETIME holds the UTC wall-clock time
-    "mysql": {"VARCHAR": "varchar(64)", "DATE": "date", "INTEGER": "integer",
-              "DOUBLE": "double", "TIMESTAMPTZ": "datetime(6)"},
+    "mysql": {
+        "VARCHAR": "varchar(64)",
+        "DATE": "date",
+        "INTEGER": "integer",
+        "DOUBLE": "double",
+        "TIMESTAMPTZ": "datetime(6)",
+    },
 }
 
 
 def create_hr_tables(connection, dialect: str) -> None:
     for contract in HR_TABLES:
-        columns = ", ".join(f"{name} {TYPES[dialect][kind]}"
-                            for name, kind in contract.columns.items())
+        columns = ", ".join(
+            f"{name} {TYPES[dialect][kind]}" for name, kind in contract.columns.items()
+        )
         connection.execute(sa.text(f"create table {contract.name} ({columns})"))
 
 
@@ -70,8 +86,14 @@ def check_incremental_pulls(con, settings, url: str, engine, dialect: str) -> No
     assert read_cursor(con, "hr", "staff") == datetime(2025, 6, 2, 8, tzinfo=UTC)
 
     with engine.begin() as connection:
-        upsert_staff(connection, [("E000001", "Banks-Ray", "2025-07-02 09:00:00"),
-                                  ("E000003", "Diaz", "2025-07-01 00:00:00")], dialect)
+        upsert_staff(
+            connection,
+            [
+                ("E000001", "Banks-Ray", "2025-07-02 09:00:00"),
+                ("E000003", "Diaz", "2025-07-01 00:00:00"),
+            ],
+            dialect,
+        )
     second = load_hr(con, live)["hr__staff"]
 
     # at or after the 2025-06-02 08:00 watermark: E000002 (the boundary), E000001, E000003
@@ -93,8 +115,10 @@ def require_server(name: str, port: int, allow_variable: str, why: str) -> None:
     try:
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
     except OSError as error:
-        message = (f"{name} on localhost:{port} is required: {why} ({error}). Start it, or set "
-                   f"{allow_variable}=1 to skip this test.")
+        message = (
+            f"{name} on localhost:{port} is required: {why} ({error}). Start it, or set "
+            f"{allow_variable}=1 to skip this test."
+        )
         if os.environ.get(allow_variable) == "1":
             print(f"skipping: {message}")
             pytest.skip(message)
@@ -133,10 +157,14 @@ def test_a_failed_pull_keeps_table_and_watermark(con, settings, tmp_path):
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
-        ("postgresql+psycopg://hr:s3cret@127.0.0.1:9/hr?connect_timeout=2",
-         "postgresql+psycopg://hr:***@127.0.0.1:9/hr"),
-        ("mysql+pymysql://hr:s3cret@127.0.0.1:9/hr?connect_timeout=2",
-         "mysql+pymysql://hr:***@127.0.0.1:9/hr"),
+        (
+            "postgresql+psycopg://hr:s3cret@127.0.0.1:9/hr?connect_timeout=2",
+            "postgresql+psycopg://hr:***@127.0.0.1:9/hr",
+        ),
+        (
+            "mysql+pymysql://hr:s3cret@127.0.0.1:9/hr?connect_timeout=2",
+            "mysql+pymysql://hr:***@127.0.0.1:9/hr",
+        ),
     ],
     ids=["postgresql", "mariadb"],
 )
@@ -151,8 +179,12 @@ def test_unreachable_database_is_named_with_the_password_masked(con, settings, u
 
 
 def test_postgresql_incremental_pulls(con, settings):
-    require_server("PostgreSQL", 5432, "DISTRICT_ALLOW_NO_POSTGRES",
-                   "the HR extract must work against a PostgreSQL HR database")
+    require_server(
+        "PostgreSQL",
+        5432,
+        "DISTRICT_ALLOW_NO_POSTGRES",
+        "the HR extract must work against a PostgreSQL HR database",
+    )
     schema = f"hr_bad_inputs_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine("postgresql+psycopg://postgres@localhost:5432/test")
     url = f"postgresql+psycopg://postgres@localhost:5432/test?options=-csearch_path%3D{schema}"
@@ -172,8 +204,12 @@ def test_postgresql_incremental_pulls(con, settings):
 
 
 def test_mariadb_incremental_pulls(con, settings):
-    require_server("MariaDB", 3306, "DISTRICT_ALLOW_NO_MARIADB",
-                   "the HR extract must work against a MariaDB/MySQL HR database")
+    require_server(
+        "MariaDB",
+        3306,
+        "DISTRICT_ALLOW_NO_MARIADB",
+        "the HR extract must work against a MariaDB/MySQL HR database",
+    )
     database = f"hr_bad_inputs_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine("mysql+pymysql://root@127.0.0.1:3306/test")
     url = f"mysql+pymysql://root@127.0.0.1:3306/{database}"

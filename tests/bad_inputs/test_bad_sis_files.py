@@ -78,8 +78,12 @@ LONG_PREFIX = [f"S{n:07d},1930001,2024-09-05,UNX,1" for n in range(1, 30_001)]
         # row 4 of 4 has 4 fields instead of 5, no final newline (a transfer cut short)
         ([*ATTENDANCE_ROWS, "S0000004,1930001,2024-09-09,EXC"], "truncated_row", 4, "Found: 4"),
         # an unterminated quote on the last line
-        ([*ATTENDANCE_ROWS, 'S0000004,1930001,"2024-09-09,EXC,1'], "unterminated_quote", 4,
-         "unterminated quote"),
+        (
+            [*ATTENDANCE_ROWS, 'S0000004,1930001,"2024-09-09,EXC,1'],
+            "unterminated_quote",
+            4,
+            "unterminated quote",
+        ),
         # 30,000 good rows then a short one: data row 30,001
         ([*LONG_PREFIX, "S9,1930001,2024-09-05"], "truncated_row", 30_001, "Found: 3"),
     ],
@@ -140,9 +144,7 @@ def test_extra_column_loads_and_warns(con, settings, landing, caplog):
         "select warnings from raw._load_audit where load_id = ?", [result.load_id]
     ).fetchone() == ([warning],)
     assert warning in caplog.text
-    assert "nickname" not in [
-        c[0] for c in con.execute("describe raw.sis__students").fetchall()
-    ]
+    assert "nickname" not in [c[0] for c in con.execute("describe raw.sis__students").fetchall()]
 
 
 def test_wrong_types_are_quarantined_with_rule_file_row_and_value(con, settings, landing):
@@ -152,7 +154,11 @@ def test_wrong_types_are_quarantined_with_rule_file_row_and_value(con, settings,
         "S0000005,1930001,2024-09-09,EXC,half",  # row 5: text in a decimal column
     ]
     load_good_then(
-        con, settings, landing, ATTENDANCE, "attendance__2024-25.csv",
+        con,
+        settings,
+        landing,
+        ATTENDANCE,
+        "attendance__2024-25.csv",
         csv_text(ATTENDANCE_HEADER, rows).encode(),
     )
     [result] = load_sis(con, settings, [ATTENDANCE]).values()
@@ -162,10 +168,20 @@ def test_wrong_types_are_quarantined_with_rule_file_row_and_value(con, settings,
         "select rule, source_file, source_row, column_name, offending_value from raw._quarantine "
         "order by source_row"
     ).fetchall() == [
-        ("invalid_date", f"sis/{NEXT_DROP}/attendance__2024-25.csv", 4, "attendance_date",
-         "yesterday"),
-        ("invalid_double", f"sis/{NEXT_DROP}/attendance__2024-25.csv", 5, "absent_fraction",
-         "half"),
+        (
+            "invalid_date",
+            f"sis/{NEXT_DROP}/attendance__2024-25.csv",
+            4,
+            "attendance_date",
+            "yesterday",
+        ),
+        (
+            "invalid_double",
+            f"sis/{NEXT_DROP}/attendance__2024-25.csv",
+            5,
+            "absent_fraction",
+            "half",
+        ),
     ]
 
 
@@ -187,9 +203,7 @@ def test_latin1_file_is_an_error_naming_file_and_byte_offset(con, settings, land
     error = expect_error(con, settings, STUDENTS, before, "invalid_encoding")
     offset = data.index("ñ".encode("latin-1"))
     # header + 3 rows precede it, so the ñ is on line 5
-    assert f"{NEW_STUDENTS} line 5: byte(s) f1 at byte offset {offset} are not UTF-8" in str(
-        error
-    )
+    assert f"{NEW_STUDENTS} line 5: byte(s) f1 at byte offset {offset} are not UTF-8" in str(error)
 
 
 def test_accented_and_khmer_names_round_trip_exactly(con, settings, landing):
@@ -199,13 +213,20 @@ def test_accented_and_khmer_names_round_trip_exactly(con, settings, landing):
         for n, (last, first) in enumerate(names, start=1)
     ]
     load_good_then(
-        con, settings, landing, STUDENTS, "students.csv",
+        con,
+        settings,
+        landing,
+        STUDENTS,
+        "students.csv",
         csv_text(STUDENTS_HEADER, rows).encode("utf-8"),
     )
     load_sis(con, settings, [STUDENTS])
-    assert con.execute(
-        "select last_name, first_name from raw.sis__students order by student_id"
-    ).fetchall() == names
+    assert (
+        con.execute(
+            "select last_name, first_name from raw.sis__students order by student_id"
+        ).fetchall()
+        == names
+    )
 
 
 def test_the_same_drop_delivered_twice_leaves_identical_tables(con, settings, landing):

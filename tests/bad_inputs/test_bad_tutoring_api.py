@@ -19,10 +19,12 @@ FIRST_PAGE = "/v1/sessions?page_size=2"
 
 @pytest.fixture
 def vendor():
-    vendor = Vendor(records={
-        "sessions": [session(1), session(2), session(3)],
-        "acceleration_days": [day(1)],
-    })
+    vendor = Vendor(
+        records={
+            "sessions": [session(1), session(2), session(3)],
+            "acceleration_days": [day(1)],
+        }
+    )
     stop = start_vendor(vendor)
     yield vendor
     stop()
@@ -114,7 +116,10 @@ def test_500_past_the_retry_budget_is_a_clear_error(con, live, vendor):
 
 def test_a_hang_past_the_timeout_is_retried_then_a_clear_error(con, live, vendor):
     error = expect_failure_keeps_last_good(
-        con, live, vendor, [Fault("/v1/sessions", hang_seconds=1.0) for _ in range(3)],
+        con,
+        live,
+        vendor,
+        [Fault("/v1/sessions", hang_seconds=1.0) for _ in range(3)],
         "retries_exhausted",
     )
     assert "/v1/sessions?page_size=2" in error.source_file
@@ -132,7 +137,10 @@ def test_a_malformed_page_is_retried_then_named(con, live, vendor):
 
 def test_a_page_of_the_wrong_shape_fails_at_once(con, live, vendor):
     error = expect_failure_keeps_last_good(
-        con, live, vendor, [Fault("cursor=2", body=b'{"data": {}, "meta": {}}')],
+        con,
+        live,
+        vendor,
+        [Fault("cursor=2", body=b'{"data": {}, "meta": {}}')],
         "malformed_page",
     )
     assert "has no `data` array" in str(error)

@@ -22,22 +22,20 @@ from ingestion.contracts import SIS_TABLES
 from ingestion.sis import load_sis
 from quality.suites.raw import ERROR, RAW_RULES, WARN
 
-ENROLLMENTS_HEADER = ",".join(
-    next(c for c in SIS_TABLES if c.name == "enrollments").columns
-)
+ENROLLMENTS_HEADER = ",".join(next(c for c in SIS_TABLES if c.name == "enrollments").columns)
 
 
 def rule(table: str, expectation: str, column_text: str):
     """The one rule of `table` with this expectation whose description mentions `column_text`."""
     [found] = [
-        r for r in RAW_RULES[table]
-        if r.expectation == expectation and column_text in r.description
+        r for r in RAW_RULES[table] if r.expectation == expectation and column_text in r.description
     ]
     return found
 
 
-def test_bad_values_load_and_the_raw_suites_flag_them(con, settings, landing, warehouse_path,
-                                                      tmp_path):
+def test_bad_values_load_and_the_raw_suites_flag_them(
+    con, settings, landing, warehouse_path, tmp_path
+):
     attendance = [
         *ATTENDANCE_ROWS,
         "S0000001,1930001,2024-09-05,UNX,1",  # duplicate key (student, school, date) of row 1
@@ -51,10 +49,10 @@ def test_bad_values_load_and_the_raw_suites_flag_them(con, settings, landing, wa
         "S0000002,1930001,2024-25,03,2023-08-21,,E1,",
     ]
     drop = landing / GOOD_DROP
-    write_bytes(drop / "attendance__2024-25.csv",
-                csv_text(ATTENDANCE_HEADER, attendance).encode())
-    write_bytes(drop / "enrollments__2024-25.csv",
-                csv_text(ENROLLMENTS_HEADER, enrollments).encode())
+    write_bytes(drop / "attendance__2024-25.csv", csv_text(ATTENDANCE_HEADER, attendance).encode())
+    write_bytes(
+        drop / "enrollments__2024-25.csv", csv_text(ENROLLMENTS_HEADER, enrollments).encode()
+    )
 
     results = load_sis(con, settings)
 
@@ -63,7 +61,8 @@ def test_bad_values_load_and_the_raw_suites_flag_them(con, settings, landing, wa
     assert results["sis__enrollments"].rows_loaded == 2
     assert con.execute(
         "select count(*) from raw.sis__attendance where student_id = 'S0000001' "
-        "and attendance_date = ?", [date(2024, 9, 5)]
+        "and attendance_date = ?",
+        [date(2024, 9, 5)],
     ).fetchone() == (2,)
     assert con.execute("select count(*) from raw._quarantine").fetchone() == (0,)
 
@@ -75,18 +74,25 @@ def test_bad_values_load_and_the_raw_suites_flag_them(con, settings, landing, wa
     assert codes.severity == WARN and "ZZZ" not in codes.kwargs["value_set"]
     future = rule("sis__attendance", "UnexpectedRowsExpectation", "not in the future")
     assert future.severity == WARN
-    assert rule("sis__enrollments", "UnexpectedRowsExpectation",
-                "inside the row's school year").severity == WARN
+    assert (
+        rule(
+            "sis__enrollments", "UnexpectedRowsExpectation", "inside the row's school year"
+        ).severity
+        == WARN
+    )
 
     # and running the suites on this warehouse fails exactly those rules
     con.close()
     from quality.runner import SuiteRunner
 
     runner = SuiteRunner(warehouse_path, tmp_path / "gx")
-    outcomes = runner.validate_many("raw", {
-        "sis__attendance": RAW_RULES["sis__attendance"],
-        "sis__enrollments": RAW_RULES["sis__enrollments"],
-    })
+    outcomes = runner.validate_many(
+        "raw",
+        {
+            "sis__attendance": RAW_RULES["sis__attendance"],
+            "sis__enrollments": RAW_RULES["sis__enrollments"],
+        },
+    )
     failed = {
         (table, r.description, r.severity, r.unexpected_count)
         for table, outcome in outcomes.items()

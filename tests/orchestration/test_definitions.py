@@ -5,7 +5,9 @@ from orchestration.settings import RunSettings
 
 
 def _asset_keys(defs):
-    return {key.to_user_string() for key in defs.get_repository_def().asset_graph.get_all_asset_keys()}
+    return {
+        key.to_user_string() for key in defs.get_repository_def().asset_graph.get_all_asset_keys()
+    }
 
 
 def test_definitions_load_with_every_source_and_the_dbt_graph(monkeypatch):
@@ -13,8 +15,13 @@ def test_definitions_load_with_every_source_and_the_dbt_graph(monkeypatch):
     monkeypatch.delenv("DISTRICT_SOURCE_MODE", raising=False)
     defs = build_definitions(RunSettings.from_env())
     keys = _asset_keys(defs)
-    for raw in ("raw/sis__attendance", "raw/hr__staff", "raw/tutoring__sessions",
-                "raw/survey__responses", "raw/planning__school_targets"):
+    for raw in (
+        "raw/sis__attendance",
+        "raw/hr__staff",
+        "raw/tutoring__sessions",
+        "raw/survey__responses",
+        "raw/planning__school_targets",
+    ):
         assert raw in keys
     assert "demo/district_sources" in keys
     assert any(key.startswith("staging/stg_sis__") for key in keys)

@@ -38,11 +38,16 @@ def test_warehouse_holds_every_raw_table_with_rows_and_lineage(tiny_pipeline_run
 def test_marts_are_filled(tiny_pipeline_run):
     con = duckdb.connect(str(tiny_pipeline_run.warehouse_path), read_only=True)
     try:
-        marts = [name for (name,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-        ).fetchall()]
+        marts = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        ]
         assert marts, "no marts were built"
-        empty = [m for m in marts if con.execute(f"select count(*) from marts.{m}").fetchone()[0] == 0]
+        empty = [
+            m for m in marts if con.execute(f"select count(*) from marts.{m}").fetchone()[0] == 0
+        ]
         assert empty == []
     finally:
         con.close()
@@ -61,8 +66,11 @@ def _raw_fingerprints(path) -> dict[str, tuple]:
         prints = {}
         for contract in ALL_TABLES:
             table = f"raw.{contract.raw_table}"
-            excluded = "_loaded_at, _source_row" if contract.source in INCREMENTAL_SOURCES \
+            excluded = (
+                "_loaded_at, _source_row"
+                if contract.source in INCREMENTAL_SOURCES
                 else "_loaded_at"
+            )
             prints[table] = con.execute(
                 f"select count(*), sum(hash(columns(* exclude ({excluded})))) from {table}"
             ).fetchone()
@@ -82,8 +90,11 @@ def test_reloading_the_same_sources_is_idempotent(tiny_pipeline_run, tmp_path, m
     from orchestration.definitions import build_definitions
 
     defs = build_definitions()
-    raw_assets = [a for a in defs.assets if getattr(a, "group_names_by_key", None)
-                  and all(k.path[0] == "raw" for k in a.keys)]
+    raw_assets = [
+        a
+        for a in defs.assets
+        if getattr(a, "group_names_by_key", None) and all(k.path[0] == "raw" for k in a.keys)
+    ]
     with dg.instance_for_test() as instance:
         result = dg.materialize(raw_assets, instance=instance)
     assert result.success

@@ -41,8 +41,11 @@ def test_a_g_completion_of_a_full_high_school_cohort_is_realistic():
         for _term in ("S1", "S2"):
             scores = mark_scores(ability, len(schedule), rng)
             for c, (course, alt) in enumerate(schedule):
-                taken = np.where(support & (alt is not None),
-                                 CATALOG_INDEX[alt[0]] if alt else 0, CATALOG_INDEX[course[0]])
+                taken = np.where(
+                    support & (alt is not None),
+                    CATALOG_INDEX[alt[0]] if alt else 0,
+                    CATALOG_INDEX[course[0]],
+                )
                 area = np.array([CATALOG[i][4] for i in taken])
                 mark = MARKS[np.searchsorted(MARK_CUTS, scores[:, c])]
                 good = np.isin(mark, list(C_OR_BETTER))
@@ -66,8 +69,9 @@ def test_student_shares_are_district_like():
     km = students["home_language"] == "km"
     assert km.any()
     # Some Khmer-speaking families' names are recorded in Khmer script (U+1780-U+17FF).
-    khmer_script = [n for n in students["last_name"][km] if any("\u1780" <= ch <= "\u17ff"
-                                                                 for ch in n)]
+    khmer_script = [
+        n for n in students["last_name"][km] if any("\u1780" <= ch <= "\u17ff" for ch in n)
+    ]
     assert khmer_script
 
 
@@ -79,5 +83,8 @@ def test_calendar_holidays_are_not_school_days():
     assert types[day_number(date(2025, 12, 29))] == "BRK"  # winter break
     assert types[day_number(date(2026, 1, 19))] == "HOL"  # MLK Day
     assert cal.instructional_days.size == 180
-    assert date(2025, 8, 10) <= date.fromordinal(date(1970, 1, 1).toordinal()
-                                                 + cal.first_day) <= date(2025, 8, 25)
+    assert (
+        date(2025, 8, 10)
+        <= date.fromordinal(date(1970, 1, 1).toordinal() + cal.first_day)
+        <= date(2025, 8, 25)
+    )

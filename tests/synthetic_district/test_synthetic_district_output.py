@@ -41,10 +41,18 @@ def _sql(root: Path, query: str):
     if root not in _CONNECTIONS:
         con = duckdb.connect()
         drop = root / "sis" / DROP
-        for table in ("enrollments", "calendar_days", "attendance", "registrations",
-                      "course_grades", "assessments"):
-            con.execute(f"create table {table} as select * from "
-                        f"read_csv('{drop}/{table}__*.csv', header=true)")
+        for table in (
+            "enrollments",
+            "calendar_days",
+            "attendance",
+            "registrations",
+            "course_grades",
+            "assessments",
+        ):
+            con.execute(
+                f"create table {table} as select * from "
+                f"read_csv('{drop}/{table}__*.csv', header=true)"
+            )
         for table in ("students", "program_spans"):
             con.execute(f"create table {table} as select * from read_csv('{drop}/{table}.csv')")
         _CONNECTIONS[root] = con
@@ -66,8 +74,9 @@ def test_survey_and_planning_files_match_contract(tiny):
     items = tiny / "survey" / "item_dictionary.csv"
     assert _header(items) == list(SURVEY_TABLES[0].columns)
     wide = sorted((tiny / "survey").glob("responses__*__fall.csv"))
-    assert [f.name for f in wide] == [f"responses__{y}__fall.csv"
-                                      for y in ("2024-25", "2025-26", "2026-27")]
+    assert [f.name for f in wide] == [
+        f"responses__{y}__fall.csv" for y in ("2024-25", "2025-26", "2026-27")
+    ]
     for f in wide:
         assert _header(f) == list(SURVEY_TABLES[1].columns)[:6] + ITEM_IDS
     targets = tiny / "planning" / "school_targets.csv"
@@ -124,42 +133,61 @@ def test_rerun_replaces_previous_output(tmp_path):
 
 
 def test_every_school_year_has_180_instructional_days(tiny):
-    rows = _sql(tiny, "select school_code, school_year, count(*) from calendar_days "
-                      "where day_type = 'INSTR' group by all")
+    rows = _sql(
+        tiny,
+        "select school_code, school_year, count(*) from calendar_days "
+        "where day_type = 'INSTR' group by all",
+    )
     assert len(rows) == 4 * 3  # four schools, three years
     assert {r[2] for r in rows} == {180}
-    weekend = _sql(tiny, "select count(*) from calendar_days where dayofweek(calendar_date) "
-                         "in (0, 6)")
+    weekend = _sql(
+        tiny, "select count(*) from calendar_days where dayofweek(calendar_date) in (0, 6)"
+    )
     assert weekend == [(0,)]
 
 
 def test_every_enrolment_registration_and_program_student_exists(tiny):
     for table in ("enrollments", "registrations", "program_spans"):
-        missing = _sql(tiny, f"select count(*) from {table} t where not exists "
-                             f"(select 1 from students s where s.student_id = t.student_id)")
+        missing = _sql(
+            tiny,
+            f"select count(*) from {table} t where not exists "
+            f"(select 1 from students s where s.student_id = t.student_id)",
+        )
         assert missing == [(0,)], table
-    ordered = _sql(tiny, "select count(*) from registrations where placement_date < "
-                         "registration_date or first_attendance_date < placement_date")
+    ordered = _sql(
+        tiny,
+        "select count(*) from registrations where placement_date < "
+        "registration_date or first_attendance_date < placement_date",
+    )
     assert ordered == [(0,)]
 
 
 def test_attendance_falls_on_instructional_days_inside_an_enrolment(tiny):
-    orphans = _sql(tiny, """
+    orphans = _sql(
+        tiny,
+        """
         select count(*) from attendance a where not exists (
             select 1 from enrollments e join calendar_days c
               on c.school_code = e.school_code and c.school_year = e.school_year
             where e.student_id = a.student_id and e.school_code = a.school_code
               and c.calendar_date = a.attendance_date and c.day_type = 'INSTR'
               and a.attendance_date >= e.entry_date
-              and a.attendance_date <= coalesce(e.exit_date, date '2099-12-31'))""")
+              and a.attendance_date <= coalesce(e.exit_date, date '2099-12-31'))""",
+    )
     assert orphans == [(0,)]
     after = _sql(tiny, f"select count(*) from attendance where attendance_date >= date '{DROP}'")
     assert after == [(0,)]
-    dupes = _sql(tiny, "select count(*) from (select student_id, attendance_date from attendance "
-                       "group by all having count(*) > 1)")
+    dupes = _sql(
+        tiny,
+        "select count(*) from (select student_id, attendance_date from attendance "
+        "group by all having count(*) > 1)",
+    )
     assert dupes == [(0,)]
-    fractions = _sql(tiny, "select attendance_code, min(absent_fraction), max(absent_fraction) "
-                           "from attendance group by 1")
+    fractions = _sql(
+        tiny,
+        "select attendance_code, min(absent_fraction), max(absent_fraction) "
+        "from attendance group by 1",
+    )
     bounds = {code: (lo, hi) for code, lo, hi in fractions}
     assert bounds["TDY"] == (0.0, 0.0) and bounds["ISS"] == (0.0, 0.0)
     assert bounds["EXC"] == (1.0, 1.0) and bounds["UNX"] == (1.0, 1.0)
@@ -167,7 +195,9 @@ def test_attendance_falls_on_instructional_days_inside_an_enrolment(tiny):
 
 
 def test_chronic_absence_rate_is_plausible(tiny):
-    (rate,) = _sql(tiny, """
+    (rate,) = _sql(
+        tiny,
+        """
         with enrolled as (
             select e.student_id, e.school_code, e.entry_date, count(*) as days
             from enrollments e join calendar_days c
@@ -183,14 +213,16 @@ def test_chronic_absence_rate_is_plausible(tiny):
             where a.attendance_code in ('EXC', 'UNX', 'OSS', 'PRT') group by all)
         select avg(case when coalesce(a.days, 0) * 10 >= n.days then 1 else 0 end)
         from enrolled n left join absent a using (student_id, school_code, entry_date)
-        where n.days >= 31""")[0]
+        where n.days >= 31""",
+    )[0]
     # State rule on about 300 students: the generator aims at 15-30%; allow sampling noise.
     assert 0.08 <= rate <= 0.40
 
 
 def test_performance_levels_follow_the_cut_scores(tiny):
-    rows = _sql(tiny, "select subject, grade_tested, scale_score, performance_level "
-                      "from assessments")
+    rows = _sql(
+        tiny, "select subject, grade_tested, scale_score, performance_level from assessments"
+    )
     assert rows
     for subject, grade, score, level in rows:
         cut = LEVEL3_CUT[subject][int(grade)]
@@ -199,26 +231,36 @@ def test_performance_levels_follow_the_cut_scores(tiny):
 
 
 def test_graduates_and_grade_progression(tiny):
-    graduates = _sql(tiny, "select count(*), count(*) filter (where grade_level <> '12') "
-                           "from enrollments where exit_code = 'GR'")
+    graduates = _sql(
+        tiny,
+        "select count(*), count(*) filter (where grade_level <> '12') "
+        "from enrollments where exit_code = 'GR'",
+    )
     assert graduates[0][0] > 0 and graduates[0][1] == 0
     # A promoted student comes back one grade higher.
-    skipped = _sql(tiny, """
+    skipped = _sql(
+        tiny,
+        """
         select count(*) from enrollments a join enrollments b on a.student_id = b.student_id
         where a.school_year = '2024-25' and b.school_year = '2025-26' and a.exit_code = 'PR'
           and cast(replace(b.grade_level, 'KN', '00') as int)
-              <> cast(replace(a.grade_level, 'KN', '00') as int) + 1""")
+              <> cast(replace(a.grade_level, 'KN', '00') as int) + 1""",
+    )
     assert skipped == [(0,)]
-    current_open = _sql(tiny, "select count(*) filter (where exit_date is null), count(*) "
-                              "from enrollments where school_year = '2026-27'")
+    current_open = _sql(
+        tiny,
+        "select count(*) filter (where exit_date is null), count(*) "
+        "from enrollments where school_year = '2026-27'",
+    )
     assert current_open[0][0] > 0.8 * current_open[0][1]
 
 
 def test_high_school_courses_carry_five_credits(tiny):
     rows = _sql(tiny, "select distinct credits_attempted from course_grades")
     assert rows == [(5.0,)]
-    failed = _sql(tiny, "select count(*) from course_grades where mark in ('F', 'NP') "
-                        "and credits_earned <> 0")
+    failed = _sql(
+        tiny, "select count(*) from course_grades where mark in ('F', 'NP') and credits_earned <> 0"
+    )
     assert failed == [(0,)]
 
 
@@ -226,5 +268,6 @@ def test_cli_prints_the_summary(tmp_path, capsys):
     assert main(["--profile", "tiny", "--out", str(tmp_path), "--seed", "3"]) == 0
     printed = capsys.readouterr().out
     assert "sis__attendance" in printed and "profile=tiny" in printed
-    assert np.all([(tmp_path / d).is_dir() for d in ("sis", "hr", "tutoring", "survey",
-                                                       "planning")])
+    assert np.all(
+        [(tmp_path / d).is_dir() for d in ("sis", "hr", "tutoring", "survey", "planning")]
+    )

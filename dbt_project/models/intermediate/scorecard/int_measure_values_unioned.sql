@@ -6,23 +6,23 @@
 with
 
 {% if measure_marts | length > 0 -%}
-unioned as (
+    unioned as (
 
-    {% for mart in measure_marts %}
-    select
-        cast(school_year as {{ dbt.type_string() }}) as school_year,
-        cast(school_code as {{ dbt.type_string() }}) as school_code,
-        cast(student_group as {{ dbt.type_string() }}) as student_group,
-        cast(measure_code as {{ dbt.type_string() }}) as measure_code,
-        cast(numerator as {{ scorecard_type_double() }}) as numerator,
-        cast(denominator as {{ dbt.type_bigint() }}) as denominator,
-        cast(value as {{ scorecard_type_double() }}) as value,
-        '{{ mart }}' as source_model
-    from {{ ref(mart) }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+        {% for mart in measure_marts %}
+            select
+                cast(school_year as {{ dbt.type_string() }}) as school_year,
+                cast(school_code as {{ dbt.type_string() }}) as school_code,
+                cast(student_group as {{ dbt.type_string() }}) as student_group,
+                cast(measure_code as {{ dbt.type_string() }}) as measure_code,
+                cast(numerator as {{ scorecard_type_double() }}) as numerator,
+                cast(denominator as {{ dbt.type_bigint() }}) as denominator,
+                cast(value as {{ scorecard_type_double() }}) as value,
+                '{{ mart }}' as source_model
+            from {{ ref(mart) }}
+            {% if not loop.last %}union all{% endif %}
+        {% endfor %}
 
-),
+    ),
 {%- else -%}
 unioned as (
 

@@ -49,11 +49,13 @@ with_levels as (
         change_cuts.change_rank
     from measure_values
     left join status_cuts
-        on measure_values.measure_code = status_cuts.measure_code
-        and {{ scorecard_in_cut_interval('measure_values.status', 'status_cuts') }}
+        on
+            measure_values.measure_code = status_cuts.measure_code
+            and {{ scorecard_in_cut_interval('measure_values.status', 'status_cuts') }}
     left join change_cuts
-        on measure_values.measure_code = change_cuts.measure_code
-        and {{ scorecard_in_cut_interval('measure_values.status_change', 'change_cuts') }}
+        on
+            measure_values.measure_code = change_cuts.measure_code
+            and {{ scorecard_in_cut_interval('measure_values.status_change', 'change_cuts') }}
 
 ),
 
@@ -78,9 +80,10 @@ final as (
         end as color_rank
     from with_levels
     left join color_grid
-        on with_levels.measure_code = color_grid.measure_code
-        and with_levels.status_level = color_grid.status_level
-        and with_levels.change_level = color_grid.change_level
+        on
+            with_levels.measure_code = color_grid.measure_code
+            and with_levels.status_level = color_grid.status_level
+            and with_levels.change_level = color_grid.change_level
 
 )
 

@@ -7,7 +7,8 @@ with
 targets as (
 
     select * from {{ ref('int_scorecard_targets_resolved') }}
-    where baseline_value is not null
+    where
+        baseline_value is not null
         and target_value is not null
         and baseline_school_year_start is not null
         and target_school_year_start is not null
@@ -32,7 +33,8 @@ plan_years as (
             as school_year_start
     from targets
     inner join year_offsets
-        on year_offsets.years_from_baseline
+        on
+            year_offsets.years_from_baseline
             <= targets.target_school_year_start - targets.baseline_school_year_start
 
 ),
@@ -69,7 +71,7 @@ final as (
         shares.years_baseline_to_target,
         shares.trajectory_share,
         shares.baseline_value
-            + (shares.target_value - shares.baseline_value) * shares.trajectory_share
+        + (shares.target_value - shares.baseline_value) * shares.trajectory_share
             as expected_value
     from shares
 

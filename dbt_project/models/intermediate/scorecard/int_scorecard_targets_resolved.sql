@@ -101,9 +101,10 @@ measure_values as (
         measured.value
     from measured_values as measured
     inner join planned_series
-        on measured.school_code = planned_series.school_code
-        and measured.measure_code = planned_series.measure_code
-        and measured.student_group = planned_series.student_group
+        on
+            measured.school_code = planned_series.school_code
+            and measured.measure_code = planned_series.measure_code
+            and measured.student_group = planned_series.student_group
     where measured.value is not null
 
 ),
@@ -130,10 +131,11 @@ earliest_measured_values as (
         measure_values.value
     from measure_values
     inner join earliest_measured_years
-        on measure_values.school_code = earliest_measured_years.school_code
-        and measure_values.measure_code = earliest_measured_years.measure_code
-        and measure_values.student_group = earliest_measured_years.student_group
-        and measure_values.school_year_start
+        on
+            measure_values.school_code = earliest_measured_years.school_code
+            and measure_values.measure_code = earliest_measured_years.measure_code
+            and measure_values.student_group = earliest_measured_years.student_group
+            and measure_values.school_year_start
             = earliest_measured_years.earliest_school_year_start
 
 ),
@@ -158,14 +160,16 @@ baselines_resolved as (
         ) as baseline_value
     from plans
     left join measure_values as baseline_year_values
-        on plans.school_code = baseline_year_values.school_code
-        and plans.measure_code = baseline_year_values.measure_code
-        and plans.student_group = baseline_year_values.student_group
-        and plans.stated_baseline_school_year = baseline_year_values.school_year
+        on
+            plans.school_code = baseline_year_values.school_code
+            and plans.measure_code = baseline_year_values.measure_code
+            and plans.student_group = baseline_year_values.student_group
+            and plans.stated_baseline_school_year = baseline_year_values.school_year
     left join earliest_measured_values
-        on plans.school_code = earliest_measured_values.school_code
-        and plans.measure_code = earliest_measured_values.measure_code
-        and plans.student_group = earliest_measured_values.student_group
+        on
+            plans.school_code = earliest_measured_values.school_code
+            and plans.measure_code = earliest_measured_values.measure_code
+            and plans.student_group = earliest_measured_values.student_group
 
 ),
 
@@ -195,7 +199,8 @@ final as (
             when 'gain_points'
                 then baselines_resolved.baseline_value + baselines_resolved.target_input_value
             when 'gain_relative_pct'
-                then baselines_resolved.baseline_value
+                then
+                    baselines_resolved.baseline_value
                     * (1.0 + baselines_resolved.target_input_value / 100.0)
         end as target_value
     from baselines_resolved

@@ -100,12 +100,14 @@ final as (
         enrolled.student_id is not null as is_enrolled_in_scope
     from usage
     left join most_in_need
-        on usage.student_id = most_in_need.student_id
-        and usage.school_year = most_in_need.school_year
+        on
+            usage.student_id = most_in_need.student_id
+            and usage.school_year = most_in_need.school_year
     left join enrolled
-        on usage.school_year = enrolled.school_year
-        and usage.school_code = enrolled.school_code
-        and usage.student_id = enrolled.student_id
+        on
+            usage.school_year = enrolled.school_year
+            and usage.school_code = enrolled.school_code
+            and usage.student_id = enrolled.student_id
 
 )
 

@@ -57,14 +57,16 @@ latest_per_subject as (
         dated_assessments.subject,
         dated_assessments.performance_level,
         row_number() over (
-            partition by participants.school_year, participants.student_id,
+            partition by
+                participants.school_year, participants.student_id,
                 dated_assessments.subject
             order by dated_assessments.test_date desc
         ) as recency_rank
     from participants
     inner join dated_assessments
-        on participants.student_id = dated_assessments.student_id
-        and dated_assessments.test_date <= participants.school_year_end_date
+        on
+            participants.student_id = dated_assessments.student_id
+            and dated_assessments.test_date <= participants.school_year_end_date
 
 ),
 
@@ -74,8 +76,10 @@ below_standard as (
         latest_per_subject.school_year,
         latest_per_subject.student_id,
         max(case
-            when latest_per_subject.performance_level
-                < {{ var('assessment_met_min_performance_level') }} then 1 else 0
+            when
+                latest_per_subject.performance_level
+                < {{ var('assessment_met_min_performance_level') }} then 1
+            else 0
         end) = 1 as is_below_standard
     from latest_per_subject
     where latest_per_subject.recency_rank = 1
@@ -91,7 +95,7 @@ need_groups as (
     from student_groups
     where student_groups.student_group in (
         {%- for group in var('tutoring_most_in_need_groups') %}
-        '{{ group }}'{% if not loop.last %},{% endif %}
+            '{{ group }}'{% if not loop.last %},{% endif %}
         {%- endfor %}
     )
 
@@ -105,14 +109,16 @@ final as (
         coalesce(below_standard.is_below_standard, false) as is_below_standard_on_last_assessment,
         need_groups.student_id is not null as is_in_need_group,
         coalesce(below_standard.is_below_standard, false)
-            or need_groups.student_id is not null as is_most_in_need
+        or need_groups.student_id is not null as is_most_in_need
     from participants
     left join below_standard
-        on participants.school_year = below_standard.school_year
-        and participants.student_id = below_standard.student_id
+        on
+            participants.school_year = below_standard.school_year
+            and participants.student_id = below_standard.student_id
     left join need_groups
-        on participants.school_year = need_groups.school_year
-        and participants.student_id = need_groups.student_id
+        on
+            participants.school_year = need_groups.school_year
+            and participants.student_id = need_groups.student_id
 
 )
 

@@ -38,8 +38,9 @@ active_on_snapshot as (
         assignments.school_code is not null as is_school_based
     from assignments
     inner join snapshot_dates
-        on assignments.start_date <= snapshot_dates.snapshot_date
-        and (assignments.end_date is null or assignments.end_date >= snapshot_dates.snapshot_date)
+        on
+            assignments.start_date <= snapshot_dates.snapshot_date
+            and (assignments.end_date is null or assignments.end_date >= snapshot_dates.snapshot_date)
     inner join staff
         on assignments.staff_id = staff.staff_id
     where staff.separation_date is null or staff.separation_date > snapshot_dates.snapshot_date

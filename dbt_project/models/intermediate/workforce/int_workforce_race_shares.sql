@@ -149,13 +149,15 @@ counted as (
         coalesce(students_by_race.student_count, 0) as student_count
     from scope_races
     left join staff_by_race
-        on scope_races.school_year = staff_by_race.school_year
-        and scope_races.school_code = staff_by_race.school_code
-        and scope_races.race_ethnicity_code = staff_by_race.race_ethnicity_code
+        on
+            scope_races.school_year = staff_by_race.school_year
+            and scope_races.school_code = staff_by_race.school_code
+            and scope_races.race_ethnicity_code = staff_by_race.race_ethnicity_code
     left join students_by_race
-        on scope_races.school_year = students_by_race.school_year
-        and scope_races.school_code = students_by_race.school_code
-        and scope_races.race_ethnicity_code = students_by_race.race_ethnicity_code
+        on
+            scope_races.school_year = students_by_race.school_year
+            and scope_races.school_code = students_by_race.school_code
+            and scope_races.race_ethnicity_code = students_by_race.race_ethnicity_code
 
 ),
 

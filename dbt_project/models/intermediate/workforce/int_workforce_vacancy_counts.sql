@@ -51,10 +51,12 @@ open_on_snapshot as (
             as open_vacancies
     from vacancies
     inner join snapshot_dates
-        on vacancies.posted_date <= snapshot_dates.snapshot_date
-        and (vacancies.filled_date is null or vacancies.filled_date > snapshot_dates.snapshot_date)
-        and (vacancies.closed_date is null or vacancies.closed_date > snapshot_dates.snapshot_date)
-    where vacancies.school_code is not null
+        on
+            vacancies.posted_date <= snapshot_dates.snapshot_date
+            and (vacancies.filled_date is null or vacancies.filled_date > snapshot_dates.snapshot_date)
+            and (vacancies.closed_date is null or vacancies.closed_date > snapshot_dates.snapshot_date)
+    where
+        vacancies.school_code is not null
         and not (vacancies.vacancy_status = 'CANCELLED' and vacancies.closed_date is null)
     group by 1, 2, 3
 
@@ -70,9 +72,11 @@ posted_in_year as (
         count(*) filter (where vacancies.filled_date is not null) as vacancies_filled
     from vacancies
     inner join snapshot_dates
-        on vacancies.posted_date between snapshot_dates.school_year_start_date
+        on
+            vacancies.posted_date between snapshot_dates.school_year_start_date
             and snapshot_dates.school_year_end_date
-    where vacancies.school_code is not null
+    where
+        vacancies.school_code is not null
         and vacancies.vacancy_status <> 'CANCELLED'
     group by 1, 2, 3
 
@@ -103,17 +107,20 @@ final as (
         coalesce(posted_in_year.vacancies_filled, 0) as vacancies_filled
     from keys
     left join active_positions
-        on keys.school_year = active_positions.school_year
-        and keys.school_code = active_positions.school_code
-        and keys.job_category = active_positions.job_category
+        on
+            keys.school_year = active_positions.school_year
+            and keys.school_code = active_positions.school_code
+            and keys.job_category = active_positions.job_category
     left join open_on_snapshot
-        on keys.school_year = open_on_snapshot.school_year
-        and keys.school_code = open_on_snapshot.school_code
-        and keys.job_category = open_on_snapshot.job_category
+        on
+            keys.school_year = open_on_snapshot.school_year
+            and keys.school_code = open_on_snapshot.school_code
+            and keys.job_category = open_on_snapshot.job_category
     left join posted_in_year
-        on keys.school_year = posted_in_year.school_year
-        and keys.school_code = posted_in_year.school_code
-        and keys.job_category = posted_in_year.job_category
+        on
+            keys.school_year = posted_in_year.school_year
+            and keys.school_code = posted_in_year.school_code
+            and keys.job_category = posted_in_year.job_category
 
 )
 

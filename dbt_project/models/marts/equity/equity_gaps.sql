@@ -62,7 +62,8 @@ best_group_candidates as (
         student_groups.value,
         student_groups.value * student_groups.better_direction as oriented_value
     from student_groups
-    where student_groups.denominator >= {{ var('min_n_reporting') }}
+    where
+        student_groups.denominator >= {{ var('min_n_reporting') }}
         and student_groups.value is not null
         and student_groups.better_direction is not null
 
@@ -92,11 +93,12 @@ best_groups as (
         max(best_group_candidates.value) as value
     from best_group_candidates
     inner join best_oriented_values
-        on best_group_candidates.school_year_start = best_oriented_values.school_year_start
-        and best_group_candidates.school_code = best_oriented_values.school_code
-        and best_group_candidates.measure_code = best_oriented_values.measure_code
-        and best_group_candidates.group_category = best_oriented_values.group_category
-        and best_group_candidates.oriented_value = best_oriented_values.best_oriented_value
+        on
+            best_group_candidates.school_year_start = best_oriented_values.school_year_start
+            and best_group_candidates.school_code = best_oriented_values.school_code
+            and best_group_candidates.measure_code = best_oriented_values.measure_code
+            and best_group_candidates.group_category = best_oriented_values.group_category
+            and best_group_candidates.oriented_value = best_oriented_values.best_oriented_value
     group by
         best_group_candidates.school_year_start,
         best_group_candidates.school_code,
@@ -137,14 +139,16 @@ compared as (
         {{ scorecard_risk_ratio('student_groups', 'all_students') }} as risk_ratio
     from student_groups
     left join all_students
-        on student_groups.school_code = all_students.school_code
-        and student_groups.measure_code = all_students.measure_code
-        and student_groups.school_year_start = all_students.school_year_start
+        on
+            student_groups.school_code = all_students.school_code
+            and student_groups.measure_code = all_students.measure_code
+            and student_groups.school_year_start = all_students.school_year_start
     left join best_groups
-        on student_groups.school_code = best_groups.school_code
-        and student_groups.measure_code = best_groups.measure_code
-        and student_groups.school_year_start = best_groups.school_year_start
-        and student_groups.group_category = best_groups.group_category
+        on
+            student_groups.school_code = best_groups.school_code
+            and student_groups.measure_code = best_groups.measure_code
+            and student_groups.school_year_start = best_groups.school_year_start
+            and student_groups.group_category = best_groups.group_category
 
 ),
 

@@ -56,6 +56,8 @@ scoped as (
 
 ),
 
+
+
 {#- One row per respondent, scope and construct type: respondents are then count(*). -#}
 respondent_types as (
 
@@ -103,14 +105,16 @@ sel_growth as (
         this_year.student_group,
         this_year.respondents,
         (this_year.percent_favorable - last_year.percent_favorable) * 100.0
-            / last_year.percent_favorable as growth_pct
+        / last_year.percent_favorable as growth_pct
     from by_type as this_year
     inner join by_type as last_year
-        on last_year.school_year = {{ workforce_previous_school_year('this_year.school_year') }}
-        and this_year.school_code = last_year.school_code
-        and this_year.student_group = last_year.student_group
-        and last_year.construct_type = 'SEL'
-    where this_year.construct_type = 'SEL'
+        on
+            last_year.school_year = {{ workforce_previous_school_year('this_year.school_year') }}
+            and this_year.school_code = last_year.school_code
+            and this_year.student_group = last_year.student_group
+            and last_year.construct_type = 'SEL'
+    where
+        this_year.construct_type = 'SEL'
         and last_year.percent_favorable > 0
 
 ),

@@ -44,8 +44,9 @@ participant_groups as (
         student_groups.student_group
     from participants
     inner join student_groups
-        on participants.student_id = student_groups.student_id
-        and participants.school_year = student_groups.school_year
+        on
+            participants.student_id = student_groups.student_id
+            and participants.school_year = student_groups.school_year
     union all
     select
         participants.*,
@@ -54,7 +55,8 @@ participant_groups as (
     where not exists (
         select 1
         from student_groups
-        where student_groups.student_id = participants.student_id
+        where
+            student_groups.student_id = participants.student_id
             and student_groups.school_year = participants.school_year
             and student_groups.student_group = 'ALL'
     )
@@ -68,8 +70,9 @@ acceleration_groups as (
         student_groups.student_group
     from acceleration
     inner join student_groups
-        on acceleration.student_id = student_groups.student_id
-        and acceleration.school_year = student_groups.school_year
+        on
+            acceleration.student_id = student_groups.student_id
+            and acceleration.school_year = student_groups.school_year
     union all
     select
         acceleration.*,
@@ -78,7 +81,8 @@ acceleration_groups as (
     where not exists (
         select 1
         from student_groups
-        where student_groups.student_id = acceleration.student_id
+        where
+            student_groups.student_id = acceleration.student_id
             and student_groups.school_year = acceleration.school_year
             and student_groups.student_group = 'ALL'
     )
@@ -125,13 +129,15 @@ measures as (
         coalesce(usage_by_group.enrolled_participants, 0) as numerator,
         enrollment_by_group.cumulative_enrollment as denominator,
         coalesce(usage_by_group.enrolled_participants, 0) * 100.0
-            / enrollment_by_group.cumulative_enrollment as value
+        / enrollment_by_group.cumulative_enrollment as value
     from enrollment_by_group
     left join usage_by_group
-        on enrollment_by_group.school_year = usage_by_group.school_year
-        and enrollment_by_group.school_code = usage_by_group.school_code
-        and enrollment_by_group.student_group = usage_by_group.student_group
-    where enrollment_by_group.cumulative_enrollment > 0
+        on
+            enrollment_by_group.school_year = usage_by_group.school_year
+            and enrollment_by_group.school_code = usage_by_group.school_code
+            and enrollment_by_group.student_group = usage_by_group.student_group
+    where
+        enrollment_by_group.cumulative_enrollment > 0
         and enrollment_by_group.school_year in (
             select distinct participants.school_year from participants
         )

@@ -81,31 +81,31 @@ measures as (
     where representation.representation_ratio is not null
 
     {% for category in ['CERT', 'CLAS'] %}
-    union all
+        union all
 
-    select
-        vacancies.school_year,
-        vacancies.school_code,
-        'ALL' as student_group,
-        'VACANCY_RATE_{{ category }}' as measure_code,
-        vacancies.open_vacancies as numerator,
-        vacancies.active_positions as denominator,
-        vacancies.vacancy_rate_pct as value
-    from vacancies
-    where vacancies.job_category = '{{ category }}' and vacancies.vacancy_rate_pct is not null
+        select
+            vacancies.school_year,
+            vacancies.school_code,
+            'ALL' as student_group,
+            'VACANCY_RATE_{{ category }}' as measure_code,
+            vacancies.open_vacancies as numerator,
+            vacancies.active_positions as denominator,
+            vacancies.vacancy_rate_pct as value
+        from vacancies
+        where vacancies.job_category = '{{ category }}' and vacancies.vacancy_rate_pct is not null
 
-    union all
+        union all
 
-    select
-        vacancies.school_year,
-        vacancies.school_code,
-        'ALL' as student_group,
-        'FILL_RATE_{{ category }}' as measure_code,
-        vacancies.vacancies_filled as numerator,
-        vacancies.vacancies_posted as denominator,
-        vacancies.fill_rate_pct as value
-    from vacancies
-    where vacancies.job_category = '{{ category }}' and vacancies.fill_rate_pct is not null
+        select
+            vacancies.school_year,
+            vacancies.school_code,
+            'ALL' as student_group,
+            'FILL_RATE_{{ category }}' as measure_code,
+            vacancies.vacancies_filled as numerator,
+            vacancies.vacancies_posted as denominator,
+            vacancies.fill_rate_pct as value
+        from vacancies
+        where vacancies.job_category = '{{ category }}' and vacancies.fill_rate_pct is not null
     {% endfor %}
 
     union all

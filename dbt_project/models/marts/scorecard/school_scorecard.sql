@@ -55,21 +55,24 @@ joined as (
         target_trajectories.expected_value
     from measure_values
     left join dashboard_levels
-        on measure_values.school_code = dashboard_levels.school_code
-        and measure_values.school_year = dashboard_levels.school_year
-        and measure_values.measure_code = dashboard_levels.measure_code
-        and measure_values.student_group = dashboard_levels.student_group
+        on
+            measure_values.school_code = dashboard_levels.school_code
+            and measure_values.school_year = dashboard_levels.school_year
+            and measure_values.measure_code = dashboard_levels.measure_code
+            and measure_values.student_group = dashboard_levels.student_group
     left join schools
         on measure_values.school_code = schools.school_code
     left join targets
-        on measure_values.school_code = targets.school_code
-        and measure_values.measure_code = targets.measure_code
-        and measure_values.student_group = targets.student_group
+        on
+            measure_values.school_code = targets.school_code
+            and measure_values.measure_code = targets.measure_code
+            and measure_values.student_group = targets.student_group
     left join target_trajectories
-        on measure_values.school_code = target_trajectories.school_code
-        and measure_values.measure_code = target_trajectories.measure_code
-        and measure_values.student_group = target_trajectories.student_group
-        and measure_values.school_year_start = target_trajectories.school_year_start
+        on
+            measure_values.school_code = target_trajectories.school_code
+            and measure_values.measure_code = target_trajectories.measure_code
+            and measure_values.student_group = target_trajectories.student_group
+            and measure_values.school_year_start = target_trajectories.school_year_start
 
 ),
 

@@ -60,7 +60,7 @@ rule_matches as (
         indicator_counts.red_or_orange_count >= tier_rules.min_red_or_orange_count
             as is_red_or_orange_count_met,
         indicator_counts.schoolwide_goals_off_track_count
-            >= tier_rules.min_schoolwide_goals_off_track_count
+        >= tier_rules.min_schoolwide_goals_off_track_count
             as is_schoolwide_goals_off_track_met
     from indicator_counts
     cross join tier_rules
@@ -143,9 +143,10 @@ final as (
     from indicator_counts
     cross join default_tier
     left join highest_met_rule
-        on indicator_counts.school_year = highest_met_rule.school_year
-        and indicator_counts.school_code = highest_met_rule.school_code
-        and highest_met_rule.tier_order = 1
+        on
+            indicator_counts.school_year = highest_met_rule.school_year
+            and indicator_counts.school_code = highest_met_rule.school_code
+            and highest_met_rule.tier_order = 1
 
 )
 

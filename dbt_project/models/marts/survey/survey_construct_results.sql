@@ -103,20 +103,23 @@ final as (
         cast(results.favorable_responses as bigint) as favorable_responses,
         cast(results.percent_favorable as {{ workforce_type_double() }}) as percent_favorable,
         cast(results.mean_score as {{ workforce_type_double() }}) as mean_score,
-        cast(prior.percent_favorable as {{ workforce_type_double() }})
+        cast(prior_year.percent_favorable as {{ workforce_type_double() }})
             as prior_year_percent_favorable,
-        cast(results.percent_favorable - prior.percent_favorable as {{ workforce_type_double() }})
+        cast(results.percent_favorable - prior_year.percent_favorable as {{ workforce_type_double() }})
             as favorable_change_points,
-        cast(case when prior.percent_favorable > 0
-            then (results.percent_favorable - prior.percent_favorable) * 100.0
-                / prior.percent_favorable
+        cast(case
+            when prior_year.percent_favorable > 0
+                then
+                    (results.percent_favorable - prior_year.percent_favorable) * 100.0
+                    / prior_year.percent_favorable
         end as {{ workforce_type_double() }}) as favorable_growth_pct
     from results
-    left join results as prior
-        on prior.school_year = {{ workforce_previous_school_year('results.school_year') }}
-        and results.school_code = prior.school_code
-        and results.construct = prior.construct
-        and results.student_group = prior.student_group
+    left join results as prior_year
+        on
+            prior_year.school_year = {{ workforce_previous_school_year('results.school_year') }}
+            and results.school_code = prior_year.school_code
+            and results.construct = prior_year.construct
+            and results.student_group = prior_year.student_group
 
 )
 

@@ -66,13 +66,15 @@ enrolled_at_school as (
         stints.student_id
     from administrations
     inner join stints
-        on administrations.school_year = stints.school_year
-        and stints.stint_start_date <= administrations.administration_date
-        and stints.stint_end_date >= administrations.administration_date
+        on
+            administrations.school_year = stints.school_year
+            and stints.stint_start_date <= administrations.administration_date
+            and stints.stint_end_date >= administrations.administration_date
     inner join administration_grades
-        on administrations.school_year = administration_grades.school_year
-        and administrations.season = administration_grades.season
-        and stints.grade_level = administration_grades.grade_level
+        on
+            administrations.school_year = administration_grades.school_year
+            and administrations.season = administration_grades.season
+            and stints.grade_level = administration_grades.grade_level
 
 ),
 
@@ -144,10 +146,11 @@ combined as (
         coalesce(enrolled_counts.enrolled_students, 0) as enrolled_students
     from respondent_counts
     full outer join enrolled_counts
-        on respondent_counts.school_year = enrolled_counts.school_year
-        and respondent_counts.season = enrolled_counts.season
-        and respondent_counts.school_code = enrolled_counts.school_code
-        and respondent_counts.student_group = enrolled_counts.student_group
+        on
+            respondent_counts.school_year = enrolled_counts.school_year
+            and respondent_counts.season = enrolled_counts.season
+            and respondent_counts.school_code = enrolled_counts.school_code
+            and respondent_counts.student_group = enrolled_counts.student_group
 
 ),
 
@@ -161,13 +164,15 @@ final as (
         combined.student_group,
         combined.respondents,
         combined.enrolled_students,
-        cast(case when combined.enrolled_students > 0
-            then combined.respondents * 100.0 / combined.enrolled_students
+        cast(case
+            when combined.enrolled_students > 0
+                then combined.respondents * 100.0 / combined.enrolled_students
         end as {{ workforce_type_double() }}) as response_rate_pct
     from combined
     left join administrations
-        on combined.school_year = administrations.school_year
-        and combined.season = administrations.season
+        on
+            combined.school_year = administrations.school_year
+            and combined.season = administrations.season
 
 )
 

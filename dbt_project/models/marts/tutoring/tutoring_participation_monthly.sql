@@ -99,9 +99,9 @@ series as (
 month_offsets as (
 
     {% for month_offset in range(12) -%}
-    select {{ month_offset }} as month_offset
-    {% if not loop.last %}union all
-    {% endif %}
+        select {{ month_offset }} as month_offset
+        {% if not loop.last %}union all
+        {% endif %}
     {%- endfor %}
 
 ),
@@ -142,15 +142,17 @@ counted as (
     from grid
     cross join latest_month
     left join new_students
-        on grid.school_year = new_students.school_year
-        and grid.school_code = new_students.school_code
-        and grid.service_type = new_students.service_type
-        and grid.month_start_date = new_students.month_start_date
+        on
+            grid.school_year = new_students.school_year
+            and grid.school_code = new_students.school_code
+            and grid.service_type = new_students.service_type
+            and grid.month_start_date = new_students.month_start_date
     left join monthly_usage
-        on grid.school_year = monthly_usage.school_year
-        and grid.school_code = monthly_usage.school_code
-        and grid.service_type = monthly_usage.service_type
-        and grid.month_start_date = monthly_usage.month_start_date
+        on
+            grid.school_year = monthly_usage.school_year
+            and grid.school_code = monthly_usage.school_code
+            and grid.service_type = monthly_usage.service_type
+            and grid.month_start_date = monthly_usage.month_start_date
     where grid.month_start_date <= latest_month.month_start_date
 
 ),

@@ -43,7 +43,7 @@ selection as (
         group_rates.*,
         group_rates.hires * 1.0 / group_rates.applications as selection_rate,
         group_rates.applications
-            >= {{ var('workforce_adverse_impact_min_applications') }} as is_compared
+        >= {{ var('workforce_adverse_impact_min_applications') }} as is_compared
     from group_rates
     where group_rates.applications > 0
 
@@ -73,14 +73,15 @@ final as (
         cast(with_top.top_selection_rate * 100 as {{ workforce_type_double() }})
             as top_group_selection_rate_pct,
         with_top.is_compared,
-        cast(case when with_top.is_compared and with_top.top_selection_rate > 0
-            then with_top.selection_rate / with_top.top_selection_rate
+        cast(case
+            when with_top.is_compared and with_top.top_selection_rate > 0
+                then with_top.selection_rate / with_top.top_selection_rate
         end as {{ workforce_type_double() }}) as adverse_impact_ratio,
         coalesce(
             with_top.is_compared
             and with_top.top_selection_rate > 0
             and with_top.selection_rate
-                < {{ var('workforce_adverse_impact_ratio_min') }} * with_top.top_selection_rate,
+            < {{ var('workforce_adverse_impact_ratio_min') }} * with_top.top_selection_rate,
             false
         ) as is_adverse_impact
     from with_top

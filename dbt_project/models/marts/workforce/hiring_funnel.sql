@@ -96,11 +96,17 @@ final as (
             with_previous.applications_at_previous_stage, with_previous.applications_reached
         ) as applications_at_previous_stage,
         cast(case
-            when coalesce(with_previous.applications_at_previous_stage,
-                with_previous.applications_reached) > 0
-                then with_previous.applications_reached * 100.0
-                    / coalesce(with_previous.applications_at_previous_stage,
-                        with_previous.applications_reached)
+            when
+                coalesce(
+                    with_previous.applications_at_previous_stage,
+                    with_previous.applications_reached
+                ) > 0
+                then
+                    with_previous.applications_reached * 100.0
+                    / coalesce(
+                        with_previous.applications_at_previous_stage,
+                        with_previous.applications_reached
+                    )
         end as {{ workforce_type_double() }}) as pass_through_rate_pct
     from with_previous
 

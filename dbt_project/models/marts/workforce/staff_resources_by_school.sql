@@ -44,7 +44,8 @@ students_by_school as (
         enrollment_by_group.school_code,
         enrollment_by_group.census_day_enrollment as enrolled_students
     from enrollment_by_group
-    where enrollment_by_group.student_group = 'ALL'
+    where
+        enrollment_by_group.student_group = 'ALL'
         and enrollment_by_group.school_code <> 'DISTRICT'
         and enrollment_by_group.census_day_enrollment > 0
 
@@ -61,8 +62,9 @@ school_rows as (
         coalesce(students_by_school.enrolled_students, 0) as enrolled_students
     from staff_by_school
     full outer join students_by_school
-        on staff_by_school.school_year = students_by_school.school_year
-        and staff_by_school.school_code = students_by_school.school_code
+        on
+            staff_by_school.school_year = students_by_school.school_year
+            and staff_by_school.school_code = students_by_school.school_code
 
 ),
 
@@ -83,7 +85,8 @@ district_students as (
         enrollment_by_group.school_year,
         enrollment_by_group.census_day_enrollment as enrolled_students
     from enrollment_by_group
-    where enrollment_by_group.student_group = 'ALL'
+    where
+        enrollment_by_group.student_group = 'ALL'
         and enrollment_by_group.school_code = 'DISTRICT'
 
 ),
@@ -131,11 +134,13 @@ final as (
         cast(scoped.staff_fte as {{ workforce_type_double() }}) as staff_fte,
         cast(scoped.salary_dollars as {{ workforce_type_double() }}) as salary_dollars,
         cast(scoped.enrolled_students as bigint) as enrolled_students,
-        cast(case when scoped.enrolled_students > 0
-            then scoped.staff_fte * 100.0 / scoped.enrolled_students
+        cast(case
+            when scoped.enrolled_students > 0
+                then scoped.staff_fte * 100.0 / scoped.enrolled_students
         end as {{ workforce_type_double() }}) as fte_per_100_students,
-        cast(case when scoped.enrolled_students > 0
-            then scoped.salary_dollars * 1.0 / scoped.enrolled_students
+        cast(case
+            when scoped.enrolled_students > 0
+                then scoped.salary_dollars * 1.0 / scoped.enrolled_students
         end as {{ workforce_type_double() }}) as salary_per_pupil
     from scoped
     left join schools

@@ -47,7 +47,8 @@ prior_staff as (
         school_roles.school_code
     from school_roles
     inner join snapshot_dates
-        on school_roles.school_year
+        on
+            school_roles.school_year
             = {{ workforce_previous_school_year('snapshot_dates.school_year') }}
 
 ),
@@ -60,11 +61,12 @@ same_title as (
         current_roles.school_code
     from school_roles as current_roles
     inner join school_roles as prior_roles
-        on prior_roles.school_year
+        on
+            prior_roles.school_year
             = {{ workforce_previous_school_year('current_roles.school_year') }}
-        and current_roles.staff_id = prior_roles.staff_id
-        and current_roles.school_code = prior_roles.school_code
-        and current_roles.job_title = prior_roles.job_title
+            and current_roles.staff_id = prior_roles.staff_id
+            and current_roles.school_code = prior_roles.school_code
+            and current_roles.job_title = prior_roles.job_title
 
 ),
 
@@ -89,16 +91,19 @@ outcomes as (
         on_snapshot.staff_id is not null as is_in_district
     from prior_staff
     left join same_title
-        on prior_staff.school_year = same_title.school_year
-        and prior_staff.staff_id = same_title.staff_id
-        and prior_staff.school_code = same_title.school_code
+        on
+            prior_staff.school_year = same_title.school_year
+            and prior_staff.staff_id = same_title.staff_id
+            and prior_staff.school_code = same_title.school_code
     left join same_school
-        on prior_staff.school_year = same_school.school_year
-        and prior_staff.staff_id = same_school.staff_id
-        and prior_staff.school_code = same_school.school_code
+        on
+            prior_staff.school_year = same_school.school_year
+            and prior_staff.staff_id = same_school.staff_id
+            and prior_staff.school_code = same_school.school_code
     left join on_snapshot
-        on prior_staff.school_year = on_snapshot.school_year
-        and prior_staff.staff_id = on_snapshot.staff_id
+        on
+            prior_staff.school_year = on_snapshot.school_year
+            and prior_staff.staff_id = on_snapshot.staff_id
 
 ),
 
@@ -147,14 +152,20 @@ final as (
         counted.school_code,
         counted.staff_on_prior_snapshot,
         counted.staff_retained,
-        cast(counted.staff_retained * 100.0 / counted.staff_on_prior_snapshot
-            as {{ workforce_type_double() }}) as retention_rate_pct,
+        cast(
+            counted.staff_retained * 100.0 / counted.staff_on_prior_snapshot
+            as {{ workforce_type_double() }}
+        ) as retention_rate_pct,
         counted.staff_at_same_school,
-        cast(counted.staff_at_same_school * 100.0 / counted.staff_on_prior_snapshot
-            as {{ workforce_type_double() }}) as school_stay_rate_pct,
+        cast(
+            counted.staff_at_same_school * 100.0 / counted.staff_on_prior_snapshot
+            as {{ workforce_type_double() }}
+        ) as school_stay_rate_pct,
         counted.staff_in_district,
-        cast(counted.staff_in_district * 100.0 / counted.staff_on_prior_snapshot
-            as {{ workforce_type_double() }}) as district_stay_rate_pct
+        cast(
+            counted.staff_in_district * 100.0 / counted.staff_on_prior_snapshot
+            as {{ workforce_type_double() }}
+        ) as district_stay_rate_pct
     from counted
 
 )

@@ -32,14 +32,17 @@ rates as (
 
     select
         totals.*,
-        case when totals.staff_count > 0
-            then totals.staff_of_colour_count * 100.0 / totals.staff_count
+        case
+            when totals.staff_count > 0
+                then totals.staff_of_colour_count * 100.0 / totals.staff_count
         end as staff_of_colour_pct,
-        case when totals.student_count > 0
-            then totals.students_of_colour_count * 100.0 / totals.student_count
+        case
+            when totals.student_count > 0
+                then totals.students_of_colour_count * 100.0 / totals.student_count
         end as students_of_colour_pct,
-        case when totals.staff_count > 0
-            then 1 - totals.staff_count_squares * 1.0 / (totals.staff_count * totals.staff_count)
+        case
+            when totals.staff_count > 0
+                then 1 - totals.staff_count_squares * 1.0 / (totals.staff_count * totals.staff_count)
         end as staff_simpson_index
     from totals
 
@@ -57,8 +60,10 @@ final as (
         cast(rates.students_of_colour_count as bigint) as students_of_colour_count,
         cast(rates.students_of_colour_pct as {{ workforce_type_double() }})
             as students_of_colour_pct,
-        cast(rates.students_of_colour_pct - rates.staff_of_colour_pct
-            as {{ workforce_type_double() }}) as diversity_gap_points,
+        cast(
+            rates.students_of_colour_pct - rates.staff_of_colour_pct
+            as {{ workforce_type_double() }}
+        ) as diversity_gap_points,
         cast(rates.staff_simpson_index as {{ workforce_type_double() }}) as staff_simpson_index
     from rates
 

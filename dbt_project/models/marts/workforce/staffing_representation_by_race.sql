@@ -14,11 +14,13 @@ shares as (
 
     select
         race_shares.*,
-        case when race_shares.staff_total > 0
-            then race_shares.staff_count * 100.0 / race_shares.staff_total
+        case
+            when race_shares.staff_total > 0
+                then race_shares.staff_count * 100.0 / race_shares.staff_total
         end as staff_share_pct,
-        case when race_shares.student_total > 0
-            then race_shares.student_count * 100.0 / race_shares.student_total
+        case
+            when race_shares.student_total > 0
+                then race_shares.student_count * 100.0 / race_shares.student_total
         end as student_share_pct
     from race_shares
 
@@ -39,7 +41,8 @@ final as (
         cast(shares.student_share_pct as {{ workforce_type_double() }}) as student_share_pct,
         cast(case
             when shares.staff_total > 0 and shares.student_count > 0
-                then (shares.staff_count * 1.0 * shares.student_total)
+                then
+                    (shares.staff_count * 1.0 * shares.student_total)
                     / (shares.staff_total * 1.0 * shares.student_count)
         end as {{ workforce_type_double() }}) as representation_ratio
     from shares

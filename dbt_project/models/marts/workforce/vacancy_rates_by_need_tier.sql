@@ -43,27 +43,29 @@ final as (
         by_tier.school_count,
         cast(by_tier.active_positions as bigint) as active_positions,
         cast(by_tier.open_vacancies as bigint) as open_vacancies,
-        cast(case when by_tier.active_positions > 0
-            then by_tier.open_vacancies * 100.0 / by_tier.active_positions
+        cast(case
+            when by_tier.active_positions > 0
+                then by_tier.open_vacancies * 100.0 / by_tier.active_positions
         end as {{ workforce_type_double() }}) as vacancy_rate_pct,
         cast(by_tier.vacancies_posted as bigint) as vacancies_posted,
         cast(by_tier.vacancies_filled as bigint) as vacancies_filled,
-        cast(case when by_tier.vacancies_posted > 0
-            then by_tier.vacancies_filled * 100.0 / by_tier.vacancies_posted
+        cast(case
+            when by_tier.vacancies_posted > 0
+                then by_tier.vacancies_filled * 100.0 / by_tier.vacancies_posted
         end as {{ workforce_type_double() }}) as fill_rate_pct,
         upper(by_tier.need_tier) in (
             {%- for tier in var('workforce_high_need_tiers') %}
-            '{{ tier | upper }}'{% if not loop.last %},{% endif %}
+                '{{ tier | upper }}'{% if not loop.last %},{% endif %}
             {%- endfor %}
         ) as is_high_need_tier,
         coalesce(
             upper(by_tier.need_tier) in (
                 {%- for tier in var('workforce_high_need_tiers') %}
-                '{{ tier | upper }}'{% if not loop.last %},{% endif %}
+                    '{{ tier | upper }}'{% if not loop.last %},{% endif %}
                 {%- endfor %}
             )
             and by_tier.open_vacancies * 100 > {{ var('vacancy_rate_goal_high_need_pct') }}
-                * by_tier.active_positions,
+            * by_tier.active_positions,
             false
         ) as is_above_vacancy_goal
     from by_tier
