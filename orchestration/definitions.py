@@ -21,8 +21,8 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
     from orchestration.dbt.assets import dbt_docs_site, district_dbt_models
     from orchestration.dbt.project import district_dbt_project
     from orchestration.demo.assets import build_demo_sources_asset
-    from orchestration.jobs import full_refresh_job
     from orchestration.exports.assets import build_export_assets
+    from orchestration.jobs import full_refresh_job
     from orchestration.quality.checks import build_raw_checks
     from orchestration.quality.mart_checks import build_mart_checks
     from orchestration.schedules import build_nightly_schedule
@@ -35,8 +35,10 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
     assets += [district_dbt_models, dbt_docs_site, *build_export_assets(settings)]
     return dg.Definitions(
         assets=assets,
-        asset_checks=[*(build_raw_checks(source, settings) for source in SOURCES),
-                      build_mart_checks(settings)],
+        asset_checks=[
+            *(build_raw_checks(source, settings) for source in SOURCES),
+            build_mart_checks(settings),
+        ],
         jobs=[full_refresh_job],
         schedules=[build_nightly_schedule(settings)],
         sensors=build_sensors(settings),

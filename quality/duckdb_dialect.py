@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb_engine
+from sqlalchemy import text
+from sqlalchemy import types as sqltypes
 from sqlalchemy.dialects import registry
 from sqlalchemy.pool import NullPool
 
@@ -75,6 +77,41 @@ class BufferedDuckDBDialect(duckdb_engine.Dialect):
     driver = "buffered"
     supports_statement_cache = False
 
+    def get_columns(self, connection, table_name, schema=None, **kw):
+        """Columns from DuckDB's information_schema.
+
+        duckdb-engine reflects through PostgreSQL catalog tables that DuckDB 2.0 no longer has;
+        without working reflection GX falls back to running the whole table query to learn the
+        column names, which would read every row of a 40-million-row table.
+        """
+        rows = connection.execute(
+            text(
+                "select column_name, data_type, is_nullable from information_schema.columns "
+                "where table_schema = :schema and table_name = :table order by ordinal_position"
+            ),
+            {"schema": schema or "main", "table": table_name},
+        ).fetchall()
+        return [
+            {
+                "name": name,
+                "type": _column_type(self, data_type),
+                "nullable": nullable == "YES",
+                "default": None,
+            }
+            for name, data_type, nullable in rows
+        ]
+
+    def has_table(self, connection, table_name, schema=None, **kw):
+        return bool(
+            connection.execute(
+                text(
+                    "select count(*) from information_schema.tables "
+                    "where table_schema = :schema and table_name = :table"
+                ),
+                {"schema": schema or "main", "table": table_name},
+            ).scalar()
+        )
+
     @classmethod
     def get_pool_class(cls, url):
         """No pooling: each connection closes when returned, so no engine GX creates keeps the
@@ -84,6 +121,15 @@ class BufferedDuckDBDialect(duckdb_engine.Dialect):
     def connect(self, *cargs: Any, **cparams: Any) -> BufferedConnection:
         wrapper = super().connect(*cargs, **cparams)
         return BufferedConnection(wrapper._ConnectionWrapper__c)
+
+
+def _column_type(dialect, data_type: str):
+    """The SQLAlchemy type for a DuckDB type name (`TIMESTAMP WITH TIME ZONE`, `DECIMAL(9,2)`)."""
+    name = data_type.lower().split("(")[0].strip()
+    if name == "timestamp with time zone":
+        return sqltypes.DateTime(timezone=True)
+    type_class = dialect.ischema_names.get(name, sqltypes.NullType)
+    return type_class()
 
 
 registry.register("duckdb.buffered", __name__, "BufferedDuckDBDialect")

@@ -91,8 +91,8 @@ class SuiteRunner:
         try:
             asset = self.datasource.get_asset(asset_name)
         except LookupError:
-            asset = self.datasource.add_query_asset(
-                name=asset_name, query=f"select * from {schema}.{table}"
+            asset = self.datasource.add_table_asset(
+                name=asset_name, table_name=table, schema_name=schema
             )
         try:
             return asset.get_batch_definition("whole_table")
