@@ -1,6 +1,5 @@
 """Every dbt model, seed and snapshot as a Dagster asset, and every dbt test as an asset check."""
 
-
 import os
 
 import dagster as dg
@@ -39,7 +38,9 @@ def dbt_docs_site(dbt: DbtCliResource) -> dg.MaterializeResult:
         target_path=DOCS_TARGET_PATH,
     ).wait()
     index = invocation.target_path / "index.html"
-    return dg.MaterializeResult(metadata={
-        "docs_index": dg.MetadataValue.path(str(index)),
-        "warehouse": os.environ.get("WAREHOUSE_PATH", ""),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "docs_index": dg.MetadataValue.path(str(index)),
+            "warehouse": os.environ.get("WAREHOUSE_PATH", ""),
+        }
+    )
