@@ -89,10 +89,12 @@ highest_met_rule as (
 default_tier as (
 
     select
-        support_tier,
-        tier_name
+        tier_rules.support_tier,
+        tier_rules.tier_name
     from tier_rules
-    where support_tier = (select min(support_tier) from tier_rules)
+    where tier_rules.support_tier = (
+        select min(lowest_rule.support_tier) from tier_rules as lowest_rule
+    )
 
 ),
 
