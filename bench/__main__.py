@@ -39,7 +39,12 @@ def summary_markdown(results: dict) -> str:
     ]
     for label in ("full_refresh", "incremental"):
         run = results.get(label, {})
-        if run and not run.get("is_success"):
+        if run.get("is_stopped_for_memory"):
+            lines.append(
+                f"**{label} was stopped for memory** after {run['wall_s']:,.0f} s; "
+                f"steps finished: {', '.join(run.get('steps', {}))}"
+            )
+        elif run and not run.get("is_success"):
             lines.append(f"**{label} did not succeed**: " + "; ".join(run.get("failures", [])[:3]))
     return "\n".join(lines)
 
@@ -61,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-incremental", action="store_true")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)
     parser.add_argument(
+        "--max-rss-gb",
+        type=float,
+        default=16.0,
+        help="stop a pipeline run whose processes hold more than this (0: no limit)",
+    )
+    parser.add_argument(
         "--sizes",
         action="store_true",
         help="run the scaling series (tiny, demo, mid, lausd) instead",
@@ -80,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         as_of=args.as_of,
         is_generation_skipped=args.skip_generate,
         is_incremental_skipped=args.skip_incremental,
+        max_rss_mb=args.max_rss_gb * 1024 or None,
     )
     results = run_benchmark(options)
     args.results.parent.mkdir(parents=True, exist_ok=True)

@@ -41,6 +41,9 @@ class BenchOptions:
     as_of: date
     is_generation_skipped: bool = False
     is_incremental_skipped: bool = False
+    # The benchmark shares its machine: a run past this is stopped rather than left to the
+    # kernel's out-of-memory killer, which may pick someone else's process.
+    max_rss_mb: float | None = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,11 @@ def pipeline_environment(paths: WorkPaths, run_label: str) -> dict[str, str]:
 
 
 def run_pipeline_job(
-    paths: WorkPaths, run_label: str, job: str, current_school_year: str | None = None
+    paths: WorkPaths,
+    run_label: str,
+    job: str,
+    current_school_year: str | None = None,
+    max_rss_mb: float | None = None,
 ) -> dict:
     """Run a job in a child process; its step timings, wall time and peak memory."""
     timings_file = paths.logs / f"{run_label}.json"
@@ -139,20 +146,25 @@ def run_pipeline_job(
     if current_school_year:
         args += ["--current-school-year", current_school_year]
     child = run_measured(
-        args, pipeline_environment(paths, run_label), paths.logs / f"{run_label}.log"
+        args,
+        pipeline_environment(paths, run_label),
+        paths.logs / f"{run_label}.log",
+        max_rss_mb=max_rss_mb,
     )
-    outcome = (
-        json.loads(timings_file.read_text())
-        if timings_file.exists()
-        else {
+    if timings_file.exists():
+        outcome = json.loads(timings_file.read_text())
+    else:
+        reason = (
+            f"stopped: the run's processes held more than {max_rss_mb:,.0f} MB"
+            if child.is_stopped_for_memory
+            else f"the job process exited {child.returncode} without timings"
+        )
+        outcome = {
             "is_success": False,
-            "steps": {},
-            "failures": [
-                f"the job process exited {child.returncode} without timings; "
-                f"see {paths.logs / f'{run_label}.log'}"
-            ],
+            "is_stopped_for_memory": child.is_stopped_for_memory,
+            "steps": steps_recorded_by_instance(paths.dagster_home),
+            "failures": [f"{reason}; see {paths.logs / f'{run_label}.log'}"],
         }
-    )
     step_seconds = {step: t["seconds"] for step, t in outcome.get("steps", {}).items()}
     outcome.update(
         {
@@ -168,6 +180,21 @@ def run_pipeline_job(
         outcome["dbt_seconds_by_type"] = seconds_by_resource_type(run_results)
         outcome["dbt_slowest"] = slowest_nodes(run_results, limit=12)
     return outcome
+
+
+def steps_recorded_by_instance(dagster_home: Path) -> dict[str, dict]:
+    """Step timings of the newest run, read back from the Dagster instance's event log.
+
+    Used when the job's process could not write its own summary (stopped or crashed): every
+    step that finished before the stop still has its start and end events in the instance.
+    """
+    import dagster as dg
+
+    from bench.run_job import step_timings
+
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        runs = instance.get_runs(limit=1)
+        return step_timings(instance.all_logs(runs[0].run_id)) if runs else {}
 
 
 def raw_table_rows(warehouse: Path) -> dict[str, int]:
@@ -229,7 +256,7 @@ def run_benchmark(options: BenchOptions) -> dict:
     results["dbt_parse_s"] = refresh_manifest()
     reset_run_state(paths)
     _log("full refresh: running the full_refresh job")
-    full = run_pipeline_job(paths, "full_refresh", "full_refresh")
+    full = run_pipeline_job(paths, "full_refresh", "full_refresh", max_rss_mb=options.max_rss_mb)
     results["full_refresh"] = full
     results["full_refresh_s"] = full["wall_s"]
     results["stages"] = full["stages"]
@@ -249,7 +276,9 @@ def run_benchmark(options: BenchOptions) -> dict:
             f"landed drop {drop.drop_date} (school day {drop.new_school_day}, "
             f"+{drop.attendance_rows_added:,} attendance rows) in {drop.seconds:.1f} s"
         )
-        nightly = run_pipeline_job(paths, "nightly", "nightly", drop.current_school_year)
+        nightly = run_pipeline_job(
+            paths, "nightly", "nightly", drop.current_school_year, max_rss_mb=options.max_rss_mb
+        )
         results["incremental"] = nightly
         results["incremental_s"] = nightly["wall_s"]
         results["incremental_job"] = nightly.get("job")

@@ -60,16 +60,17 @@ def compiled_sql(run_results: Path, unique_id: str) -> str | None:
 
 
 def _operators(node: dict, depth: int = 0) -> list[dict]:
+    """Flatten DuckDB's JSON profile tree (2.0 keys, with the 1.x names as a fallback)."""
     found = []
-    name = node.get("operator_name") or node.get("operator_type")
+    name = node.get("type") or node.get("operator_name") or node.get("operator_type")
     if name:
         found.append(
             {
-                "operator": name.strip(),
-                "seconds": round(node.get("operator_timing", 0), 3),
-                "rows": node.get("operator_cardinality"),
+                "operator": str(name).strip(),
+                "seconds": round(node.get("timing", node.get("operator_timing", 0.0)), 3),
+                "rows": node.get("intermediate_rows", node.get("operator_cardinality")),
                 "depth": depth,
-                "detail": str(node.get("extra_info", ""))[:160],
+                "detail": json.dumps(node.get("extra_info", ""))[:200],
             }
         )
     for child in node.get("children", []):
@@ -78,17 +79,26 @@ def _operators(node: dict, depth: int = 0) -> list[dict]:
 
 
 def profile_model(warehouse_path: Path, sql: str, top: int = 6) -> dict:
-    """Run `sql` once with DuckDB's profiler and return its total and costliest operators."""
+    """Materialise `sql` once under DuckDB's profiler; its total and costliest operators.
+
+    The result goes into a temporary table (allowed on a read-only database), so every column is
+    computed as the model computes it; a `count(*)` over the query would let DuckDB prune work.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         output = Path(tmp) / "profile.json"
         con = duckdb.connect(str(warehouse_path), read_only=True)
         try:
+            con.execute("set enable_progress_bar = false")
             con.execute("set enable_profiling = 'json'")
             con.execute(f"set profiling_output = '{output}'")
-            con.execute(f"select count(*) from ({sql}) as profiled").fetchall()
+            con.execute(f"create temp table profiled_model as {sql}").fetchall()
             con.execute("set enable_profiling = 'no_output'")
         finally:
             con.close()
         profile = json.loads(output.read_text())
-    operators = sorted(_operators(profile), key=lambda o: o["seconds"], reverse=True)
-    return {"seconds": round(profile.get("latency", 0.0), 3), "top_operators": operators[:top]}
+    roots = profile.get("operator") or profile.get("children") or []
+    operators = sorted(
+        (op for root in roots for op in _operators(root)), key=lambda o: o["seconds"], reverse=True
+    )
+    total = (profile.get("query") or {}).get("total_time", profile.get("latency", 0.0))
+    return {"seconds": round(total, 3), "top_operators": operators[:top]}

@@ -118,6 +118,7 @@ def land_next_school_day(landing_dir: Path) -> NightlyDrop:
         raise FileNotFoundError(f"{current_year}: no {', '.join(sorted(missing))} file to extend")
     con = duckdb.connect()
     try:
+        con.execute("set enable_progress_bar = false")
         attendance = year_files["attendance"]
         last_recorded = con.execute(
             f"select max(cast(attendance_date as date)) from {_csv(attendance)}"

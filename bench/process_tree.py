@@ -27,6 +27,7 @@ class ChildRun:
     seconds: float
     peak_tree_rss_mb: float
     peak_single_rss_mb: float
+    is_stopped_for_memory: bool = False
 
 
 def _process_table() -> dict[int, tuple[int, int]]:
@@ -80,10 +81,18 @@ def tree_rss_mb(root_pid: int) -> float:
 
 
 def run_measured(
-    args: list[str], env: dict[str, str], log_path: Path, interval_s: float = 0.5
+    args: list[str],
+    env: dict[str, str],
+    log_path: Path,
+    interval_s: float = 0.5,
+    max_rss_mb: float | None = None,
 ) -> ChildRun:
-    """Run `args` to completion (output to `log_path`) and measure its time and peak memory."""
-    peak = {"tree": 0.0}
+    """Run `args` to completion (output to `log_path`) and measure its time and peak memory.
+
+    With `max_rss_mb`, the child's whole group is ended once it holds more than that, so a run
+    that would exhaust a shared machine's memory stops with its peak recorded instead.
+    """
+    peak = {"tree": 0.0, "is_over": False}
     stop = threading.Event()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
@@ -96,6 +105,9 @@ def run_measured(
         def sample() -> None:
             while not stop.is_set():
                 peak["tree"] = max(peak["tree"], tree_rss_mb(process.pid))
+                if max_rss_mb and peak["tree"] > max_rss_mb and not peak["is_over"]:
+                    peak["is_over"] = True
+                    end_leftovers(process.pid, grace_s=5.0)
                 stop.wait(interval_s)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -109,7 +121,13 @@ def run_measured(
     single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if before and single <= before / 1024:
         single = 0.0  # an earlier child held the maximum; this run's own peak is the sample
-    return ChildRun(returncode, seconds, round(max(peak["tree"], single), 1), round(single, 1))
+    return ChildRun(
+        returncode,
+        seconds,
+        round(max(peak["tree"], single), 1),
+        round(single, 1),
+        is_stopped_for_memory=peak["is_over"],
+    )
 
 
 def end_leftovers(group_id: int, grace_s: float = 10.0) -> list[int]:

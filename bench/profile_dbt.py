@@ -1,6 +1,6 @@
 """`python -m bench.profile_dbt [--workdir DIR] [--top 5]`: why the slow dbt models are slow.
 
-Reads the full refresh's dbt run_results.json from the benchmark workdir, takes the slowest
+Reads the newest `dbt build` run_results.json in the benchmark workdir, takes the slowest
 models, and re-runs each one's compiled SELECT under DuckDB's profiler against the benchmark's
 warehouse (read-only, so run it after the benchmark, not during). Writes
 `.bench/dbt_profile.json` and prints the models with their costliest operators.
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=REPO_ROOT / ".bench" / "work" / "lausd")
     parser.add_argument("--top", type=int, default=5)
     args = parser.parse_args(argv)
-    run_results = newest_run_results(args.workdir / "dbt_target" / "full_refresh")
+    run_results = newest_run_results(args.workdir / "dbt_target")
     if run_results is None:
         raise SystemExit(f"no dbt run_results.json under {args.workdir / 'dbt_target'}")
     models = [n for n in slowest_nodes(run_results, limit=200) if n["node"].startswith("model.")]

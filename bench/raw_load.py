@@ -24,6 +24,8 @@ from ingestion.common.sql import quote_literal
 from ingestion.contracts import SIS_TABLES
 from ingestion.sis.drops import discover_drops, select_files
 
+BASELINE_MEMORY_LIMIT = "4GB"
+
 
 @dataclass(frozen=True)
 class RawLoad:
@@ -104,8 +106,13 @@ def time_raw_load(sources_dir: Path, database_path: Path) -> RawLoad:
     rows: dict[str, int] = {}
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    con = duckdb.connect(str(database_path))
+    # The same memory budget the pipeline is held to, so the floor is not bought with memory.
+    con = duckdb.connect(
+        str(database_path),
+        config={"memory_limit": BASELINE_MEMORY_LIMIT},
+    )
     try:
+        con.execute("set enable_progress_bar = false")
         for table, select in _source_selects(sources_dir).items():
             table_started = time.perf_counter()
             con.execute(f'create table "{table}" as {select}')

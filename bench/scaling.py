@@ -48,6 +48,7 @@ def scaling_rows(results_by_profile: dict[str, dict]) -> list[dict]:
                 "incremental_s": results.get("incremental_s"),
                 "peak_rss_mb": results.get("peak_rss_mb"),
                 "raw_load_s": results.get("raw_load_s"),
+                "dbt_standalone_s": (results.get("dbt_standalone") or {}).get("wall_s"),
                 "stages": results.get("stages", {}),
                 "is_success": results.get("full_refresh", {}).get("is_success"),
                 "load_average": results.get("machine", {}).get("load_average_at_start"),
@@ -61,6 +62,13 @@ def scaling_rows(results_by_profile: dict[str, dict]) -> list[dict]:
             after["raw_rows"],
             after["full_refresh_s"] or 0,
         )
+        after["stage_exponents"] = {
+            stage: growth_exponent(
+                before["raw_rows"], before["stages"][stage], after["raw_rows"], seconds
+            )
+            for stage, seconds in after["stages"].items()
+            if stage in before["stages"]
+        }
         after["memory_exponent"] = growth_exponent(
             before["raw_rows"],
             before["peak_rss_mb"] or 0,
@@ -70,22 +78,30 @@ def scaling_rows(results_by_profile: dict[str, dict]) -> list[dict]:
     return rows
 
 
+def _stage_cell(row: dict, stage: str) -> str:
+    seconds = row["stages"].get(stage)
+    if seconds is None:
+        return "—"
+    exponent = row.get("stage_exponents", {}).get(stage)
+    return f"{seconds:,.1f} s" + (f" (k {exponent:.2f})" if exponent is not None else "")
+
+
 def scaling_markdown(rows: list[dict]) -> str:
     stages: list[str] = []
     for row in rows:
         stages += [s for s in row["stages"] if s not in stages]
     header = (
         "| size | students | raw rows | full refresh | k (time) | nightly | peak memory | "
-        "k (memory) | raw load | " + " | ".join(stages) + " |"
+        "k (memory) | raw load | dbt build alone | " + " | ".join(stages) + " |"
     )
-    lines = [header, "|" + "---|" * (9 + len(stages))]
+    lines = [header, "|" + "---|" * (10 + len(stages))]
     for row in rows:
 
         def fmt(value, spec=",.1f", suffix=""):
             return "—" if value is None else f"{value:{spec}}{suffix}"
 
         cells = [
-            f"`{row['profile']}`" + ("" if row["is_success"] else " (failed)"),
+            f"`{row['profile']}`" + ("" if row["is_success"] else " (job failed)"),
             fmt(row["students"], ","),
             fmt(row["raw_rows"], ","),
             fmt(row["full_refresh_s"], suffix=" s"),
@@ -94,7 +110,8 @@ def scaling_markdown(rows: list[dict]) -> str:
             fmt(row["peak_rss_mb"], ",.0f", " MB"),
             fmt(row.get("memory_exponent"), ".2f"),
             fmt(row["raw_load_s"], suffix=" s"),
-        ] + [fmt(row["stages"].get(stage), suffix=" s") for stage in stages]
+            fmt(row["dbt_standalone_s"], suffix=" s"),
+        ] + [_stage_cell(row, stage) for stage in stages]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

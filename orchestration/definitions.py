@@ -19,6 +19,11 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
     os.environ["WAREHOUSE_PATH"] = str(settings.sources.warehouse_path.resolve())
 
     from orchestration.dbt.assets import dbt_docs_site, district_dbt_models
+    from orchestration.dbt.nightly import (
+        backfill_school_year_job,
+        build_current_year_schedule,
+        nightly_current_year_job,
+    )
     from orchestration.dbt.project import district_dbt_project
     from orchestration.demo.assets import build_demo_sources_asset
     from orchestration.exports.assets import build_export_assets
@@ -39,8 +44,8 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
             *(build_raw_checks(source, settings) for source in SOURCES),
             build_mart_checks(settings),
         ],
-        jobs=[full_refresh_job],
-        schedules=[build_nightly_schedule(settings)],
+        jobs=[full_refresh_job, nightly_current_year_job, backfill_school_year_job],
+        schedules=[build_nightly_schedule(settings), build_current_year_schedule(settings)],
         sensors=build_sensors(settings),
         resources={"dbt": DbtCliResource(project_dir=district_dbt_project, dbt_executable=_dbt())},
     )

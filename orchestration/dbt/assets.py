@@ -1,11 +1,13 @@
 """Every dbt model, seed and snapshot as a Dagster asset, and every dbt test as an asset check."""
 
 import os
+import shlex
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.dbt.project import district_dbt_project
+from orchestration.dbt.refresh_years import SchoolYearsConfig, dbt_build_args
 from orchestration.dbt.translator import DistrictDbtTranslator
 
 DBT_TRANSLATOR = DistrictDbtTranslator()
@@ -18,9 +20,17 @@ DOCS_TARGET_PATH = district_dbt_project.project_dir / "target" / "docs_site"
     dagster_dbt_translator=DBT_TRANSLATOR,
     name="district_dbt",
 )
-def district_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build`: seeds, models and their tests in dependency order, one invocation."""
-    yield from dbt.cli(["build"], context=context).stream()
+def district_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, config: SchoolYearsConfig
+):
+    """`dbt build`: seeds, models and their tests in dependency order, one invocation.
+
+    The run config picks the school years the incremental models recompute (all by default,
+    as a full refresh); see orchestration/dbt/refresh_years.py.
+    """
+    args = dbt_build_args(config)
+    context.log.info(shlex.join(["dbt", *args]))
+    yield from dbt.cli(args, context=context).stream()
 
 
 @dg.asset(

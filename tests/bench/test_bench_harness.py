@@ -187,3 +187,19 @@ def test_targets_table_marks_met_and_missed_figures():
     assert "2,048 MB (2.0 GB)" in lines[4]
     assert lines[5].endswith("| not measured |")
     assert lines[6].endswith("| meets |")
+
+
+def test_a_run_over_the_memory_limit_is_stopped_with_its_peak_recorded(tmp_path):
+    grower = "import time\nblock = bytearray(400 * 1024 * 1024)\ntime.sleep(30)\n"
+    started = time.monotonic()
+    child = run_measured(
+        [sys.executable, "-c", grower],
+        env=None,
+        log_path=tmp_path / "log",
+        interval_s=0.1,
+        max_rss_mb=200,
+    )
+    assert child.is_stopped_for_memory
+    assert child.returncode != 0
+    assert child.peak_tree_rss_mb > 200
+    assert time.monotonic() - started < 25  # ended, not left to sleep its 30 s

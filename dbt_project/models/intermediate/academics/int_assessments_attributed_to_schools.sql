@@ -3,16 +3,29 @@
     enrolment that school year (latest entry date). On a transfer day covered by two
     enrolments the newer one (latest entry date) wins. A student with no enrolment that year
     keeps a NULL school and counts in district rows only. One join and one ranking: every
-    enrolment of the student's year is ranked, those covering the test date first. -#}
+    enrolment of the student's year is ranked, those covering the test date first.
+    Incremental by school year (macros/incremental_school_years.sql): a result is attributed
+    among the enrolments of its own school year only. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='school_year',
+        on_schema_change='fail',
+    )
+}}
+
 with assessments as (
 
     select * from {{ ref('stg_sis__assessments') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 enrollments as (
 
     select * from {{ ref('stg_sis__enrollments') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

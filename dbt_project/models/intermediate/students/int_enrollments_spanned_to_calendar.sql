@@ -2,16 +2,28 @@
     calendar from the stint's first day through its last day, both inclusive (exit date = last day
     enrolled). Counted as (instructional days through the end date) - (instructional days through
     the start date) + (1 if the start date is itself instructional), looked up in the per-school
-    cumulative index; a stint at a school without a calendar for that year gets 0 days. -#}
+    cumulative index; a stint at a school without a calendar for that year gets 0 days.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='school_year',
+        on_schema_change='fail',
+    )
+}}
+
 with stints as (
 
     select * from {{ ref('int_student_enrollment_stints') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 day_index as (
 
     select * from {{ ref('int_school_instructional_day_index') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

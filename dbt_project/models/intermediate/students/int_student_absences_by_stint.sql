@@ -2,22 +2,36 @@
     the school's instructional days inside the stint at that same school. Absence codes come from
     var `attendance_absence_codes` (EXC, UNX, OSS, PRT); TDY and ISS are not absences.
     Each day counts its `absent_fraction` (clamped to 0-1; a full-day code without a fraction
-    counts 1, a PRT row without one counts 0). A full-day absence is a day with fraction 1. -#}
+    counts 1, a PRT row without one counts 0). A full-day absence is a day with fraction 1.
+    Incremental by school year (macros/incremental_school_years.sql): a stint never crosses its
+    school year, so its absences are the attendance rows of that year only. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='school_year',
+        on_schema_change='fail',
+    )
+}}
+
 with attendance as (
 
     select * from {{ ref('stg_sis__attendance') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 stints as (
 
     select * from {{ ref('int_student_enrollment_stints') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 day_index as (
 
     select * from {{ ref('int_school_instructional_day_index') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
@@ -46,6 +60,7 @@ in_stint as (
     select
         stints.student_id,
         stints.school_code,
+        stints.school_year,
         stints.entry_date,
         absences.absent_fraction
     from absences
@@ -68,6 +83,7 @@ final as (
     select
         in_stint.student_id,
         in_stint.school_code,
+        in_stint.school_year,
         in_stint.entry_date,
         sum(in_stint.absent_fraction) as days_absent,
         cast(sum(case when in_stint.absent_fraction >= 1 then 1 else 0 end) as integer)
@@ -76,6 +92,7 @@ final as (
     group by
         in_stint.student_id,
         in_stint.school_code,
+        in_stint.school_year,
         in_stint.entry_date
 
 )

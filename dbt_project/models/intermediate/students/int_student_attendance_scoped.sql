@@ -11,16 +11,28 @@
       student can count at every school where eligible.
     - LAUSD chronic absence: whole-percent rate <= `lausd_chronic_attendance_rate_max_pct` (91),
       i.e. a rate below 92%, over students with at least one enrolled day.
-    - attendance band: seeds/attendance_bands.csv on the whole-percent rate. -#}
+    - attendance band: seeds/attendance_bands.csv on the whole-percent rate.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='school_year',
+        on_schema_change='fail',
+    )
+}}
+
 with spanned as (
 
     select * from {{ ref('int_enrollments_spanned_to_calendar') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 absences as (
 
     select * from {{ ref('int_student_absences_by_stint') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -1,9 +1,20 @@
 {#- One row per student, school year and subject tested: the result with its distance from
     standard (scale score minus the Level 3 minimum for the grade and subject) and the school
-    it counts for (see int_assessments_attributed_to_schools). -#}
+    it counts for (see int_assessments_attributed_to_schools).
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='school_year',
+        on_schema_change='fail',
+    )
+}}
+
 with assessments as (
 
     select * from {{ ref('int_assessments_attributed_to_schools') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -9,29 +9,43 @@
       `early_warning_gpa_min` (2.0). GPA = unweighted mean of grade points over the year's
       letter-graded course marks (seeds/course_mark_points.csv: +/- ignored, P/NP left out).
       Only students with at least one letter-graded mark are evaluated (grades 6-12).
-    `school_code` is the school of the student's latest enrolment that year. -#}
+    `school_code` is the school of the student's latest enrolment that year.
+    Incremental by school year (macros/incremental_school_years.sql): every input is read for
+    the year it describes. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='school_year',
+        on_schema_change='fail',
+    )
+}}
+
 with stints as (
 
     select * from {{ ref('int_student_enrollment_stints') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 attendance as (
 
     select * from {{ ref('int_student_attendance_scoped') }}
-    where is_district_scope
+    where is_district_scope and {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 incidents as (
 
     select * from {{ ref('stg_sis__discipline_incidents') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 course_grades as (
 
     select * from {{ ref('stg_sis__course_grades') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -11,16 +11,28 @@
     before that the credits are a partial year and measure_postsecondary leaves the year out.
     A course semester marked twice in a year (concurrent enrolments at two schools, against
     the SIS key student/year/term/course) counts once, with its best result: the higher
-    credits, and an F only when every mark for it is failing. -#}
+    credits, and an F only when every mark for it is failing.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='school_year',
+        on_schema_change='fail',
+    )
+}}
+
 with enrollments as (
 
     select * from {{ ref('stg_sis__enrollments') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 course_grades as (
 
     select * from {{ ref('stg_sis__course_grades') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

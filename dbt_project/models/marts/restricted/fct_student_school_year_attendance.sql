@@ -1,10 +1,21 @@
 {#- Restricted. One row per student, school and school year the student was enrolled at the
     school: days enrolled, absent and present, attendance rate, both chronic-absence rules and the
     LAUSD attendance band. The rules live in int_student_attendance_scoped (documented there);
-    this mart keeps the school scope, where a student counts at every school attended. -#}
+    this mart keeps the school scope, where a student counts at every school attended.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='school_year',
+        on_schema_change='fail',
+    )
+}}
+
 with scoped as (
 
     select * from {{ ref('int_student_attendance_scoped') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -1,0 +1,67 @@
+{#- The large per-student-year models are incremental by school year (delete+insert keyed by
+    `school_year`): a row of one school year depends only on source rows of that year, so a run
+    may recompute some years and leave the others as they are.
+
+    Var `refresh_school_years` says which years an incremental run recomputes:
+    - unset / null / empty: every year (what a plain `dbt build` does);
+    - a list of `YYYY-YY` years, e.g. `--vars '{refresh_school_years: [2024-25]}'` (a backfill);
+    - `current` (alone or in the list): the school year of the as-of date (macro
+      students_as_of_date: var `as_of_date`, else the day before the newest SIS drop), the year a
+      nightly drop carries.
+    The first build and `--full-refresh` ignore the var and build every year. -#}
+
+{#- The years the var asks for, validated: a list of `YYYY-YY` strings and/or `current`. -#}
+{% macro incremental_refresh_school_years() -%}
+    {%- set requested = var('refresh_school_years', none) -%}
+    {%- if requested is none or requested == '' -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set years = [requested] if requested is string else requested -%}
+    {%- for year in years -%}
+        {%- if year != 'current' and not modules.re.fullmatch('[0-9]{4}-[0-9]{2}', year | string) -%}
+            {{ exceptions.raise_compiler_error(
+                "refresh_school_years: '" ~ year ~ "' is neither a YYYY-YY school year nor 'current'"
+            ) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(years | map('string') | list) }}
+{%- endmacro %}
+
+{#- A scalar subquery: the school year of the as-of date, from the SIS enrolments' drop dates.
+    Rendered only while running an incremental model, never at parse time, so the staging view
+    is named through the graph rather than ref(): a ref seen only at run time would be an
+    undeclared dependency. Every incremental model already depends on stg_sis__enrollments
+    (directly or through the enrolment stints), so the view exists when this runs. -#}
+{% macro incremental_current_school_year() -%}
+    {%- set enrollments = graph.nodes.values()
+        | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('package_name', 'equalto', project_name)
+        | selectattr('name', 'equalto', 'stg_sis__enrollments')
+        | first -%}
+    (
+        select {{ students_school_year_of(students_as_of_date('as_of_enrollments.drop_date')) }}
+        from {{ enrollments.relation_name }} as as_of_enrollments
+    )
+{%- endmacro %}
+
+{#- A boolean predicate on `school_year_column` for the WHERE clause of an incremental model's
+    sources: true for every row on a full build, else true for the years being recomputed. -#}
+{% macro incremental_school_year_filter(school_year_column) -%}
+    {%- set years = incremental_refresh_school_years() -%}
+    {%- if not is_incremental() or years | length == 0 -%}
+        true
+    {%- else -%}
+        {%- set listed = years | reject('equalto', 'current') | list -%}
+        (
+            {%- if listed %}
+            {{ school_year_column }} in ({% for year in listed %}'{{ year }}'{% if not loop.last %}, {% endif %}{% endfor %})
+            {%- endif %}
+            {%- if listed and 'current' in years %}
+            or
+            {%- endif %}
+            {%- if 'current' in years %}
+            {{ school_year_column }} = {{ incremental_current_school_year() }}
+            {%- endif %}
+        )
+    {%- endif -%}
+{%- endmacro %}

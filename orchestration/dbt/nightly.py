@@ -1,0 +1,77 @@
+"""The current-year nightly job, the one-year backfill job and the current-year schedule.
+
+Both jobs run the same assets as `full_refresh` (load, check, build, publish) in one process;
+only the dbt step differs: its incremental models recompute one school year instead of all
+(orchestration/dbt/refresh_years.py). The step's op is the dbt multi-asset `district_dbt`.
+
+- `nightly_current_year`: the school year of the as-of date, the only year a nightly SIS drop
+  carries (ingestion/SOURCES.md). Past years keep the rows they have.
+- `backfill_school_year`: the launchpad asks for one `school_year` (`YYYY-YY`) and recomputes
+  that year: how a past year is rebuilt from the UI after a corrected history file arrives.
+
+The schedule `nightly_current_year` is off by default: `nightly_full_refresh` stays the default
+nightly run. A full refresh is still needed after anything that changes past years — a new
+history drop, a changed seed or var, a changed model — and a current-year run cannot see those.
+A deployment that switches turns this schedule on and moves NIGHTLY_CRON to a weekly full refresh
+(for example `0 2 * * 0` here and `CURRENT_YEAR_CRON=0 2 * * 1-6`).
+"""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+from orchestration.dbt.refresh_years import CURRENT
+from orchestration.settings import RunSettings
+
+DBT_OP_NAME = "district_dbt"
+"""The op of the dbt multi-asset (`@dbt_assets(name=...)` in orchestration/dbt/assets.py)."""
+WAREHOUSE_TAGS = {"district/warehouse": "duckdb"}
+"""One run at a time may write the warehouse: the QueuedRunCoordinator limits this tag."""
+
+
+def _dbt_years_config(school_years: list[str]) -> dict:
+    return {"ops": {DBT_OP_NAME: {"config": {"school_years": school_years}}}}
+
+
+nightly_current_year_job = dg.define_asset_job(
+    name="nightly_current_year",
+    selection=dg.AssetSelection.all(),
+    executor_def=dg.in_process_executor,
+    config=_dbt_years_config([CURRENT]),
+    description=(
+        "Load, check and publish everything; dbt recomputes only the current school year of "
+        "the incremental models (CURRENT_SCHOOL_YEAR, else the year of the newest SIS drop)."
+    ),
+    tags=WAREHOUSE_TAGS,
+)
+
+backfill_school_year_job = dg.define_asset_job(
+    name="backfill_school_year",
+    selection=dg.AssetSelection.all(),
+    executor_def=dg.in_process_executor,
+    config=dg.ConfigMapping(
+        config_schema={
+            "school_year": dg.Field(str, description="The school year to recompute, YYYY-YY.")
+        },
+        config_fn=lambda config: _dbt_years_config([config["school_year"]]),
+    ),
+    description=(
+        "Load, check and publish everything; dbt recomputes one past school year of the "
+        "incremental models (run config `school_year: YYYY-YY`)."
+    ),
+    tags=WAREHOUSE_TAGS,
+)
+
+
+def build_current_year_schedule(settings: RunSettings) -> dg.ScheduleDefinition:
+    """The current-year nightly run (CURRENT_YEAR_CRON, default NIGHTLY_CRON); off by default."""
+    return dg.ScheduleDefinition(
+        name="nightly_current_year",
+        job=nightly_current_year_job,
+        cron_schedule=os.environ.get("CURRENT_YEAR_CRON") or settings.nightly_cron,
+        execution_timezone=settings.timezone,
+        default_status=dg.DefaultScheduleStatus.STOPPED,
+        description="Nightly current-year refresh; turn on in place of nightly_full_refresh.",
+    )

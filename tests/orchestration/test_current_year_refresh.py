@@ -1,0 +1,326 @@
+"""The nightly run recomputes only the current school year; a past year can be backfilled.
+
+On a copy of the tiny district's warehouse (built once by the session's full refresh), rows of
+three school years are tampered with, then the dbt step runs the incremental models with the run
+config of each real Dagster job: `nightly_current_year` must restore the current year and leave
+the past years exactly as they were (tampered rows included: proof they were not recomputed),
+`backfill_school_year` restores the one past year asked for, and `full_refresh` gives back the
+content of the original build.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.dbt.nightly import backfill_school_year_job, nightly_current_year_job
+from orchestration.dbt.refresh_years import (
+    SchoolYearsConfig,
+    dbt_build_args,
+    resolve_school_years,
+)
+from orchestration.jobs import full_refresh_job
+
+INCREMENTAL_MODELS = {
+    ("intermediate", "int_enrollments_spanned_to_calendar"),
+    ("intermediate", "int_student_absences_by_stint"),
+    ("intermediate", "int_student_attendance_scoped"),
+    ("intermediate", "int_assessments_attributed_to_schools"),
+    ("restricted", "fct_student_school_year_attendance"),
+    ("restricted", "fct_student_assessments"),
+    ("restricted", "fct_student_early_warning"),
+    ("restricted", "fct_student_ninth_grade_on_track"),
+}
+ENV_KEYS = (
+    "DISTRICT_SOURCE_MODE",
+    "DISTRICT_SOURCES_DIR",
+    "WAREHOUSE_PATH",
+    "DISTRICT_OUTPUTS_DIR",
+    "DEMO_PROFILE",
+    "DAGSTER_HOME",
+)
+ATTENDANCE_FACT = "restricted.fct_student_school_year_attendance"
+TAMPERED_DAYS = -1
+"""No real row has -1 days enrolled: a row holding it was not recomputed since it was set."""
+
+
+# -- the run config and the dbt arguments ------------------------------------------------------
+
+
+def test_no_years_is_a_full_refresh_of_every_model():
+    assert dbt_build_args(SchoolYearsConfig(), env={}) == ["build", "--full-refresh"]
+
+
+def test_years_become_the_dbt_var_and_current_can_be_pinned():
+    args = dbt_build_args(SchoolYearsConfig(school_years=["current", "2024-25"]), env={})
+    assert args[:2] == ["build", "--vars"]
+    assert json.loads(args[2]) == {"refresh_school_years": ["current", "2024-25"]}
+    pinned = {"CURRENT_SCHOOL_YEAR": "2026-27"}
+    assert resolve_school_years(["current", "2026-27"], env=pinned) == ["2026-27"]
+
+
+def test_a_malformed_school_year_fails_the_run():
+    with pytest.raises(dg.Failure, match="2024-2025"):
+        resolve_school_years(["2024-2025"], env={})
+
+
+# -- the jobs on the tiny district -------------------------------------------------------------
+
+
+def _year_fingerprints(path: Path) -> dict[tuple[str, str], tuple]:
+    """(model, school year) -> row count and an order-independent hash of the rows.
+
+    Doubles are rounded to 6 places: a sum over a different row order may differ in the last bit.
+    """
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        prints = {}
+        for schema, table in sorted(INCREMENTAL_MODELS):
+            columns = con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = ? and table_name = ? order by ordinal_position",
+                [schema, table],
+            ).fetchall()
+            hashed = ", ".join(
+                f'round("{name}", 6)' if kind == "DOUBLE" else f'"{name}"' for name, kind in columns
+            )
+            for year, rows, digest in con.execute(
+                f"select school_year, count(*), sum(hash({hashed})) "
+                f"from {schema}.{table} group by school_year"
+            ).fetchall():
+                prints[(f"{schema}.{table}", year)] = (rows, digest)
+        return prints
+    finally:
+        con.close()
+
+
+def _current_school_year(path: Path) -> str:
+    """The school year of the day before the newest SIS drop (the as-of date), worked out here."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        (drop_date,) = con.execute("select max(_drop_date) from raw.sis__enrollments").fetchone()
+    finally:
+        con.close()
+    as_of: date = drop_date - timedelta(days=1)
+    start = as_of.year if as_of.month >= 7 else as_of.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _tamper_one_row(path: Path, school_year: str) -> tuple[str, str]:
+    """Set days_enrolled of one attendance fact row of the year to -1; return its key."""
+    con = duckdb.connect(str(path))
+    try:
+        student_id, school_code = con.execute(
+            f"select student_id, school_code from {ATTENDANCE_FACT} where school_year = ? "
+            "order by student_id, school_code limit 1",
+            [school_year],
+        ).fetchone()
+        con.execute(
+            f"update {ATTENDANCE_FACT} set days_enrolled = ? "
+            "where student_id = ? and school_code = ? and school_year = ?",
+            [TAMPERED_DAYS, student_id, school_code, school_year],
+        )
+        return student_id, school_code
+    finally:
+        con.close()
+
+
+def _days_enrolled(path: Path, key: tuple[str, str], school_year: str) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(
+            f"select days_enrolled from {ATTENDANCE_FACT} "
+            "where student_id = ? and school_code = ? and school_year = ?",
+            [*key, school_year],
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+@dataclass
+class Runs:
+    """Fingerprints and tampered rows at each step of the sequence the tests read."""
+
+    warehouse: Path
+    current_year: str
+    backfill_year: str
+    untouched_year: str
+    tampered: dict[str, tuple[str, str]]
+    original: dict
+    before_nightly: dict
+    after_nightly: dict
+    days_after_nightly: dict[str, int]
+    after_backfill: dict
+    days_after_backfill: dict[str, int]
+    after_full_refresh: dict
+    dbt_args: dict[str, list[str]]
+
+
+def _incremental_asset_keys(defs: dg.Definitions) -> list[dg.AssetKey]:
+    keys = [dg.AssetKey([schema, table]) for schema, table in sorted(INCREMENTAL_MODELS)]
+    known = defs.resolve_asset_graph().get_all_asset_keys()
+    assert set(keys) <= known
+    return keys
+
+
+def _run(dbt_resource, keys, run_config) -> list[str]:
+    """Materialize the incremental models with the dbt step's run config; return its dbt command.
+
+    The dbt multi-asset runs alone (`materialize`): the jobs' other steps (loads, the mart
+    suites, exports) have nothing to do with which years dbt recomputes.
+    """
+    from orchestration.dbt.assets import district_dbt_models
+
+    with dg.instance_for_test() as instance:
+        result = dg.materialize(
+            [district_dbt_models],
+            selection=keys,
+            run_config=run_config,
+            resources={"dbt": dbt_resource},
+            instance=instance,
+            raise_on_error=False,
+        )
+        failures = [event.message for event in result.all_events if event.is_failure]
+        assert result.success, "\n".join(failures[:5])
+        logged = [
+            record.user_message
+            for record in instance.all_logs(result.run_id)
+            if record.user_message.startswith("dbt build")
+        ]
+    assert logged, "the dbt step logged no dbt command"
+    return shlex.split(logged[0])[1:]
+
+
+@pytest.fixture(scope="module")
+def runs(tiny_pipeline_run, tmp_path_factory) -> Runs:
+    assert tiny_pipeline_run.result.success, "the session's full refresh failed"
+    root = tmp_path_factory.mktemp("current_year")
+    env = dict(
+        zip(
+            ENV_KEYS,
+            (
+                "demo",
+                str(root / "sources"),
+                str(root / "warehouse" / "district.duckdb"),
+                str(root / "outputs"),
+                "tiny",
+                str(root / "dagster_home"),
+            ),
+            strict=True,
+        )
+    )
+    warehouse = Path(env["WAREHOUSE_PATH"])
+    warehouse.parent.mkdir(parents=True)
+    shutil.copy(tiny_pipeline_run.warehouse_path, warehouse)
+    shutil.copytree(tiny_pipeline_run.sources_dir, root / "sources")
+    Path(env["DAGSTER_HOME"]).mkdir(parents=True)
+
+    current = _current_school_year(warehouse)
+    original = _year_fingerprints(warehouse)
+    years = sorted({year for (model, year) in original if model == ATTENDANCE_FACT})
+    past = [year for year in years if year < current]
+    assert current in years and len(past) >= 2, f"tiny district years {years}, current {current}"
+    untouched, backfill = past[0], past[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        patch.delenv("CURRENT_SCHOOL_YEAR", raising=False)
+        from orchestration.definitions import build_definitions
+
+        defs = build_definitions()
+        keys = _incremental_asset_keys(defs)
+        dbt_resource = defs.resources["dbt"]
+        tampered = {
+            year: _tamper_one_row(warehouse, year) for year in (untouched, backfill, current)
+        }
+        before_nightly = _year_fingerprints(warehouse)
+
+        args = {"nightly": _run(dbt_resource, keys, nightly_current_year_job.config)}
+        after_nightly = _year_fingerprints(warehouse)
+        days_after_nightly = {y: _days_enrolled(warehouse, k, y) for y, k in tampered.items()}
+
+        backfill_config = backfill_school_year_job.config.resolve_from_unvalidated_config(
+            {"school_year": backfill}
+        )
+        args["backfill"] = _run(dbt_resource, keys, backfill_config)
+        after_backfill = _year_fingerprints(warehouse)
+        days_after_backfill = {y: _days_enrolled(warehouse, k, y) for y, k in tampered.items()}
+
+        args["full_refresh"] = _run(dbt_resource, keys, full_refresh_job.config)
+        after_full_refresh = _year_fingerprints(warehouse)
+
+    return Runs(
+        warehouse,
+        current,
+        backfill,
+        untouched,
+        tampered,
+        original,
+        before_nightly,
+        after_nightly,
+        days_after_nightly,
+        after_backfill,
+        days_after_backfill,
+        after_full_refresh,
+        args,
+    )
+
+
+def _of_year(prints: dict, year: str) -> dict:
+    return {key: value for key, value in prints.items() if key[1] == year}
+
+
+def _other_years(prints: dict, year: str) -> dict:
+    return {key: value for key, value in prints.items() if key[1] != year}
+
+
+def test_the_jobs_ask_dbt_for_the_years_they_refresh(runs):
+    assert json.loads(runs.dbt_args["nightly"][2]) == {"refresh_school_years": ["current"]}
+    assert json.loads(runs.dbt_args["backfill"][2]) == {
+        "refresh_school_years": [runs.backfill_year]
+    }
+    assert "--full-refresh" in runs.dbt_args["full_refresh"]
+
+
+def test_nightly_leaves_past_years_untouched(runs):
+    # every past-year row of every incremental model is as it was before the run, tampering included
+    assert _other_years(runs.after_nightly, runs.current_year) == _other_years(
+        runs.before_nightly, runs.current_year
+    )
+    assert _other_years(runs.before_nightly, runs.current_year) != _other_years(
+        runs.original, runs.current_year
+    )
+    assert runs.days_after_nightly[runs.untouched_year] == TAMPERED_DAYS
+    assert runs.days_after_nightly[runs.backfill_year] == TAMPERED_DAYS
+
+
+def test_nightly_recomputes_the_current_year(runs):
+    assert runs.days_after_nightly[runs.current_year] > 0
+    assert _of_year(runs.after_nightly, runs.current_year) == _of_year(
+        runs.original, runs.current_year
+    )
+    assert _of_year(runs.after_nightly, runs.current_year)
+
+
+def test_backfill_recomputes_only_the_year_asked_for(runs):
+    assert runs.days_after_backfill[runs.backfill_year] > 0
+    assert runs.days_after_backfill[runs.untouched_year] == TAMPERED_DAYS
+    assert _of_year(runs.after_backfill, runs.backfill_year) == _of_year(
+        runs.original, runs.backfill_year
+    )
+    assert _of_year(runs.after_backfill, runs.untouched_year) == _of_year(
+        runs.before_nightly, runs.untouched_year
+    )
+
+
+def test_full_refresh_gives_back_the_original_build(runs):
+    assert runs.after_full_refresh == runs.original
