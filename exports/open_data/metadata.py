@@ -43,7 +43,8 @@ DATASET_DESCRIPTIONS = {
 
 _REASON_DOC = (
     "Why the cell is withheld: primary_n_below_<min_n>, complementary_group, "
-    "complementary_school, top_coded, bottom_coded or linked_measure; empty when published"
+    "complementary_school, complementary_band, top_coded, bottom_coded or linked_measure; "
+    "empty when published"
 )
 _MEASURE_FIELDS = [
     ("school_year", "string", "School year, YYYY-YY (1 July to 30 June)"),
@@ -96,6 +97,7 @@ def table_schema(dataset: str, policy: SuppressionPolicy) -> dict:
         policy.primary_reason,
         "complementary_group",
         "complementary_school",
+        "complementary_band",
         "top_coded",
         "bottom_coded",
         "linked_measure",
@@ -177,6 +179,13 @@ def suppression_notes(policy: SuppressionPolicy, reason_counts: dict[str, dict[s
     high = f"{policy.coding_high_percent:g}"
     exempt = ", ".join(sorted(policy.exempt_areas)) or "none"
     linked = ", ".join(f"{m} (from {b})" for m, (b, _) in sorted(policy.linked_measures.items()))
+    bands = (
+        "; ".join(
+            f"{name} ({', '.join(measures)})"
+            for name, measures in sorted(policy.partition_sets.items())
+        )
+        or "no measure sets (the rule is off in this release)"
+    )
     lines = [
         "# Suppression notes",
         "",
@@ -199,11 +208,16 @@ def suppression_notes(policy: SuppressionPolicy, reason_counts: dict[str, dict[s
         f"4. **Top and bottom coding** (`top_coded`, `bottom_coded`): a percent at or below "
         f"{low}% or at or above {high}% for a group with fewer than {policy.coding_max_n} "
         f"students is published as `≤{low}%` or `≥{high}%`; n stays, the numerator is withheld, "
-        "and rules 2 and 3 are applied to numerators (withholding the value only) so the coded "
-        "numerator cannot be recovered either.",
-        f"5. **Derived measures** (`linked_measure`): {linked or 'none'} are withheld wherever "
+        "and rules 2, 3 and 5 are applied to numerators (withholding the value only) so the "
+        "coded numerator cannot be recovered either.",
+        f"5. **Complementary suppression across bands** (`complementary_band`): {bands} "
+        "each partition the same students, so for one school, year and group their numerators "
+        "add up to the n they share. Where exactly one numerator of such a set is withheld "
+        "(coded or suppressed) and n is published, the value of the next smallest band is "
+        "withheld too (n stays). Rules 2, 3 and 5 repeat until nothing changes.",
+        f"6. **Derived measures** (`linked_measure`): {linked or 'none'} are withheld wherever "
         "the cell they are computed from is withheld.",
-        f"6. **Not subject to student-count suppression**: measures in the areas {exempt} "
+        f"7. **Not subject to student-count suppression**: measures in the areas {exempt} "
         "(their n counts staff, positions or vacancies, not students). Tutoring count measures "
         "(sessions, acceleration-day participants and student-days) are treated as student "
         "counts: they are suppressed when the count of students behind them (n, or the count "

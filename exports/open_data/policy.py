@@ -49,6 +49,19 @@ DEFAULT_NON_ADDITIVE_MEASURES: frozenset[str] = frozenset(
     {"SUSPENSION_RISK_RATIO", "SEL_FAVORABLE_GROWTH"}
 )
 
+# Measures whose numerators partition the same students: for one (school_year, school_code,
+# student_group) the numerators of a set add up to the n they share, so one withheld numerator
+# would be n minus the others. Each set is protected like a group equation whose total is n.
+DEFAULT_PARTITION_SETS: dict[str, tuple[str, ...]] = {
+    "attendance_bands": (
+        "ATTENDANCE_BAND_ADVANCED",
+        "ATTENDANCE_BAND_PROFICIENT",
+        "ATTENDANCE_BAND_BASIC",
+        "ATTENDANCE_BAND_BELOW_BASIC",
+        "ATTENDANCE_BAND_FAR_BELOW_BASIC",
+    ),
+}
+
 # Areas whose n counts staff, positions or vacancies rather than students.
 DEFAULT_EXEMPT_AREAS: frozenset[str] = frozenset({"workforce"})
 
@@ -72,6 +85,8 @@ class SuppressionPolicy:
         it is at or below coding_low_percent or at or above coding_high_percent. With the
         defaults (100, 5, 95) a coded cell stands for fewer than 5 students in or out of the
         category, which is the case the rule is meant to protect.
+    partition_sets: set name -> measure codes whose numerators add up to their shared n for one
+        school, year and group (an empty mapping turns the partition rule off).
     """
 
     min_n: int = 10
@@ -82,6 +97,9 @@ class SuppressionPolicy:
     non_additive_measures: frozenset[str] = DEFAULT_NON_ADDITIVE_MEASURES
     linked_measures: dict[str, tuple[str, bool]] = field(
         default_factory=lambda: dict(DEFAULT_LINKED_MEASURES)
+    )
+    partition_sets: dict[str, tuple[str, ...]] = field(
+        default_factory=lambda: dict(DEFAULT_PARTITION_SETS)
     )
 
     @property

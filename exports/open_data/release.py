@@ -189,14 +189,18 @@ def build_release(
     out_dir: str | Path,
     min_n: int | None = None,
     release_version: str | None = None,
+    policy: SuppressionPolicy | None = None,
 ) -> ReleaseResult:
     """Build the privacy-safe open-data release from the warehouse into out_dir.
 
     min_n defaults to OPEN_DATA_MIN_N or 10; release_version defaults to the UTC time
-    (YYYYMMDDTHHMMSSZ). An existing version is never overwritten.
+    (YYYYMMDDTHHMMSSZ). An existing version is never overwritten. A district whose rules are
+    not expressible in the environment (extra partition sets) passes its own policy instead.
     """
     started = time.monotonic()
-    policy = SuppressionPolicy.from_env(min_n=min_n)
+    if policy is not None and min_n is not None:
+        raise ValueError("pass min_n inside the policy, not next to it")
+    policy = policy or SuppressionPolicy.from_env(min_n=min_n)
     now = datetime.now(UTC)
     version = release_version or now.strftime("%Y%m%dT%H%M%SZ")
     if not _VERSION_PATTERN.match(version) or version == "latest":
@@ -261,6 +265,10 @@ def build_release(
                     "coding_low_percent": policy.coding_low_percent,
                     "coding_high_percent": policy.coding_high_percent,
                     "exempt_areas": sorted(policy.exempt_areas),
+                    "partition_sets": {
+                        name: list(measures)
+                        for name, measures in sorted(policy.partition_sets.items())
+                    },
                 },
             },
         )

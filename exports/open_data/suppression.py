@@ -17,7 +17,11 @@ exactly one hidden cell and every other cell known, that cell could be recovered
 so the next smallest visible cell of the equation is hidden too; this repeats until no equation
 changes. Yes/no groups (programs, Filipino within Asian) add up with an unpublished "not in the
 group" cell, which is itself recoverable as parent minus group, so the group is hidden whenever
-that implicit cell is below min_n.
+that implicit cell is below min_n. Partition sets (policy.partition_sets, e.g. the five
+attendance bands) are equations across measures: for one (school_year, school_code,
+student_group) the numerators of the set's measures add up to the n they share, so a set with
+exactly one withheld numerator and a published n gets the value of its next smallest band
+withheld too (n stays published).
 
 The input table must have: cell_id, school_year, measure, school_code, student_group, count_n
 (the student count that decides suppression), value, pct (percent 0-100 for coding or NULL),
@@ -168,6 +172,82 @@ def _complement_round(
     return picked
 
 
+def _build_partitions(
+    con: duckdb.DuckDBPyConnection, table: str, policy: SuppressionPolicy
+) -> None:
+    """Create _partition_members(eq_key, cell_id): one equation per set, year, school, group."""
+    rows = [
+        (set_name, measure)
+        for set_name, measures in sorted(policy.partition_sets.items())
+        for measure in measures
+    ]
+    values = _values_sql(rows) if rows else "(null, null)"
+    con.execute(f"""
+        create or replace temp table _partition_members as
+        with sets as (
+            select * from (values {values}) as t(set_name, measure) where set_name is not null
+        )
+        select
+            concat_ws('|', p.set_name, c.school_year, c.school_code, c.student_group) as eq_key,
+            c.cell_id,
+        from {table} as c
+        inner join sets as p on p.measure = c.measure
+        where c.is_protected and c.is_additive
+    """)
+
+
+def _partition_round(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Withhold the next smallest value in every partition with exactly one withheld value.
+
+    The total of a partition is the shared n, known when any member publishes it. A member with
+    no value at all (and not withheld) already leaves a second unknown, so its set is safe.
+    """
+    con.execute(f"""
+        create or replace temp table _picks as
+        with member_state as (
+            select
+                m.eq_key,
+                c.cell_id,
+                c.measure,
+                coalesce(c.pct * c.count_n, c.value) as size,  -- pct x n orders like the numerator
+                c.hidden_value as is_hidden,
+                c.value is null and not c.hidden_value as is_missing,
+                not c.hidden_n and c.count_n is not null as is_n_published,
+            from _partition_members as m
+            inner join {table} as c on c.cell_id = m.cell_id
+        ),
+        eq_state as (
+            select
+                eq_key,
+                count(*) filter (where is_hidden) as hidden_count,
+                count(*) filter (where is_missing) as missing_count,
+                bool_or(is_n_published) as is_total_known,
+            from member_state
+            group by eq_key
+        ),
+        ranked as (
+            select
+                s.cell_id,
+                row_number() over (
+                    partition by s.eq_key order by s.size nulls last, s.measure
+                ) as pick_rank,
+            from member_state as s
+            inner join eq_state as e on e.eq_key = s.eq_key
+            where e.is_total_known and e.hidden_count = 1 and e.missing_count = 0
+                and not s.is_hidden
+        )
+        select distinct cell_id from ranked where pick_rank = 1
+    """)
+    picked = con.execute("select count(*) from _picks").fetchall()[0][0]
+    if picked:
+        con.execute(f"""
+            update {table}
+            set hidden_value = true, reason = coalesce(reason, 'complementary_band')
+            where cell_id in (select cell_id from _picks)
+        """)
+    return picked
+
+
 def _two_cell_round(con: duckdb.DuckDBPyConnection, table: str, min_n: int) -> int:
     """Hide a yes/no group whose implicit "not in the group" cell is below min_n."""
     parent_rows = list(TWO_CELL_GROUP_PARENTS.items())
@@ -244,12 +324,14 @@ def apply_suppression(
             and (pct <= {float(policy.coding_low_percent)}
                 or pct >= {float(policy.coding_high_percent)})
     """)
+    _build_partitions(con, table, policy)
     value_rounds = _iterate(
         con,
         table,
         [
             lambda: _complement_round(con, table, "group", "value"),
             lambda: _complement_round(con, table, "school", "value"),
+            lambda: _partition_round(con, table),
         ],
     )
     _apply_links(con, table, policy)

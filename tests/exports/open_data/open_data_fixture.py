@@ -1,7 +1,8 @@
 """A small warehouse built to be attackable: small groups that subtraction would give back.
 
-Four schools and the district, one rate measure (chronic absence), one mean (ELA DFS), a
-tutoring count, a workforce measure, enrollment, and restricted student tables holding fake
+Four schools and the district, one rate measure (chronic absence), one mean (ELA DFS), the five
+attendance bands (a partition of the same students), a tutoring count, a workforce measure,
+enrollment, and restricted student tables holding fake
 identifiers that must never reach a public file.
 """
 
@@ -65,6 +66,23 @@ CHRONIC_2024 = {
     },
 }
 YEARS = ("2023-24", "2024-25")
+BAND_MEASURES = (
+    "ATTENDANCE_BAND_ADVANCED",
+    "ATTENDANCE_BAND_PROFICIENT",
+    "ATTENDANCE_BAND_BASIC",
+    "ATTENDANCE_BAND_BELOW_BASIC",
+    "ATTENDANCE_BAND_FAR_BELOW_BASIC",
+)
+# Students per attendance band (in BAND_MEASURES order) by school and gender, both years; the
+# band n of a group is the sum of its bands and ALL is F + M. Alder F Advanced 1/52 = 1.9% and
+# Cedar F Advanced 2/45 = 4.4% are bottom coded (n < 100); without protecting the bands as a
+# set, 52 - 20 - 15 - 10 - 6 would give Alder's 1 back.
+BANDS = {
+    "1930001": {"F": (1, 20, 15, 10, 6), "M": (3, 18, 12, 9, 6)},  # 52 + 48 = 100
+    "1930002": {"F": (4, 14, 10, 7, 5), "M": (3, 12, 9, 6, 5)},  # 40 + 35 = 75
+    "1930003": {"F": (2, 15, 12, 9, 7), "M": (5, 16, 11, 8, 5)},  # 45 + 45 = 90
+    "1930004": {"F": (20, 80, 50, 30, 20), "M": (18, 82, 50, 30, 20)},  # 200 + 200 = 400
+}
 MEASURES = [
     # measure_code, measure_name, area, unit, higher_is_better, description
     (
@@ -82,6 +100,10 @@ MEASURES = [
         "points",
         True,
         "Mean distance from standard",
+    ),
+    *(
+        (code, code.replace("_", " ").title(), "attendance", "percent", True, "Share in band")
+        for code in BAND_MEASURES
     ),
     (
         "TUTORING_SESSIONS",
@@ -131,6 +153,33 @@ def cells_for_year(year: str) -> dict[str, dict[str, tuple[int, int]]]:
     return {**schools, "DISTRICT": district}
 
 
+def band_cells() -> dict[str, dict[str, tuple[int, ...]]]:
+    """Band counts per school and group (F, M, ALL = F + M) plus DISTRICT (sum over schools)."""
+    cells = {
+        code: {**groups, "ALL": tuple(f + m for f, m in zip(groups["F"], groups["M"], strict=True))}
+        for code, groups in BANDS.items()
+    }
+    district: dict[str, tuple[int, ...]] = {}
+    for groups in cells.values():
+        for group, counts in groups.items():
+            total = district.get(group, (0,) * len(BAND_MEASURES))
+            district[group] = tuple(a + b for a, b in zip(total, counts, strict=True))
+    return {**cells, "DISTRICT": district}
+
+
+def band_rows(year: str) -> list[tuple]:
+    """Scorecard rows of the five bands: n is the group's band total, numerator its band."""
+    rows = []
+    for code, groups in band_cells().items():
+        name = SCHOOLS.get(code, "District total")
+        for group, counts in groups.items():
+            n = sum(counts)
+            for measure, numerator in zip(BAND_MEASURES, counts, strict=True):
+                value = round(100.0 * numerator / n, 1)
+                rows.append((year, code, name, measure, "percent", group, value, n, numerator))
+    return rows
+
+
 def dfs_sum(n: int, numerator: int) -> int:
     """ELA DFS point total of a cell: linear in n and numerator, so it adds up like they do."""
     return 7 * numerator - 3 * n
@@ -174,6 +223,7 @@ def scorecard_rows() -> list[tuple]:
             )
             staff = STAFF_COUNTS.get(code, sum(STAFF_COUNTS.values()))
             rows.append((year, code, name, "STAFF_SIMPSON_INDEX", "index", "ALL", 0.5, staff, None))
+        rows += band_rows(year)
     return rows
 
 
