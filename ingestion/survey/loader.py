@@ -2,7 +2,8 @@
 
 Each export becomes one row per response and answered item; UNPIVOT leaves out NULL cells, so
 a skipped item produces no row. `_source_row` stays the row of the wide file, and school year
-and season come from the file name.
+and season come from the file name. The long load itself (`long_load.py`) checks each
+response's own columns once per wide row rather than once per answered item.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ingestion.common.csv_files import (
     staged_csv_select,
 )
 from ingestion.common.settings import SourceSettings
-from ingestion.common.sql import quote_identifier, quote_literal
+from ingestion.common.sql import quote_literal
 from ingestion.common.typed_load import LoadResult, load_typed
 from ingestion.contracts import BY_RAW_NAME
 from ingestion.survey.exports import (
@@ -26,6 +27,7 @@ from ingestion.survey.exports import (
     find_response_exports,
     item_columns,
 )
+from ingestion.survey.long_load import load_long_responses
 
 ITEMS = BY_RAW_NAME["survey__items"]
 RESPONSES = BY_RAW_NAME["survey__responses"]
@@ -70,43 +72,30 @@ def _load_responses(
     exports = find_response_exports(settings.survey_export_dir)
     selects, read_files = [], []
     for export in exports:
-        header = csv_header(
-            con, export.path, SurveySourceError, settings.relative_source_path(export.path)
-        )
-        read_files.append((export.path, settings.relative_source_path(export.path), header))
-        items = item_columns(header, item_ids, export.path)
-        wide = staged_csv_select(
-            header,
-            export.path,
-            [*RESPONSE_COLUMNS, *items],
-            settings.relative_source_path(export.path),
-            {
-                "school_year": quote_literal(export.school_year),
-                "season": quote_literal(export.season),
-            },
-        )
-        long_columns = ", ".join(quote_identifier(c) for c in RESPONSE_COLUMNS)
+        source_file = settings.relative_source_path(export.path)
+        header = csv_header(con, export.path, SurveySourceError, source_file)
+        read_files.append((export.path, source_file, header))
+        item_columns(header, item_ids, export.path)
+        # Items in dictionary order, whatever the export's column order, so every export's
+        # wide rows line up column for column.
         selects.append(
-            f"select {long_columns}, school_year, season, item_id, response_value, "
-            f"_source_file, _source_row\n"
-            f"from ({wide})\n"
-            f"unpivot (response_value for item_id in "
-            f"({', '.join(quote_identifier(c) for c in items)}))"
+            staged_csv_select(
+                header,
+                export.path,
+                [*RESPONSE_COLUMNS, *item_ids],
+                source_file,
+                {
+                    "school_year": quote_literal(export.school_year),
+                    "season": quote_literal(export.season),
+                },
+            )
         )
-    view = f"_staged_{RESPONSES.raw_table}"
-    con.execute(f"create or replace temp view {view} as\n" + "\nunion all\n".join(selects))
     try:
-        return load_typed(
-            con,
-            view,
-            RESPONSES,
-            [settings.relative_source_path(e.path) for e in exports],
-            error_type=SurveySourceError,
+        return load_long_responses(
+            con, selects, item_ids, [settings.relative_source_path(e.path) for e in exports]
         )
     except SurveySourceError as error:
         raise explain_failed_load(con, error, read_files, SurveySourceError) from error.__cause__
-    finally:
-        con.execute(f"drop view if exists {view}")
 
 
 def load_survey(con: duckdb.DuckDBPyConnection, settings: SourceSettings) -> dict[str, LoadResult]:

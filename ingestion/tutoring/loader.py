@@ -79,33 +79,55 @@ def load_tutoring_pages(
 ) -> LoadResult:
     """Load one endpoint's staged pages into `raw.tutoring__<endpoint>`.
 
+    The pages are parsed only by the load itself: a page whose `data` array is missing (or
+    that holds no record object at all) makes the staged rows raise as they are read, and
+    only then does `check_staged_pages` scan the pages again to name the page at fault. A
+    page with an empty `data` array is valid: a placeholder row keeps it visible to that check
+    and is never loaded. Each record is parsed once for all its fields
+    (`json_extract_string` with a list of keys gives exactly what `->>` gives per key).
+
     `before_commit` runs inside the load's transaction (the live API advances its cursor there).
     """
-    check_staged_pages(con, pages)
     page_names = f"_tutoring_pages_{contract.name}"
     con.execute(f"create or replace temp table {page_names} (path varchar, source_file varchar)")
     con.executemany(
         f"insert into {page_names} values (?, ?)",
         [(page.path.as_posix(), page.source_file) for page in pages],
     )
+    keys = ", ".join(quote_literal(column) for column in contract.columns)
     fields = ", ".join(
-        f"record ->> {quote_literal(column)} as {quote_identifier(column)}"
-        for column in contract.columns
+        f"records.field_values[{position}] as {quote_identifier(column)}"
+        for position, column in enumerate(contract.columns, start=1)
     )
     view = f"_staged_{contract.raw_table}"
     con.execute(
         f"""
         create or replace temp view {view} as
-        with records as (
+        with pages_read as (
             select
                 filename,
-                unnest(range(1, len(data) + 1)) as _source_row,
-                unnest(data) as record
+                data is null as is_data_missing,
+                coalesce(len(data), 0) = 0 as is_placeholder,
+                case when len(data) > 0 then data else [null] end as page_records
             from {_read_pages_sql(pages)}
+        ),
+        records as (
+            select
+                filename,
+                is_data_missing,
+                is_placeholder,
+                unnest(range(1, len(page_records) + 1)) as _source_row,
+                json_extract_string(unnest(page_records), [{keys}]) as field_values
+            from pages_read
         )
         select {fields}, page_names.source_file as _source_file, records._source_row
-        from records
-        join {page_names} as page_names on page_names.path = records.filename
+        from {page_names} as page_names
+        left join records on page_names.path = records.filename
+        where case
+            when records.filename is null or records.is_data_missing
+                then error('tutoring page ' || page_names.source_file || ' has no data array')
+            else not records.is_placeholder
+        end
         """
     )
     try:
@@ -118,6 +140,10 @@ def load_tutoring_pages(
             error_type=TutoringSourceError,
             before_commit=before_commit,
         )
+    except TutoringSourceError as error:
+        if isinstance(error.__cause__, duckdb.Error):
+            check_staged_pages(con, pages)
+        raise
     finally:
         con.execute(f"drop view if exists {view}")
         con.execute(f"drop table if exists {page_names}")

@@ -58,7 +58,7 @@ scoped as (
 
 
 
-{#- One row per respondent, scope and construct type: respondents are then count(*). -#}
+{#- One row per respondent, scope and construct type: respondents are then counted by rows. -#}
 respondent_types as (
 
     select
@@ -75,25 +75,25 @@ respondent_types as (
 
 ),
 
-grouped as (
-
-    {{ survey_fan_out_to_student_groups('respondent_types', 'student_groups') }}
-
-),
+{{ survey_pool_over_student_groups(
+    'pooled',
+    'respondent_types',
+    'student_groups',
+    ['school_year', 'school_code', 'construct_type'],
+    ['item_responses', 'favorable_responses', 'score_sum'],
+) }},
 
 by_type as (
 
     select
-        grouped.school_year,
-        grouped.school_code,
-        grouped.student_group,
-        grouped.construct_type,
-        count(*) as respondents,
-        sum(grouped.favorable_responses) * 100.0 / sum(grouped.item_responses)
-            as percent_favorable,
-        sum(grouped.score_sum) * 1.0 / sum(grouped.item_responses) as mean_score
-    from grouped
-    group by 1, 2, 3, 4
+        pooled.school_year,
+        pooled.school_code,
+        pooled.student_group,
+        pooled.construct_type,
+        pooled.respondents,
+        pooled.favorable_responses * 100.0 / pooled.item_responses as percent_favorable,
+        pooled.score_sum * 1.0 / pooled.item_responses as mean_score
+    from pooled
 
 ),
 

@@ -47,7 +47,7 @@ scoped as (
 ),
 
 {#- One row per respondent, scope and construct, so that respondents are counted with count(*)
-    after the fan-out to groups (far cheaper than count(distinct) at district scale). -#}
+    when pooled over student groups (far cheaper than count(distinct) at district scale). -#}
 respondent_totals as (
 
     select
@@ -65,28 +65,28 @@ respondent_totals as (
 
 ),
 
-grouped as (
-
-    {{ survey_fan_out_to_student_groups('respondent_totals', 'student_groups') }}
-
-),
+{{ survey_pool_over_student_groups(
+    'pooled',
+    'respondent_totals',
+    'student_groups',
+    ['school_year', 'school_code', 'construct_type', 'construct'],
+    ['item_responses', 'favorable_responses', 'score_sum'],
+) }},
 
 results as (
 
     select
-        grouped.school_year,
-        grouped.school_code,
-        grouped.construct_type,
-        grouped.construct,
-        grouped.student_group,
-        count(*) as respondents,
-        sum(grouped.item_responses) as item_responses,
-        sum(grouped.favorable_responses) as favorable_responses,
-        sum(grouped.favorable_responses) * 100.0 / sum(grouped.item_responses)
-            as percent_favorable,
-        sum(grouped.score_sum) * 1.0 / sum(grouped.item_responses) as mean_score
-    from grouped
-    group by 1, 2, 3, 4, 5
+        pooled.school_year,
+        pooled.school_code,
+        pooled.construct_type,
+        pooled.construct,
+        pooled.student_group,
+        pooled.respondents,
+        pooled.item_responses,
+        pooled.favorable_responses,
+        pooled.favorable_responses * 100.0 / pooled.item_responses as percent_favorable,
+        pooled.score_sum * 1.0 / pooled.item_responses as mean_score
+    from pooled
 
 ),
 
