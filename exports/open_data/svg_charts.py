@@ -24,6 +24,14 @@ class ChartPoint:
         return self.number is not None
 
 
+def display_number(number: float) -> str:
+    """A value as a reader wants it: 0.1 for rates and points, 0.01 for small ratios and indices.
+
+    The release keeps four decimals for reuse; the portal shows the precision people read.
+    """
+    return f"{round(number, 2 if abs(number) < 10 else 1):g}"
+
+
 def point_from_published(label: str, value: str | None, is_suppressed: bool) -> ChartPoint:
     """Turn a published value string into a chart point."""
     if value:
@@ -31,7 +39,7 @@ def point_from_published(label: str, value: str | None, is_suppressed: bool) -> 
             number = float(value)
         except ValueError:
             return ChartPoint(label, None, value)  # coded: "≤5%" / "≥95%"
-        return ChartPoint(label, number, f"{number:g}")
+        return ChartPoint(label, number, display_number(number))
     return ChartPoint(label, None, "suppressed" if is_suppressed else "no data")
 
 

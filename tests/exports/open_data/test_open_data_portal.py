@@ -150,3 +150,11 @@ def test_pages_render_in_headless_chromium(served, chromium, tmp_path):
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert SCREENSHOT_PATH.stat().st_size > 10_000
     assert SCREENSHOT_PATH.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_portal_shows_values_at_reading_precision():
+    # 6.9284 → 6.93 (below 10: two decimals), 16.1209 → 16.1, 1.5263 → 1.53, 80.0 → 80
+    assert point_from_published("ALL", "6.9284", False).text == "6.93"
+    assert point_from_published("ALL", "16.1209", False).text == "16.1"
+    assert point_from_published("HI", "-1.5263", False).text == "-1.53"
+    assert point_from_published("M", "80.0", False).text == "80"
