@@ -18,9 +18,6 @@ GROUP = "publications"
 def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
     outputs = settings.outputs_dir
     warehouse = settings.sources.warehouse_path
-    bi_url = (
-        os.environ.get("BI_DATABASE_URL") or f"duckdb:///{outputs / 'bi' / 'district_bi.duckdb'}"
-    )
     open_data_dir = outputs / "open_data"
 
     @dg.asset(
@@ -33,6 +30,11 @@ def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
     )
     def bi_database(context) -> dg.MaterializeResult:
         from exports.bi.publish import publish_marts
+
+        # Read at run time, so a corrected target takes effect on a re-execution.
+        bi_url = os.environ.get("BI_DATABASE_URL") or (
+            f"duckdb:///{outputs / 'bi' / 'district_bi.duckdb'}"
+        )
 
         (outputs / "bi").mkdir(parents=True, exist_ok=True)
         result = publish_marts(
