@@ -11,9 +11,17 @@ import os
 
 import dagster as dg
 import duckdb
-from conftest import TINY_ENV_KEYS
 
 COMPARED_SCHEMAS = ("marts", "restricted")
+# The variables the session's tiny run sets (tests/conftest.py); cleared so this run sets its own.
+RUN_ENV_KEYS = (
+    "DISTRICT_SOURCE_MODE",
+    "DISTRICT_SOURCES_DIR",
+    "WAREHOUSE_PATH",
+    "DISTRICT_OUTPUTS_DIR",
+    "DEMO_PROFILE",
+    "BI_DATABASE_URL",
+)
 
 
 def full_refresh_job():
@@ -65,7 +73,7 @@ def _fingerprints(path) -> dict[str, tuple]:
 
 
 def test_reexecution_from_failure_matches_a_clean_run(tiny_pipeline_run, tmp_path, monkeypatch):
-    for key in TINY_ENV_KEYS:
+    for key in RUN_ENV_KEYS:
         monkeypatch.delenv(key, raising=False)
     warehouse = tmp_path / "warehouse" / "district.duckdb"
     monkeypatch.setenv("DISTRICT_SOURCE_MODE", "real")
