@@ -7,11 +7,15 @@ shared/STACK_NOTES.md) for no parallelism the file could use.
 
 import dagster as dg
 
+from orchestration.sources.load_mode import LOAD_MODE_TAG, WHOLE
+
 full_refresh_job = dg.define_asset_job(
     name="full_refresh",
     selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
-    description="Load every source, build and test every dbt model, check quality, publish.",
+    description=(
+        "Load every source whole, check every row, build and test every dbt model, publish."
+    ),
     # One run at a time may write the warehouse: the QueuedRunCoordinator limits this tag.
-    tags={"district/warehouse": "duckdb"},
+    tags={"district/warehouse": "duckdb", LOAD_MODE_TAG: WHOLE},
 )

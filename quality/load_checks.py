@@ -22,7 +22,8 @@ class LoadCheck:
 
 def _loads(con: duckdb.DuckDBPyConnection, source: str, table: str, limit: int = 2) -> list:
     return con.execute(
-        "select rows_read, rows_loaded, rows_quarantined, loaded_at from raw._load_audit "
+        "select rows_read, rows_loaded, rows_quarantined, loaded_at, "
+        "coalesce(table_rows, rows_loaded) from raw._load_audit "
         "where source = ? and table_name in (?, ?) order by loaded_at desc limit ?",
         [source, table, f"{source}__{table}", limit],
     ).fetchall()
@@ -33,7 +34,7 @@ def row_accounting(con, source: str, table: str) -> LoadCheck:
     loads = _loads(con, source, table, 1)
     if not loads:
         return LoadCheck("row_accounting", False, "ERROR", f"no load recorded for {table}", {})
-    read, loaded, quarantined, _ = loads[0]
+    read, loaded, quarantined, _, _ = loads[0]
     ok = read == loaded + quarantined
     return LoadCheck(
         "row_accounting",
@@ -47,11 +48,15 @@ def row_accounting(con, source: str, table: str) -> LoadCheck:
 
 
 def volume_change(con, source: str, table: str, max_change_share: float) -> LoadCheck:
-    """Flag a drop or spike in rows loaded beyond `max_change_share` of the previous load."""
+    """Flag a drop or spike in the table's rows beyond `max_change_share` of the last load's.
+
+    Tables are compared, not loads: a nightly load that replaces one year's file reads a
+    fraction of the table, and a load that finds its files unchanged reads nothing.
+    """
     loads = _loads(con, source, table, 2)
     if len(loads) < 2:
         return LoadCheck("volume_change", True, "WARN", "first load: nothing to compare", {})
-    current, previous = loads[0][1], loads[1][1]
+    current, previous = loads[0][4], loads[1][4]
     change = (current - previous) / previous if previous else (1.0 if current else 0.0)
     ok = abs(change) <= max_change_share
     return LoadCheck(

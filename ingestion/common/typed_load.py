@@ -22,6 +22,8 @@ then does the same thing for every source, entirely in set-based SQL inside Duck
 Loads replace the table and the table's earlier quarantine rows in one transaction, so loading
 the same input twice leaves the same raw table (only `_loaded_at` moves). A `merge` mode, for
 incremental pulls, instead replaces rows by the contract key and keeps earlier quarantine rows.
+File sources pass a `FileDelta` (file_delta.py): only changed files are staged, and their
+earlier rows and quarantine rows are replaced.
 """
 
 from __future__ import annotations
@@ -37,12 +39,14 @@ from typing import Literal
 import duckdb
 
 from ingestion.common.errors import LoadAccountingError, SourceError
+from ingestion.common.file_delta import FileDelta, record_loaded_files
 from ingestion.common.sql import quote_identifier, quote_literal
 from ingestion.common.value_rules import value_rules_for
 from ingestion.common.warehouse import RAW_SCHEMA, ensure_raw_schema
 from ingestion.contracts import TableContract, lineage_columns
 
 WriteMode = Literal["replace", "merge"]
+"""How a load without a file delta writes: replace the table, or replace rows by key."""
 logger = logging.getLogger(__name__)
 
 # A timestamp string that carries its own offset (`Z`, `+02`, `-07:00`, `+0530`) after the time.
@@ -146,6 +150,62 @@ def _checks(contract: TableContract) -> list[_Check]:
     return checks
 
 
+def write_load_audit(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    write_mode: str,
+) -> None:
+    """Record one load in `raw._load_audit`, with the rows its table holds afterwards."""
+    table_rows = con.execute(
+        f"select count(*) from {RAW_SCHEMA}.{quote_identifier(result.raw_table)}"
+    ).fetchone()[0]
+    con.execute(
+        f"insert into {RAW_SCHEMA}._load_audit (load_id, source, table_name, loaded_at, files, "
+        "rows_read, rows_loaded, rows_quarantined, seconds, warnings, write_mode, table_rows) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            result.load_id,
+            result.source,
+            result.table_name,
+            result.loaded_at,
+            list(result.files),
+            result.rows_read,
+            result.rows_loaded,
+            result.rows_quarantined,
+            result.seconds,
+            list(result.warnings),
+            write_mode,
+            table_rows,
+        ],
+    )
+
+
+def record_unchanged_load(
+    con: duckdb.DuckDBPyConnection, contract: TableContract, files: Sequence[str]
+) -> LoadResult:
+    """Record that a table's files are the ones already loaded: nothing read, nothing changed.
+
+    The audit row keeps the nightly record complete (every table has a load every night) and
+    tells the checks that no row of the table is new.
+    """
+    ensure_raw_schema(con)
+    result = LoadResult(
+        load_id=str(uuid.uuid4()),
+        source=contract.source,
+        table_name=contract.name,
+        raw_table=contract.raw_table,
+        loaded_at=datetime.now(UTC),
+        files=(),
+        rows_read=0,
+        rows_loaded=0,
+        rows_quarantined=0,
+        seconds=0.0,
+        warnings=(f"unchanged: {len(files)} file(s) as already loaded",),
+    )
+    write_load_audit(con, result, "unchanged")
+    return result
+
+
 def raw_table_ddl(contract: TableContract) -> str:
     """Column definitions of a raw table: contract columns, then the source's lineage columns."""
     columns = {**contract.columns, **lineage_columns(contract.source)}
@@ -183,6 +243,7 @@ def load_typed(
     error_type: type[SourceError] = SourceError,
     warnings: Sequence[str] = (),
     before_commit: Callable[[duckdb.DuckDBPyConnection, str], None] | None = None,
+    delta: FileDelta | None = None,
 ) -> LoadResult:
     """Cast the staged rows of one table, quarantine the bad ones and write the raw table.
 
@@ -196,6 +257,11 @@ def load_typed(
     `warnings` are recorded with the load (audit and result). `before_commit(con, staged_view)`
     runs inside the load's transaction after the rows are written; if it raises, nothing of the
     load is kept.
+
+    `delta` (file sources) says which files the staged rows come from: a whole load replaces
+    the table; otherwise the rows earlier loaded from `delta.replaced_lineage` are deleted and
+    the staged rows added (`write_mode` is then ignored). Either way `raw._loaded_files` is
+    updated in the same transaction.
     """
     ensure_raw_schema(con)
     started = time.perf_counter()
@@ -213,6 +279,7 @@ def load_typed(
                 error_type=error_type,
                 warnings=warnings,
                 before_commit=before_commit,
+                delta=delta,
             )
         finally:
             con.execute(f"drop view if exists {staged_view}")
@@ -229,7 +296,10 @@ def load_typed(
     con.execute("begin transaction")
     try:
         rows_read = con.execute(f"select count(*) from {staged_view}").fetchone()[0]
-        if write_mode == "replace":
+        if delta is not None and not delta.is_whole:
+            write_mode = "files"
+            _delete_rows_from_files(con, target, contract, delta.replaced_lineage)
+        elif write_mode == "replace":
             con.execute(f"create or replace table {target} ({raw_table_ddl(contract)})")
             con.execute(
                 f"delete from {RAW_SCHEMA}._quarantine "
@@ -275,22 +345,22 @@ def load_typed(
             )
         if before_commit is not None:
             before_commit(con, staged_view)
-        seconds = time.perf_counter() - started
-        con.execute(
-            f"insert into {RAW_SCHEMA}._load_audit values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                load_id,
-                contract.source,
-                contract.name,
-                loaded_at,
-                list(files),
-                rows_read,
-                rows_loaded,
-                rows_quarantined,
-                seconds,
-                list(warnings),
-            ],
+        if delta is not None:
+            record_loaded_files(con, contract, delta, load_id)
+        result = LoadResult(
+            load_id=load_id,
+            source=contract.source,
+            table_name=contract.name,
+            raw_table=contract.raw_table,
+            loaded_at=loaded_at,
+            files=tuple(files),
+            rows_read=rows_read,
+            rows_loaded=rows_loaded,
+            rows_quarantined=rows_quarantined,
+            seconds=time.perf_counter() - started,
+            warnings=tuple(warnings),
         )
+        write_load_audit(con, result, write_mode)
         con.execute("commit")
         for warning in warnings:
             logger.warning("%s: %s", contract.raw_table, warning)
@@ -303,18 +373,25 @@ def load_typed(
     except BaseException:
         con.execute("rollback")
         raise
-    return LoadResult(
-        load_id=load_id,
-        source=contract.source,
-        table_name=contract.name,
-        raw_table=contract.raw_table,
-        loaded_at=loaded_at,
-        files=tuple(files),
-        rows_read=rows_read,
-        rows_loaded=rows_loaded,
-        rows_quarantined=rows_quarantined,
-        seconds=seconds,
-        warnings=tuple(warnings),
+    return result
+
+
+def _delete_rows_from_files(
+    con: duckdb.DuckDBPyConnection,
+    target: str,
+    contract: TableContract,
+    lineage: Sequence[str],
+) -> None:
+    """Remove the raw and quarantined rows that earlier loads took from these files."""
+    con.execute(f"create table if not exists {target} ({raw_table_ddl(contract)})")
+    if not lineage:
+        return
+    names = list(lineage)
+    con.execute(f"delete from {target} where list_contains(?, _source_file)", [names])
+    con.execute(
+        f"delete from {RAW_SCHEMA}._quarantine where source = ? and table_name = ? "
+        "and list_contains(?, source_file)",
+        [contract.source, contract.name, names],
     )
 
 

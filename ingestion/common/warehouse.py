@@ -55,13 +55,30 @@ create table if not exists {RAW_SCHEMA}._load_audit (
 """
 
 
+LOADED_FILES_DDL = f"""
+create table if not exists {RAW_SCHEMA}._loaded_files (
+    source varchar,
+    table_name varchar,
+    source_file varchar,
+    file_size bigint,
+    modified_ns bigint,
+    load_id varchar
+)
+"""
+
+
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create schema `raw`, `raw._quarantine` and `raw._load_audit` if they are missing."""
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(QUARANTINE_DDL)
     con.execute(LOAD_AUDIT_DDL)
+    con.execute(LOADED_FILES_DDL)
     # Warehouses created before the audit kept warnings gain the column in place.
     con.execute(f"alter table {RAW_SCHEMA}._load_audit add column if not exists warnings varchar[]")
+    # How the load changed the table (`replace`, `merge`, `files`, `unchanged`) and the rows it
+    # holds afterwards: the volume check compares tables, not the size of each night's delta.
+    con.execute(f"alter table {RAW_SCHEMA}._load_audit add column if not exists write_mode varchar")
+    con.execute(f"alter table {RAW_SCHEMA}._load_audit add column if not exists table_rows bigint")
 
 
 def duckdb_settings(environ: Mapping[str, str] | None = None) -> dict[str, str | int | bool]:

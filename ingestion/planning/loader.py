@@ -11,8 +11,9 @@ from ingestion.common.csv_files import (
     staged_csv_select,
 )
 from ingestion.common.errors import SourceError
+from ingestion.common.file_delta import SourceFile, plan_file_delta
 from ingestion.common.settings import SourceSettings
-from ingestion.common.typed_load import LoadResult, load_typed
+from ingestion.common.typed_load import LoadResult, load_typed, record_unchanged_load
 from ingestion.contracts import PLANNING_TABLES
 
 SCHOOL_TARGETS = PLANNING_TABLES[0]
@@ -33,6 +34,11 @@ def load_planning(
     if not path.is_file():
         raise PlanningSourceError(f"planning file not found: {path}")
     source_file = settings.relative_source_path(path)
+    delta = plan_file_delta(
+        con, SCHOOL_TARGETS, [SourceFile.at(path, source_file)], settings.is_incremental
+    )
+    if delta.is_unchanged:
+        return {SCHOOL_TARGETS.raw_table: record_unchanged_load(con, SCHOOL_TARGETS, [source_file])}
     header = csv_header(con, path, PlanningSourceError, source_file)
     warnings = check_header(header, SCHOOL_TARGETS.columns, path, PlanningSourceError, source_file)
     select = staged_csv_select(header, path, SCHOOL_TARGETS.columns, source_file)
@@ -45,6 +51,7 @@ def load_planning(
             [source_file],
             error_type=PlanningSourceError,
             warnings=warnings,
+            delta=delta,
         )
     except PlanningSourceError as error:
         raise explain_failed_load(

@@ -1,7 +1,9 @@
 """Loading the chosen SIS files into `raw.sis__<table>` through the typed loader.
 
 All of a table's files are read by one UNION ALL view over `read_csv` calls, so a table is
-loaded by a single INSERT … SELECT however many yearly files it has.
+loaded by a single INSERT … SELECT however many yearly files it has. With incremental loads on,
+only the files that changed since they were loaded are read (`file_delta.py`): a nightly drop
+reloads the current school year and the snapshot tables, not the history.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from ingestion.common.csv_files import (
     explain_failed_load,
     staged_csv_select,
 )
+from ingestion.common.file_delta import SourceFile, plan_file_delta
 from ingestion.common.settings import SourceSettings
-from ingestion.common.sql import quote_literal
-from ingestion.common.typed_load import LoadResult, load_typed
+from ingestion.common.sql import quote_identifier, quote_literal
+from ingestion.common.typed_load import LoadResult, load_typed, record_unchanged_load
 from ingestion.contracts import SIS_TABLES, TableContract
 from ingestion.sis.drops import SisDrop, SisSourceError, discover_drops, select_files
 
@@ -31,28 +34,37 @@ def load_sis_table(
     contract: TableContract,
     drops: list[SisDrop],
 ) -> LoadResult:
-    """Stage the table's chosen files as one all-text view and load it."""
-    files = select_files(drops, contract)
+    """Stage the table's changed files as one all-text view and load it."""
+    chosen = select_files(drops, contract)
+    drop_dates = {sis_file.path: sis_file.drop_date for sis_file in chosen}
+    files = [SourceFile.at(f.path, settings.relative_source_path(f.path)) for f in chosen]
+    delta = plan_file_delta(con, contract, files, settings.is_incremental)
+    if delta.is_unchanged:
+        return record_unchanged_load(con, contract, [f.lineage for f in files])
     selects, warnings, read_files = [], [], []
-    for sis_file in files:
-        source_file = settings.relative_source_path(sis_file.path)
-        header = csv_header(con, sis_file.path, SisSourceError, source_file)
+    for changed in delta.to_load:
+        source_file = changed.lineage
+        header = csv_header(con, changed.path, SisSourceError, source_file)
         warnings += check_header(
-            header, contract.columns, sis_file.path, SisSourceError, source_file
+            header, contract.columns, changed.path, SisSourceError, source_file
         )
-        read_files.append((sis_file.path, source_file, header))
+        read_files.append((changed.path, source_file, header))
+        drop_date = drop_dates[changed.path].isoformat()
         selects.append(
             staged_csv_select(
                 header,
-                sis_file.path,
+                changed.path,
                 contract.columns,
                 source_file,
-                {"_drop_date": f"date {quote_literal(sis_file.drop_date.isoformat())}"},
+                {"_drop_date": f"date {quote_literal(drop_date)}"},
             )
         )
     view = staged_view_name(contract)
     try:
-        con.execute(f"create or replace temp view {view} as\n" + "\nunion all\n".join(selects))
+        if selects:
+            con.execute(f"create or replace temp view {view} as\n" + "\nunion all\n".join(selects))
+        else:  # only files that left the selection: their rows go, nothing is read
+            con.execute(f"create or replace temp view {view} as {_no_rows_select(contract)}")
         return load_typed(
             con,
             view,
@@ -60,6 +72,7 @@ def load_sis_table(
             [source_file for _, source_file, _ in read_files],
             error_type=SisSourceError,
             warnings=warnings,
+            delta=delta,
         )
     except duckdb.Error as error:
         staging_error = SisSourceError(f"cannot stage {contract.name}: {error}")
@@ -69,6 +82,14 @@ def load_sis_table(
         raise explain_failed_load(con, error, read_files, SisSourceError) from error.__cause__
     finally:
         con.execute(f"drop view if exists {view}")
+
+
+def _no_rows_select(contract: TableContract) -> str:
+    columns = ", ".join(f"null::varchar as {quote_identifier(c)}" for c in contract.columns)
+    return (
+        f"select {columns}, null::varchar as _source_file, null::bigint as _source_row, "
+        "null::date as _drop_date where false"
+    )
 
 
 def load_sis(

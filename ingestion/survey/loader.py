@@ -17,9 +17,10 @@ from ingestion.common.csv_files import (
     read_csv_sql,
     staged_csv_select,
 )
+from ingestion.common.file_delta import SourceFile, plan_file_delta, whole_load
 from ingestion.common.settings import SourceSettings
 from ingestion.common.sql import quote_literal
-from ingestion.common.typed_load import LoadResult, load_typed
+from ingestion.common.typed_load import LoadResult, load_typed, record_unchanged_load
 from ingestion.contracts import BY_RAW_NAME
 from ingestion.survey.exports import (
     RESPONSE_COLUMNS,
@@ -37,6 +38,9 @@ DICTIONARY_FILE = "item_dictionary.csv"
 def _load_items(con: duckdb.DuckDBPyConnection, settings: SourceSettings) -> LoadResult:
     path = settings.survey_export_dir / DICTIONARY_FILE
     source_file = settings.relative_source_path(path)
+    delta = plan_file_delta(con, ITEMS, [SourceFile.at(path, source_file)], settings.is_incremental)
+    if delta.is_unchanged:
+        return record_unchanged_load(con, ITEMS, [source_file])
     header = csv_header(con, path, SurveySourceError, source_file)
     warnings = check_header(header, ITEMS.columns, path, SurveySourceError, source_file)
     view = f"_staged_{ITEMS.raw_table}"
@@ -46,7 +50,13 @@ def _load_items(con: duckdb.DuckDBPyConnection, settings: SourceSettings) -> Loa
     )
     try:
         return load_typed(
-            con, view, ITEMS, [source_file], error_type=SurveySourceError, warnings=warnings
+            con,
+            view,
+            ITEMS,
+            [source_file],
+            error_type=SurveySourceError,
+            warnings=warnings,
+            delta=delta,
         )
     except SurveySourceError as error:
         raise explain_failed_load(
@@ -67,9 +77,21 @@ def dictionary_item_ids(con: duckdb.DuckDBPyConnection, settings: SourceSettings
 
 
 def _load_responses(
-    con: duckdb.DuckDBPyConnection, settings: SourceSettings, item_ids: list[str]
+    con: duckdb.DuckDBPyConnection,
+    settings: SourceSettings,
+    item_ids: list[str],
+    is_dictionary_changed: bool,
 ) -> LoadResult:
+    """Reload every export when any export or the dictionary changed, else record no change.
+
+    The long table is one unpivot of all exports against the dictionary's items, so a change
+    to either is a whole reload; administrations arrive a few times a year.
+    """
     exports = find_response_exports(settings.survey_export_dir)
+    files = [SourceFile.at(e.path, settings.relative_source_path(e.path)) for e in exports]
+    delta = plan_file_delta(con, RESPONSES, files, settings.is_incremental)
+    if delta.is_unchanged and not is_dictionary_changed:
+        return record_unchanged_load(con, RESPONSES, [f.lineage for f in files])
     selects, read_files = [], []
     for export in exports:
         source_file = settings.relative_source_path(export.path)
@@ -92,7 +114,7 @@ def _load_responses(
         )
     try:
         return load_long_responses(
-            con, selects, item_ids, [settings.relative_source_path(e.path) for e in exports]
+            con, selects, item_ids, [f.lineage for f in files], whole_load(files)
         )
     except SurveySourceError as error:
         raise explain_failed_load(con, error, read_files, SurveySourceError) from error.__cause__
@@ -105,5 +127,6 @@ def load_survey(con: duckdb.DuckDBPyConnection, settings: SourceSettings) -> dic
         raise SurveySourceError(f"survey item dictionary not found: {path}")
     items_result = _load_items(con, settings)
     item_ids = dictionary_item_ids(con, settings)
-    responses_result = _load_responses(con, settings, item_ids)
+    is_dictionary_changed = bool(items_result.files)
+    responses_result = _load_responses(con, settings, item_ids, is_dictionary_changed)
     return {ITEMS.raw_table: items_result, RESPONSES.raw_table: responses_result}

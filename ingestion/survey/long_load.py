@@ -29,8 +29,14 @@ from datetime import UTC, datetime
 import duckdb
 
 from ingestion.common.errors import LoadAccountingError
+from ingestion.common.file_delta import FileDelta, record_loaded_files
 from ingestion.common.sql import quote_identifier, quote_literal
-from ingestion.common.typed_load import LoadResult, cast_expression, raw_table_ddl
+from ingestion.common.typed_load import (
+    LoadResult,
+    cast_expression,
+    raw_table_ddl,
+    write_load_audit,
+)
 from ingestion.common.value_rules import value_rules_for
 from ingestion.common.warehouse import RAW_SCHEMA, ensure_raw_schema
 from ingestion.contracts import BY_RAW_NAME
@@ -174,6 +180,7 @@ def load_long_responses(
     wide_selects: Sequence[str],
     item_ids: Sequence[str],
     files: Sequence[str],
+    delta: FileDelta | None = None,
 ) -> LoadResult:
     """Replace `raw.survey__responses` with the exports made long; quarantine the bad rows.
 
@@ -244,22 +251,21 @@ def load_long_responses(
                     f"and quarantined {rows_quarantined}; nothing was written",
                     rule="row_accounting",
                 )
-            seconds = time.perf_counter() - started
-            con.execute(
-                f"insert into {RAW_SCHEMA}._load_audit values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    load_id,
-                    RESPONSES.source,
-                    RESPONSES.name,
-                    loaded_at,
-                    list(files),
-                    rows_read,
-                    rows_loaded,
-                    rows_quarantined,
-                    seconds,
-                    [],
-                ],
+            result = LoadResult(
+                load_id=load_id,
+                source=RESPONSES.source,
+                table_name=RESPONSES.name,
+                raw_table=RESPONSES.raw_table,
+                loaded_at=loaded_at,
+                files=tuple(files),
+                rows_read=rows_read,
+                rows_loaded=rows_loaded,
+                rows_quarantined=rows_quarantined,
+                seconds=time.perf_counter() - started,
             )
+            if delta is not None:
+                record_loaded_files(con, RESPONSES, delta, load_id)
+            write_load_audit(con, result, "replace")
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
@@ -272,15 +278,4 @@ def load_long_responses(
         ) from error
     finally:
         con.execute(f"drop table if exists {_WIDE_TABLE}")
-    return LoadResult(
-        load_id=load_id,
-        source=RESPONSES.source,
-        table_name=RESPONSES.name,
-        raw_table=RESPONSES.raw_table,
-        loaded_at=loaded_at,
-        files=tuple(files),
-        rows_read=rows_read,
-        rows_loaded=rows_loaded,
-        rows_quarantined=rows_quarantined,
-        seconds=seconds,
-    )
+    return result

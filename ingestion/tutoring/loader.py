@@ -13,9 +13,10 @@ from pathlib import Path
 import duckdb
 
 from ingestion.common.cursors import advance_cursor_from, cursor_text, read_cursor
+from ingestion.common.file_delta import FileDelta, SourceFile, plan_file_delta, whole_load
 from ingestion.common.settings import SourceSettings
 from ingestion.common.sql import quote_identifier, quote_literal
-from ingestion.common.typed_load import LoadResult, WriteMode, load_typed
+from ingestion.common.typed_load import LoadResult, WriteMode, load_typed, record_unchanged_load
 from ingestion.contracts import TUTORING_TABLES, TableContract
 from ingestion.tutoring.client import (
     StagedPage,
@@ -76,6 +77,7 @@ def load_tutoring_pages(
     pages: list[StagedPage],
     write_mode: WriteMode = "replace",
     before_commit: Callable[[duckdb.DuckDBPyConnection, str], None] | None = None,
+    delta: FileDelta | None = None,
 ) -> LoadResult:
     """Load one endpoint's staged pages into `raw.tutoring__<endpoint>`.
 
@@ -87,6 +89,8 @@ def load_tutoring_pages(
     (`json_extract_string` with a list of keys gives exactly what `->>` gives per key).
 
     `before_commit` runs inside the load's transaction (the live API advances its cursor there).
+    With a `delta` (saved pages), `pages` are the changed pages and the rows of those pages
+    and of pages gone from the folder are replaced.
     """
     page_names = f"_tutoring_pages_{contract.name}"
     con.execute(f"create or replace temp table {page_names} (path varchar, source_file varchar)")
@@ -139,6 +143,7 @@ def load_tutoring_pages(
             write_mode=write_mode,
             error_type=TutoringSourceError,
             before_commit=before_commit,
+            delta=delta,
         )
     except TutoringSourceError as error:
         if isinstance(error.__cause__, duckdb.Error):
@@ -147,6 +152,21 @@ def load_tutoring_pages(
     finally:
         con.execute(f"drop view if exists {view}")
         con.execute(f"drop table if exists {page_names}")
+
+
+def _load_saved_pages(
+    con: duckdb.DuckDBPyConnection, settings: SourceSettings, contract: TableContract
+) -> LoadResult:
+    """Load the endpoint's saved pages that changed since they were loaded (all, the first time)."""
+    pages = saved_pages(settings.tutoring_pages_dir, contract.name, settings.relative_source_path)
+    files = [SourceFile.at(page.path, page.source_file) for page in pages]
+    delta = plan_file_delta(con, contract, files, settings.is_incremental)
+    if delta.is_unchanged:
+        return record_unchanged_load(con, contract, [f.lineage for f in files])
+    if not delta.to_load:  # pages only removed: nothing to read, so reload the rest whole
+        delta = whole_load(files)
+    changed = [StagedPage(f.path, f.lineage) for f in delta.to_load]
+    return load_tutoring_pages(con, contract, changed, delta=delta)
 
 
 def load_tutoring(
@@ -170,10 +190,7 @@ def load_tutoring(
                 "updated_since needs the live API (TUTORING_API_URL)", rule="configuration"
             )
         for contract in TUTORING_TABLES:
-            pages = saved_pages(
-                settings.tutoring_pages_dir, contract.name, settings.relative_source_path
-            )
-            results[contract.raw_table] = load_tutoring_pages(con, contract, pages)
+            results[contract.raw_table] = _load_saved_pages(con, settings, contract)
         return results
     client = TutoringApiClient(
         settings.tutoring_api_url,

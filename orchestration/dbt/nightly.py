@@ -24,11 +24,13 @@ import dagster as dg
 
 from orchestration.dbt.refresh_years import CURRENT
 from orchestration.settings import RunSettings
+from orchestration.sources.load_mode import INCREMENTAL, LOAD_MODE_TAG
 
 DBT_OP_NAME = "district_dbt"
 """The op of the dbt multi-asset (`@dbt_assets(name=...)` in orchestration/dbt/assets.py)."""
-WAREHOUSE_TAGS = {"district/warehouse": "duckdb"}
-"""One run at a time may write the warehouse: the QueuedRunCoordinator limits this tag."""
+WAREHOUSE_TAGS = {"district/warehouse": "duckdb", LOAD_MODE_TAG: INCREMENTAL}
+"""One run at a time may write the warehouse (the QueuedRunCoordinator limits the first tag);
+sources load only what changed (orchestration/sources/load_mode.py)."""
 
 
 def _dbt_years_config(school_years: list[str]) -> dict:

@@ -3,6 +3,10 @@
 ERROR-severity failures are blocking: Dagster skips everything downstream of the checked table
 in the same run, so a broken nightly file never reaches the marts or the publications, and the
 last good publication stays live. WARN failures annotate the run.
+
+Each suite validates only the rows not yet validated (`quality/check_scope.py`): the whole
+table after a whole load, the newly loaded rows after a nightly file or key delta, nothing when
+no row is new. A table whose checks pass is marked checked through its newest load.
 """
 
 import os
@@ -70,53 +74,118 @@ def build_raw_checks(source: str, settings: RunSettings) -> dg.AssetChecksDefini
 
     @dg.multi_asset_check(specs=specs, name=f"quality_raw_{source}")
     def raw_checks(context) -> Iterator[dg.AssetCheckResult]:
-        import duckdb
+        from ingestion.common.warehouse import connect_warehouse
+        from quality.check_scope import (
+            create_scope_view,
+            drop_scope_views,
+            mark_checked,
+            scope_for,
+        )
 
-        from quality.load_checks import row_accounting, sis_drop_freshness, volume_change
-        from quality.runner import SuiteRunner, close_runner
-        from quality.suites.raw import RAW_RULES
-
-        runner = SuiteRunner(settings.sources.warehouse_path, settings.outputs_dir / "quality")
+        warehouse = settings.sources.warehouse_path
+        con = connect_warehouse(warehouse)
         try:
-            for contract in contracts:
-                outcome = runner.validate("raw", contract.raw_table, RAW_RULES[contract.raw_table])
-                failed_blocking = bool(outcome.blocking_failures)
-                for failure in outcome.blocking_failures + outcome.warnings:
-                    context.log.warning(
-                        f"raw.{contract.raw_table}: {failure.severity} {failure.description}: "
-                        f"{failure.unexpected_count} unexpected, e.g. {failure.examples[:3]}"
-                    )
-                yield dg.AssetCheckResult(
-                    asset_key=raw_asset_key(contract.raw_table),
-                    check_name=SUITE_CHECK,
-                    passed=not (outcome.blocking_failures or outcome.warnings),
-                    severity=_severity(failed_blocking),
-                    metadata=_outcome_metadata(outcome),
-                )
+            scopes = {c.raw_table: scope_for(con, c.source, c.name) for c in contracts}
+            for scope in scopes.values():
+                if scope.kind == "new_rows":
+                    create_scope_view(con, scope)
         finally:
-            close_runner(runner)
+            con.close()
+
+        passed_suites = set()
+        yield from _suite_results(context, settings, contracts, scopes, passed_suites)
 
         max_change = float(os.environ.get("QUALITY_MAX_VOLUME_CHANGE", "0.5"))
         max_age = int(os.environ.get("SIS_MAX_DROP_AGE_DAYS", "1"))
-        con = duckdb.connect(str(settings.sources.warehouse_path), read_only=True)
+        con = connect_warehouse(warehouse)
         try:
+            drop_scope_views(con)
             for contract in contracts:
-                checks = [
-                    row_accounting(con, source, contract.name),
-                    volume_change(con, source, contract.name, max_change),
-                ]
-                if contract.raw_table == "sis__schools":
-                    checks.append(sis_drop_freshness(con, date.today(), max_age))
-                failed_blocking = any(not c.passed and c.severity == "ERROR" for c in checks)
-                yield dg.AssetCheckResult(
-                    asset_key=raw_asset_key(contract.raw_table),
-                    check_name=LOAD_CHECK,
-                    passed=all(c.passed for c in checks),
-                    severity=_severity(failed_blocking),
-                    metadata={c.name: c.message for c in checks}
-                    | {f"{c.name}_passed": c.passed for c in checks},
-                )
+                result = _load_check_result(con, source, contract, max_change, max_age)
+                is_blocked = not result.passed and result.severity == dg.AssetCheckSeverity.ERROR
+                if contract.raw_table in passed_suites and not is_blocked:
+                    mark_checked(con, scopes[contract.raw_table])
+                yield result
         finally:
             con.close()
 
     return raw_checks
+
+
+def _suite_results(context, settings, contracts, scopes, passed_suites: set):
+    """Run each table's contract suite on the rows its scope names; yield one result each.
+
+    Tables whose suite has no blocking failure are added to `passed_suites`.
+    """
+    from quality.runner import SuiteRunner, close_runner
+    from quality.suites.raw import RAW_RULES, rules_for_new_rows
+
+    runner = None
+    try:
+        for contract in contracts:
+            scope = scopes[contract.raw_table]
+            key = raw_asset_key(contract.raw_table)
+            if scope.kind == "nothing_new":
+                passed_suites.add(contract.raw_table)
+                yield dg.AssetCheckResult(
+                    asset_key=key,
+                    check_name=SUITE_CHECK,
+                    passed=True,
+                    metadata={
+                        "scope": "nothing new",
+                        "checked_through": str(scope.since),
+                    },
+                )
+                continue
+            if scope.kind == "new_rows":
+                rules = rules_for_new_rows(contract.raw_table)
+            else:
+                rules = RAW_RULES[contract.raw_table]
+            if runner is None:
+                runner = SuiteRunner(
+                    settings.sources.warehouse_path, settings.outputs_dir / "quality"
+                )
+            schema, table = scope.validated_relation
+            outcome = runner.validate(schema, table, rules)
+            failed_blocking = bool(outcome.blocking_failures)
+            if not failed_blocking:
+                passed_suites.add(contract.raw_table)
+            for failure in outcome.blocking_failures + outcome.warnings:
+                context.log.warning(
+                    f"raw.{contract.raw_table}: {failure.severity} {failure.description}: "
+                    f"{failure.unexpected_count} unexpected, e.g. {failure.examples[:3]}"
+                )
+            scope_metadata = {"scope": scope.kind}
+            if scope.kind == "new_rows":
+                scope_metadata["rows_loaded_after"] = str(scope.since)
+            yield dg.AssetCheckResult(
+                asset_key=key,
+                check_name=SUITE_CHECK,
+                passed=not (outcome.blocking_failures or outcome.warnings),
+                severity=_severity(failed_blocking),
+                metadata=_outcome_metadata(outcome) | scope_metadata,
+            )
+    finally:
+        if runner is not None:
+            close_runner(runner)
+
+
+def _load_check_result(con, source, contract, max_change, max_age) -> dg.AssetCheckResult:
+    """Row accounting (blocking), volume and, for the schools table, drop freshness."""
+    from quality.load_checks import row_accounting, sis_drop_freshness, volume_change
+
+    checks = [
+        row_accounting(con, source, contract.name),
+        volume_change(con, source, contract.name, max_change),
+    ]
+    if contract.raw_table == "sis__schools":
+        checks.append(sis_drop_freshness(con, date.today(), max_age))
+    failed_blocking = any(not c.passed and c.severity == "ERROR" for c in checks)
+    return dg.AssetCheckResult(
+        asset_key=raw_asset_key(contract.raw_table),
+        check_name=LOAD_CHECK,
+        passed=all(c.passed for c in checks),
+        severity=_severity(failed_blocking),
+        metadata={c.name: c.message for c in checks}
+        | {f"{c.name}_passed": c.passed for c in checks},
+    )

@@ -13,6 +13,7 @@ import dagster as dg
 from ingestion.contracts import tables_for
 from orchestration.demo.assets import DEMO_SOURCES_KEY
 from orchestration.settings import RunSettings
+from orchestration.sources.load_mode import sources_for_run
 
 SOURCE_DESCRIPTIONS = {
     "sis": "Student information system: one CSV per table per nightly drop (SFTP landing folder).",
@@ -58,9 +59,10 @@ def build_source_assets(source: str, settings: RunSettings) -> "dg.AssetsDefinit
     def load_source(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
         from ingestion.common.warehouse import connect_warehouse
 
-        con = connect_warehouse(settings.sources.warehouse_path)
+        sources = sources_for_run(settings.sources, context.run.tags)
+        con = connect_warehouse(sources.warehouse_path)
         try:
-            results = _loader(source)(con, settings.sources)
+            results = _loader(source)(con, sources)
         finally:
             con.close()
         for contract in contracts:

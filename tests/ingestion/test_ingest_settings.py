@@ -47,4 +47,4 @@ def test_connect_warehouse_creates_folder_and_bookkeeping_tables(tmp_path):
         "order by table_name"
     ).fetchall()
     con.close()
-    assert tables == [("_load_audit",), ("_quarantine",)]
+    assert tables == [("_load_audit",), ("_loaded_files",), ("_quarantine",)]

@@ -63,6 +63,7 @@ def test_years_become_the_dbt_var_and_current_can_be_pinned():
     args = dbt_build_args(SchoolYearsConfig(school_years=["current", "2024-25"]), env={})
     assert args[:2] == ["build", "--vars"]
     assert json.loads(args[2]) == {"refresh_school_years": ["current", "2024-25"]}
+    assert args[3:] == ["--exclude", "resource_type:unit_test tag:full_refresh_only"]
     pinned = {"CURRENT_SCHOOL_YEAR": "2026-27"}
     assert resolve_school_years(["current", "2026-27"], env=pinned) == ["2026-27"]
 
