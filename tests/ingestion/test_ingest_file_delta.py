@@ -58,7 +58,9 @@ def test_a_new_drop_replaces_only_its_school_year(con, settings, sources_dir):
     load_sis(con, settings)
     write_text(
         sources_dir / "sis" / NEXT_DROP / "attendance__2024-25.csv",
-        ATTENDANCE_HEADER + "S0000001,1930001,2024-09-05,UNX,1\nS0000003,1930001,2024-09-09,EXC,1\n",
+        ATTENDANCE_HEADER
+        + "S0000001,1930001,2024-09-05,UNX,1\n"
+        + "S0000003,1930001,2024-09-09,EXC,1\n",
     )
     load_sis(con, settings)
     assert audit(con, "attendance") == (
