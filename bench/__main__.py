@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     args.results.write_text(json.dumps(results, indent=2, default=str))
     # Kept per profile as well, so the scaling series can reuse a size measured on its own.
     per_profile = DEFAULT_RESULTS.with_name(f"results-{args.profile}.json")
+    per_profile.parent.mkdir(parents=True, exist_ok=True)
     per_profile.write_text(json.dumps(results, indent=2, default=str))
     print()
     print(summary_markdown(results))
