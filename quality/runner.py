@@ -77,9 +77,14 @@ class SuiteRunner:
     def _suite(self, name: str, rules: list[Rule]):
         import great_expectations.expectations as gxe
 
+        from quality.expectations import PROJECT_EXPECTATIONS
+
         suite = self._gx.ExpectationSuite(name=name)
         for rule in rules:
-            expectation = getattr(gxe, rule.expectation)(
+            expectation_class = PROJECT_EXPECTATIONS.get(rule.expectation) or getattr(
+                gxe, rule.expectation
+            )
+            expectation = expectation_class(
                 **rule.kwargs,
                 meta={"severity": rule.severity, "description": rule.description},
             )

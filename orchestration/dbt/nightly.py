@@ -1,9 +1,10 @@
 """The current-year nightly job, the one-year backfill job and the current-year schedule.
 
 Both jobs run the same assets as `full_refresh` (load, check, build, publish) in one process,
-but for the dbt docs site; sources load only what changed (orchestration/sources/load_mode.py) and
-raw checks validate only rows not validated before (quality/check_scope.py). The dbt step differs: its incremental models recompute one school year instead of all
-(orchestration/dbt/refresh_years.py). The step's op is the dbt multi-asset `district_dbt`.
+but for the dbt docs site. Sources load only what changed (orchestration/sources/load_mode.py),
+raw checks validate only rows not validated before (quality/check_scope.py), and the dbt step's
+incremental models recompute one school year instead of all (orchestration/dbt/refresh_years.py).
+The step's op is the dbt multi-asset `district_dbt`.
 
 - `nightly_current_year`: the school year of the as-of date, the only year a nightly SIS drop
   carries (ingestion/SOURCES.md). Past years keep the rows they have.

@@ -30,7 +30,7 @@ def rules_for_mart(schema: str, table: str, columns: list[str]) -> list[Rule]:
         identifying = ", ".join(f"'{c}'" for c in IDENTIFYING_COLUMNS)
         rules.append(
             Rule(
-                "UnexpectedRowsExpectation",
+                "UnexpectedRowsCountExpectation",
                 {
                     "unexpected_rows_query": (
                         "select column_name from information_schema.columns "
@@ -45,7 +45,7 @@ def rules_for_mart(schema: str, table: str, columns: list[str]) -> list[Rule]:
     if set(columns) >= MEASURE_COLUMNS:
         rules.append(
             Rule(
-                "UnexpectedRowsExpectation",
+                "UnexpectedRowsCountExpectation",
                 {
                     "unexpected_rows_query": (
                         "select * from {batch} "
@@ -60,7 +60,7 @@ def rules_for_mart(schema: str, table: str, columns: list[str]) -> list[Rule]:
         )
         rules.append(
             Rule(
-                "UnexpectedRowsExpectation",
+                "UnexpectedRowsCountExpectation",
                 {
                     "unexpected_rows_query": (
                         "select * from {batch} where measure_code not in "

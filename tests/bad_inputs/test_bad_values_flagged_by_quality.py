@@ -67,16 +67,18 @@ def test_bad_values_load_and_the_raw_suites_flag_them(
     assert con.execute("select count(*) from raw._quarantine").fetchone() == (0,)
 
     # the rule set has each check at the severity the catalog states
-    key_rule = rule("sis__attendance", "ExpectCompoundColumnsToBeUnique", "is unique")
+    key_rule = rule("sis__attendance", "UnexpectedRowsCountExpectation", "is unique")
     assert key_rule.severity == ERROR
-    assert key_rule.kwargs == {"column_list": ["student_id", "school_code", "attendance_date"]}
+    assert key_rule.kwargs["unexpected_rows_query"].endswith(
+        "group by student_id, school_code, attendance_date having count(*) > 1"
+    )
     codes = rule("sis__attendance", "ExpectColumnValuesToBeInSet", "attendance_code")
     assert codes.severity == WARN and "ZZZ" not in codes.kwargs["value_set"]
-    future = rule("sis__attendance", "UnexpectedRowsExpectation", "not in the future")
+    future = rule("sis__attendance", "UnexpectedRowsCountExpectation", "not in the future")
     assert future.severity == WARN
     assert (
         rule(
-            "sis__enrollments", "UnexpectedRowsExpectation", "inside the row's school year"
+            "sis__enrollments", "UnexpectedRowsCountExpectation", "inside the row's school year"
         ).severity
         == WARN
     )
@@ -100,9 +102,20 @@ def test_bad_values_load_and_the_raw_suites_flag_them(
         if not r.success
     }
     assert failed == {
-        # rows 1 and 4 share a key: both are unexpected
-        ("sis__attendance", "(student_id, school_code, attendance_date) is unique", ERROR, 2),
+        # rows 1 and 4 share a key: one key is duplicated (the example row says 2 rows have it)
+        ("sis__attendance", "(student_id, school_code, attendance_date) is unique", ERROR, 1),
         ("sis__attendance", "attendance_code uses the contract's codes", WARN, 1),
         ("sis__attendance", "attendance_date is not in the future", WARN, 1),
         ("sis__enrollments", "entry_date falls inside the row's school year", WARN, 1),
     }
+    key_outcome = next(
+        r for r in outcomes["sis__attendance"].outcomes if r.description.endswith("is unique")
+    )
+    assert key_outcome.examples == [
+        {
+            "student_id": "S0000001",
+            "school_code": key_outcome.examples[0]["school_code"],
+            "attendance_date": "2024-09-05",
+            "rows_with_key": 2,
+        }
+    ]
