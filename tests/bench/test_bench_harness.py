@@ -30,6 +30,7 @@ def test_steps_are_grouped_into_pipeline_stages():
     assert stage_of("quality_raw_hr") == "quality"
     assert stage_of("publish_bi_marts") == "exports"
     assert stage_of("open_data_release") == "exports"
+    assert stage_of("publications__bi_database") == "exports"  # the BI asset's step key
     assert stage_of("unexpected_step") == "other:unexpected_step"
     totals = seconds_by_stage(
         {
