@@ -16,7 +16,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("generate", re.compile(r"demo|district_sources|generate")),
     ("ingest", re.compile(r"^load_|ingest")),
     ("quality", re.compile(r"quality|check|_gx|^gx_")),
-    ("exports", re.compile(r"export|publish|release|portal|open_data|^bi_|_bi$|ckan|parquet")),
+    ("exports", re.compile(r"export|publi|release|portal|open_data|bi_database|ckan|parquet")),
     ("dbt", re.compile(r"dbt")),
 )
 
