@@ -1,8 +1,9 @@
 {#- Pools the rows of `rows_cte` (one per respondent, with student_id, school_year, the `keys`
     and the `sums`) into one row per `keys` and student group: `respondents` (rows) and the
-    sum of each of `sums`. The result is what fanning every row out to its student's groups
-    (survey_fan_out_to_student_groups) and then aggregating gives, without the fan-out, which
-    at district scale is tens of millions of rows: a student's groups in a year are one
+    sum of each of `sums`. The result is what joining every row to each of its student's groups
+    in the bridge `groups_cte` (a row whose student the bridge does not know that year once, in
+    ALL) and then aggregating gives, without that fan-out, which at district scale is tens of
+    millions of rows: a student's groups in a year are one
     *group set*, an integer with one bit per student group code; rows are first pooled per key
     and group set (a few hundred sets), and only those pooled rows are fanned out to the
     set's groups. ALL is in every set; a row whose student the bridge does not know that year

@@ -96,61 +96,48 @@ enrolled as (
 
 ),
 
-respondents_grouped as (
-
-    {{ survey_fan_out_to_student_groups('respondents', 'student_groups') }}
-
-),
-
-enrolled_grouped as (
-
-    {{ survey_fan_out_to_student_groups('enrolled', 'student_groups') }}
-
-),
-
-respondent_counts as (
+{#- Respondents and enrolled students, one row each, so that one pooling over student groups
+    counts both: each row carries a 1 in the count it belongs to. -#}
+counted as (
 
     select
-        respondents_grouped.school_year,
-        respondents_grouped.season,
-        respondents_grouped.school_code,
-        respondents_grouped.student_group,
-        count(*) as respondents
-    from respondents_grouped
-    group by 1, 2, 3, 4
-
-),
-
-enrolled_counts as (
-
+        respondents.school_year,
+        respondents.season,
+        respondents.school_code,
+        respondents.student_id,
+        1 as respondent_rows,
+        0 as enrolled_rows
+    from respondents
+    union all
     select
-        enrolled_grouped.school_year,
-        enrolled_grouped.season,
-        enrolled_grouped.school_code,
-        enrolled_grouped.student_group,
-        count(*) as enrolled_students
-    from enrolled_grouped
-    group by 1, 2, 3, 4
+        enrolled.school_year,
+        enrolled.season,
+        enrolled.school_code,
+        enrolled.student_id,
+        0 as respondent_rows,
+        1 as enrolled_rows
+    from enrolled
 
 ),
+
+{{ survey_pool_over_student_groups(
+    'pooled',
+    'counted',
+    'student_groups',
+    ['school_year', 'season', 'school_code'],
+    ['respondent_rows', 'enrolled_rows'],
+) }},
 
 combined as (
 
     select
-        coalesce(respondent_counts.school_year, enrolled_counts.school_year) as school_year,
-        coalesce(respondent_counts.season, enrolled_counts.season) as season,
-        coalesce(respondent_counts.school_code, enrolled_counts.school_code) as school_code,
-        coalesce(respondent_counts.student_group, enrolled_counts.student_group)
-            as student_group,
-        coalesce(respondent_counts.respondents, 0) as respondents,
-        coalesce(enrolled_counts.enrolled_students, 0) as enrolled_students
-    from respondent_counts
-    full outer join enrolled_counts
-        on
-            respondent_counts.school_year = enrolled_counts.school_year
-            and respondent_counts.season = enrolled_counts.season
-            and respondent_counts.school_code = enrolled_counts.school_code
-            and respondent_counts.student_group = enrolled_counts.student_group
+        pooled.school_year,
+        pooled.season,
+        pooled.school_code,
+        pooled.student_group,
+        cast(pooled.respondent_rows as bigint) as respondents,
+        cast(pooled.enrolled_rows as bigint) as enrolled_students
+    from pooled
 
 ),
 

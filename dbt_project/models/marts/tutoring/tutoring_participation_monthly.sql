@@ -11,24 +11,42 @@ sessions as (
 
 ),
 
-scoped as (
+{#- One row per student, school, service type and month with its sessions: the scopes and
+    types below copy these rows four times, so they are counted down first. -#}
+student_months as (
 
     select
         sessions.school_year,
         sessions.school_code,
         sessions.service_type,
         sessions.student_id,
-        sessions.month_start_date
+        sessions.month_start_date,
+        count(*) as sessions
     from sessions
-    where sessions.school_code is not null
+    group by 1, 2, 3, 4, 5
+
+),
+
+scoped as (
+
+    select
+        student_months.school_year,
+        student_months.school_code,
+        student_months.service_type,
+        student_months.student_id,
+        student_months.month_start_date,
+        student_months.sessions
+    from student_months
+    where student_months.school_code is not null
     union all
     select
-        sessions.school_year,
+        student_months.school_year,
         'DISTRICT' as school_code,
-        sessions.service_type,
-        sessions.student_id,
-        sessions.month_start_date
-    from sessions
+        student_months.service_type,
+        student_months.student_id,
+        student_months.month_start_date,
+        student_months.sessions
+    from student_months
 
 ),
 
@@ -41,7 +59,8 @@ typed as (
         scoped.school_code,
         'ALL TYPES' as service_type,
         scoped.student_id,
-        scoped.month_start_date
+        scoped.month_start_date,
+        scoped.sessions
     from scoped
 
 ),
@@ -79,7 +98,7 @@ monthly_usage as (
         typed.school_code,
         typed.service_type,
         typed.month_start_date,
-        count(*) as sessions_in_month,
+        cast(sum(typed.sessions) as bigint) as sessions_in_month,
         count(distinct typed.student_id) as students_in_month
     from typed
     group by 1, 2, 3, 4
