@@ -10,6 +10,28 @@
       nightly drop carries.
     The first build and `--full-refresh` ignore the var and build every year. -#}
 
+{#- The config every incremental-by-year model shares, per warehouse:
+    `config(materialized='incremental', on_schema_change='fail', **incremental_by_school_year())`.
+    DuckDB and PostgreSQL delete the recomputed years' rows and insert the new ones; Spark has no
+    delete+insert on plain Parquet tables, so there the table is partitioned by school year and an
+    incremental run overwrites the partitions of the recomputed years (dynamic partition
+    overwrite). Either way a run replaces exactly the years it recomputes. -#}
+{% macro incremental_by_school_year() -%}
+    {{ return(adapter.dispatch('incremental_by_school_year', 'district')()) }}
+{%- endmacro %}
+
+{% macro default__incremental_by_school_year() -%}
+    {{ return({'incremental_strategy': 'delete+insert', 'unique_key': 'school_year'}) }}
+{%- endmacro %}
+
+{% macro spark__incremental_by_school_year() -%}
+    {{ return({
+        'incremental_strategy': 'insert_overwrite',
+        'partition_by': ['school_year'],
+        'file_format': 'parquet',
+    }) }}
+{%- endmacro %}
+
 {#- The years the var asks for, validated: a list of `YYYY-YY` strings and/or `current`. -#}
 {% macro incremental_refresh_school_years() -%}
     {%- set requested = var('refresh_school_years', none) -%}

@@ -9,18 +9,19 @@
                   1    at f = 1
     Step-up compares integers (3 * elapsed < planned) so f = 1/3 is never lost to rounding.
     A plan whose target year is its baseline year (years_planned <= 0) expects the whole change.
-    An unknown trajectory name gives NULL. -#}
+    An unknown trajectory name gives NULL. f is divided as doubles (on Spark `x * 1.0 / y` is a
+    DECIMAL division that keeps six decimal places). -#}
 {% macro scorecard_trajectory_share(trajectory, years_elapsed, years_planned) -%}
     case
         when {{ years_planned }} <= 0 then 1.0
         when {{ trajectory }} = 'linear'
-            then {{ years_elapsed }} * 1.0 / {{ years_planned }}
+            then cast({{ years_elapsed }} as {{ scorecard_type_double() }}) / {{ years_planned }}
         when {{ trajectory }} = 'aggressive'
-            then 1.0 - (1.0 - {{ years_elapsed }} * 1.0 / {{ years_planned }})
-                * (1.0 - {{ years_elapsed }} * 1.0 / {{ years_planned }})
+            then 1.0 - (1.0 - cast({{ years_elapsed }} as {{ scorecard_type_double() }}) / {{ years_planned }})
+                * (1.0 - cast({{ years_elapsed }} as {{ scorecard_type_double() }}) / {{ years_planned }})
         when {{ trajectory }} = 'delayed'
-            then ({{ years_elapsed }} * 1.0 / {{ years_planned }})
-                * ({{ years_elapsed }} * 1.0 / {{ years_planned }})
+            then (cast({{ years_elapsed }} as {{ scorecard_type_double() }}) / {{ years_planned }})
+                * (cast({{ years_elapsed }} as {{ scorecard_type_double() }}) / {{ years_planned }})
         when {{ trajectory }} = 'step-up'
             then case
                 when 3 * {{ years_elapsed }} < {{ years_planned }} then 0.0

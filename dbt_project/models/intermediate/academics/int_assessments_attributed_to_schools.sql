@@ -9,9 +9,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='school_year',
         on_schema_change='fail',
+        **incremental_by_school_year(),
     )
 }}
 

@@ -17,7 +17,8 @@ targets as (
 
 year_offsets as (
 
-    select generated_number - 1 as years_from_baseline
+    -- dbt.generate_series sums powers of two on Spark: a double, cast back to a whole number.
+    select cast(generated_number - 1 as {{ dbt.type_bigint() }}) as years_from_baseline
     from ({{ dbt.generate_series(var('scorecard_max_plan_years') + 1) }}) as generated_numbers
 
 ),

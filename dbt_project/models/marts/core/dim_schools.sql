@@ -69,7 +69,7 @@ tiered as (
         latest_needs.school_code,
         latest_needs.school_year as need_tier_school_year,
         latest_needs.enrolled_students as need_tier_enrolled_students,
-        100.0 * latest_needs.high_needs_students / latest_needs.enrolled_students
+        {{ students_percent('latest_needs.high_needs_students', 'latest_needs.enrolled_students') }}
             as high_needs_pct,
         case
             when

@@ -2,7 +2,9 @@
     than ALL. Gaps are oriented so that a positive gap means the group does better than the
     comparison (higher value where higher is better, lower where lower is better). The best
     group is sought among the groups of the same category (race, gender, program); ties go to
-    the first group code. Last year's gap comes from last year's values that
+    the first group code. Values equal to 9 decimal places are ties: two groups of the same
+    students (every SED student is HN) get the same mean summed in another order, which differs
+    in the last bits from one engine, or one run, to the next. Last year's gap comes from last year's values that
     int_scorecard_values_with_change carries on each row (prior_value), not from a second pass. -#}
 
 with
@@ -60,7 +62,8 @@ best_group_candidates as (
         student_groups.group_category,
         student_groups.student_group,
         student_groups.value,
-        student_groups.value * student_groups.better_direction as oriented_value
+        {{ scorecard_round('student_groups.value * student_groups.better_direction', 9) }}
+            as oriented_value
     from student_groups
     where
         student_groups.denominator >= {{ var('min_n_reporting') }}

@@ -105,7 +105,7 @@ attendance_rate as (
         'ATTENDANCE_RATE' as measure_code,
         cast(null as {{ students_type_double() }}) as numerator,
         totals.enrolled_students as denominator,
-        100.0 * totals.days_present / totals.days_enrolled as value
+        {{ students_percent('totals.days_present', 'totals.days_enrolled') }} as value
     from totals
 
 ),
@@ -119,7 +119,7 @@ chronic_state as (
         'CHRONIC_ABSENCE_STATE' as measure_code,
         cast(totals.state_chronic_students as {{ students_type_double() }}) as numerator,
         totals.state_eligible_students as denominator,
-        100.0 * totals.state_chronic_students / totals.state_eligible_students as value
+        {{ students_percent('totals.state_chronic_students', 'totals.state_eligible_students') }} as value
     from totals
     where totals.state_eligible_students > 0
 
@@ -134,7 +134,7 @@ chronic_lausd as (
         'CHRONIC_ABSENCE_LAUSD' as measure_code,
         cast(totals.lausd_chronic_students as {{ students_type_double() }}) as numerator,
         totals.enrolled_students as denominator,
-        100.0 * totals.lausd_chronic_students / totals.enrolled_students as value
+        {{ students_percent('totals.lausd_chronic_students', 'totals.enrolled_students') }} as value
     from totals
 
 ),
@@ -149,7 +149,7 @@ chronic_lausd_by_grade_band as (
             as measure_code,
         cast(grade_band_totals.lausd_chronic_students as {{ students_type_double() }}) as numerator,
         grade_band_totals.enrolled_students as denominator,
-        100.0 * grade_band_totals.lausd_chronic_students / grade_band_totals.enrolled_students
+        {{ students_percent('grade_band_totals.lausd_chronic_students', 'grade_band_totals.enrolled_students') }}
             as value
     from grade_band_totals
 
@@ -164,7 +164,7 @@ attendance_bands as (
         bands.measure_code,
         cast(coalesce(band_counts.band_students, 0) as {{ students_type_double() }}) as numerator,
         totals.enrolled_students as denominator,
-        100.0 * coalesce(band_counts.band_students, 0) / totals.enrolled_students as value
+        {{ students_percent('coalesce(band_counts.band_students, 0)', 'totals.enrolled_students') }} as value
     from totals
     cross join bands
     left join band_counts

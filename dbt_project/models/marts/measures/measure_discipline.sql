@@ -47,7 +47,7 @@ suspension_rate as (
         'SUSPENSION_RATE' as measure_code,
         cast(totals.suspended_students as {{ students_type_double() }}) as numerator,
         totals.enrolled_students as denominator,
-        100.0 * totals.suspended_students / totals.enrolled_students as value
+        {{ students_percent('totals.suspended_students', 'totals.enrolled_students') }} as value
     from totals
 
 ),
@@ -81,8 +81,9 @@ risk_ratio as (
         'SUSPENSION_RISK_RATIO' as measure_code,
         cast(null as {{ students_type_double() }}) as numerator,
         compared.enrolled_students as denominator,
-        (1.0 * compared.suspended_students / compared.enrolled_students)
-        / (1.0 * compared.other_suspended_students / compared.other_students) as value
+        (cast(compared.suspended_students as {{ students_type_double() }}) / compared.enrolled_students)
+        / (cast(compared.other_suspended_students as {{ students_type_double() }}) / compared.other_students)
+            as value
     from compared
     where
         compared.other_students > 0

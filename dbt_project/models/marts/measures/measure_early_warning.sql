@@ -68,7 +68,7 @@ final as (
             '{{ measure_code }}' as measure_code,
             cast(totals.{{ numerator }} as {{ students_type_double() }}) as numerator,
             totals.{{ denominator }} as denominator,
-            100.0 * totals.{{ numerator }} / totals.{{ denominator }} as value
+            {{ students_percent('totals.' ~ numerator, 'totals.' ~ denominator) }} as value
         from totals
         where totals.{{ denominator }} > 0
         {% if not loop.last %}union all{% endif %}

@@ -55,9 +55,10 @@ totals as (
         scoped.scope_code as school_code,
         registration_groups.student_group,
         count(scoped.days_to_placement) as placed_registrations,
-        avg(1.0 * scoped.days_to_placement) as mean_days_to_placement,
+        avg(cast(scoped.days_to_placement as {{ students_type_double() }})) as mean_days_to_placement,
         count(scoped.days_to_first_attendance) as attended_registrations,
-        avg(1.0 * scoped.days_to_first_attendance) as mean_days_to_first_attendance
+        avg(cast(scoped.days_to_first_attendance as {{ students_type_double() }}))
+            as mean_days_to_first_attendance
     from scoped
     inner join registration_groups
         on scoped.registration_id = registration_groups.registration_id

@@ -142,7 +142,7 @@ measures as (
             when 'SEL' then 'SEL_FAVORABLE'
             when 'CLIMATE' then 'CLIMATE_FAVORABLE'
         end as measure_code,
-        null as numerator,
+        cast(null as {{ workforce_type_double() }}) as numerator,
         by_type.respondents as denominator,
         by_type.percent_favorable as value
     from by_type
@@ -155,7 +155,7 @@ measures as (
         by_type.school_code,
         by_type.student_group,
         'SEL_MEAN' as measure_code,
-        null as numerator,
+        cast(null as {{ workforce_type_double() }}) as numerator,
         by_type.respondents as denominator,
         by_type.mean_score as value
     from by_type
@@ -182,7 +182,7 @@ measures as (
         sel_growth.school_code,
         sel_growth.student_group,
         'SEL_FAVORABLE_GROWTH' as measure_code,
-        null as numerator,
+        cast(null as {{ workforce_type_double() }}) as numerator,
         sel_growth.respondents as denominator,
         sel_growth.growth_pct as value
     from sel_growth

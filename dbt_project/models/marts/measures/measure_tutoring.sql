@@ -173,7 +173,7 @@ measures as (
         usage_by_group.school_code,
         usage_by_group.student_group,
         'TUTORING_MINUTES_PER_WEEK' as measure_code,
-        null as numerator,
+        cast(null as {{ workforce_type_double() }}) as numerator,
         usage_by_group.participants as denominator,
         usage_by_group.mean_minutes_per_active_week as value
     from usage_by_group

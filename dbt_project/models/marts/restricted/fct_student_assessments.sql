@@ -5,9 +5,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='school_year',
         on_schema_change='fail',
+        **incremental_by_school_year(),
     )
 }}
 
