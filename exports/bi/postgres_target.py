@@ -125,32 +125,10 @@ def _load_staging_table(
     """Create, fill, index, comment and analyse one staging table; return its row count."""
     columns = [postgres_column_for(c.name, c.duckdb_type) for c in table.columns]
     target = sql.Identifier(publication.target_schema + STAGING_SUFFIX, table.name)
-    column_list = sql.SQL(", ").join(sql.Identifier(c.name) for c in columns)
-    select_sql = "select {} from {}".format(
-        ", ".join(c.transport_expression for c in columns),
-        table.duckdb_reference(warehouse_catalog),
-    )
-    row_count = 0
     with conn.transaction():
-        conn.execute(
-            sql.SQL("create table {} ({})").format(
-                target,
-                sql.SQL(", ").join(
-                    sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(c.postgres_type))
-                    for c in columns
-                ),
-            )
+        row_count = create_and_copy_table(
+            conn, warehouse, table.duckdb_reference(warehouse_catalog), target, columns, batch_rows
         )
-        reader = warehouse.sql(select_sql).to_arrow_reader(batch_rows)
-        copy_sql = sql.SQL("copy {} ({}) from stdin (format csv)").format(target, column_list)
-        with conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
-            for batch in reader:
-                if batch.num_rows == 0:
-                    continue
-                buffer = io.BytesIO()
-                arrow_csv.write_csv(batch, buffer, _CSV_OPTIONS)
-                copy.write(buffer.getbuffer())
-                row_count += batch.num_rows
         lookup = lookup_columns_for(table.schema, table.name, [c.name for c in columns])
         if lookup:
             conn.execute(
@@ -162,6 +140,46 @@ def _load_staging_table(
             )
         _comment_table(conn, target, docs.get((table.schema, table.name)))
         conn.execute(sql.SQL("analyze {}").format(target))
+    return row_count
+
+
+def create_and_copy_table(
+    conn: psycopg.Connection,
+    warehouse: duckdb.DuckDBPyConnection,
+    duckdb_reference: str,
+    target: sql.Identifier,
+    columns: list,
+    batch_rows: int,
+) -> int:
+    """Create `target` with the mapped `columns` and stream the DuckDB relation into it.
+
+    Rows travel as Arrow batches written as CSV into PostgreSQL's COPY, so no table is ever
+    held whole in Python. Returns the rows copied.
+    """
+    column_list = sql.SQL(", ").join(sql.Identifier(c.name) for c in columns)
+    select_sql = "select {} from {}".format(
+        ", ".join(c.transport_expression for c in columns), duckdb_reference
+    )
+    conn.execute(
+        sql.SQL("create table {} ({})").format(
+            target,
+            sql.SQL(", ").join(
+                sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(c.postgres_type))
+                for c in columns
+            ),
+        )
+    )
+    row_count = 0
+    reader = warehouse.sql(select_sql).to_arrow_reader(batch_rows)
+    copy_sql = sql.SQL("copy {} ({}) from stdin (format csv)").format(target, column_list)
+    with conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        for batch in reader:
+            if batch.num_rows == 0:
+                continue
+            buffer = io.BytesIO()
+            arrow_csv.write_csv(batch, buffer, _CSV_OPTIONS)
+            copy.write(buffer.getbuffer())
+            row_count += batch.num_rows
     return row_count
 
 

@@ -7,14 +7,13 @@ maps them), Spark reads them as Parquet files that DuckDB writes.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import duckdb
 import psycopg
-import pyarrow.csv as arrow_csv
 from psycopg import sql
 
+from exports.bi.postgres_target import create_and_copy_table
 from exports.bi.type_mapping import postgres_column_for
 
 RAW_SCHEMA = "raw"
@@ -58,31 +57,14 @@ def _copy_table(
         [RAW_SCHEMA, table],
     ).fetchall()
     columns = [postgres_column_for(name, data_type) for name, data_type in described]
-    target = sql.Identifier(target_schema, table)
-    conn.execute(
-        sql.SQL("create table {} ({})").format(
-            target,
-            sql.SQL(", ").join(
-                sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(c.postgres_type))
-                for c in columns
-            ),
-        )
+    return create_and_copy_table(
+        conn,
+        warehouse,
+        f"{RAW_SCHEMA}.{table}",
+        sql.Identifier(target_schema, table),
+        columns,
+        batch_rows=50_000,
     )
-    select_sql = "select {} from {}.{}".format(
-        ", ".join(c.transport_expression for c in columns), RAW_SCHEMA, table
-    )
-    column_list = sql.SQL(", ").join(sql.Identifier(c.name) for c in columns)
-    copy_sql = sql.SQL("copy {} ({}) from stdin (format csv)").format(target, column_list)
-    options = arrow_csv.WriteOptions(include_header=False)
-    row_count = 0
-    with conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
-        for batch in warehouse.sql(select_sql).to_arrow_reader(50_000):
-            if batch.num_rows:
-                buffer = io.BytesIO()
-                arrow_csv.write_csv(batch, buffer, options)
-                copy.write(buffer.getbuffer())
-                row_count += batch.num_rows
-    return row_count
 
 
 def write_raw_parquet(warehouse_path: Path, directory: Path) -> dict[str, Path]:
