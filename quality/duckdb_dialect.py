@@ -18,7 +18,7 @@ import duckdb_engine
 from sqlalchemy import text
 from sqlalchemy import types as sqltypes
 from sqlalchemy.dialects import registry
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import StaticPool
 
 
 class BufferedCursor:
@@ -114,9 +114,14 @@ class BufferedDuckDBDialect(duckdb_engine.Dialect):
 
     @classmethod
     def get_pool_class(cls, url):
-        """No pooling: each connection closes when returned, so no engine GX creates keeps the
-        warehouse file open after validation (dbt writes it next, from another process)."""
-        return NullPool
+        """One DuckDB connection per engine, kept open until the engine is disposed.
+
+        GX checks a connection out for every metric query; opening the warehouse file each time
+        (reading its catalogue) cost more than the queries themselves. The runner disposes the
+        engine when a check step ends (`quality.runner.close_runner`), which closes the file, so
+        dbt can write it next from another process.
+        """
+        return StaticPool
 
     def connect(self, *cargs: Any, **cparams: Any) -> BufferedConnection:
         wrapper = super().connect(*cargs, **cparams)

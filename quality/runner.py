@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,13 @@ from quality.duckdb_dialect import warehouse_url
 from quality.suites.raw import ERROR, Rule
 
 MAX_EXAMPLES = 10
+DATA_DOCS_MODES = ("problems", "all", "off")
+"""Which validation results get a Data Docs page (`QUALITY_DATA_DOCS`, default `problems`):
+those with a failed or warned rule (the pages a data engineer opens after a bad night; every
+result is also in the Dagster asset check's metadata), every result (about half a second of
+rendering per table, over a minute a night at Los Angeles size), or none."""
+DEFAULT_HISTORY_DAYS = 30
+"""Validation results kept (`QUALITY_HISTORY_DAYS`): the Data Docs index re-reads all of them."""
 
 
 @dataclass(frozen=True)
@@ -53,14 +62,27 @@ class TableOutcome:
 
 
 class SuiteRunner:
-    """Validates warehouse tables with GX; `root` holds the GX project and its Data Docs."""
+    """Validates warehouse tables with GX; `root` holds the GX project and its Data Docs.
 
-    def __init__(self, warehouse_path: Path, root: Path) -> None:
+    `data_docs` says which validation results get a Data Docs page (`DATA_DOCS_MODES`); the
+    index lists the pages that exist. Validation results older than `history_days` are pruned
+    when the runner starts, so neither the store nor the index grows without bound.
+    """
+
+    def __init__(
+        self,
+        warehouse_path: Path,
+        root: Path,
+        data_docs: str | None = None,
+        history_days: int | None = None,
+    ) -> None:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
         root.mkdir(parents=True, exist_ok=True)
+        self.data_docs = data_docs_mode(data_docs)
+        prune_validation_history(root, history_days_setting(history_days))
         self._gx = gx
         self.context = gx.get_context(mode="file", project_root_dir=str(root))
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -75,21 +97,26 @@ class SuiteRunner:
         self.warehouse_path = warehouse_path
 
     def _suite(self, name: str, rules: list[Rule]):
+        """The suite, saved once with all its expectations (adding them one by one to a saved
+        suite rewrites its file for each)."""
         import great_expectations.expectations as gxe
 
         from quality.expectations import PROJECT_EXPECTATIONS
 
-        suite = self._gx.ExpectationSuite(name=name)
+        expectations = []
         for rule in rules:
             expectation_class = PROJECT_EXPECTATIONS.get(rule.expectation) or getattr(
                 gxe, rule.expectation
             )
-            expectation = expectation_class(
-                **rule.kwargs,
-                meta={"severity": rule.severity, "description": rule.description},
+            expectations.append(
+                expectation_class(
+                    **rule.kwargs,
+                    meta={"severity": rule.severity, "description": rule.description},
+                )
             )
-            suite.add_expectation(expectation)
-        return self.context.suites.add_or_update(suite)
+        return self.context.suites.add_or_update(
+            self._gx.ExpectationSuite(name=name, expectations=expectations)
+        )
 
     def _batch_definition(self, schema: str, table: str):
         asset_name = f"{schema}.{table}"
@@ -105,20 +132,28 @@ class SuiteRunner:
             return asset.add_batch_definition_whole_table("whole_table")
 
     def validate(self, schema: str, table: str, rules: list[Rule]) -> TableOutcome:
-        """Validate one table; see `validate_many`."""
-        return self.validate_many(schema, {table: rules})[table]
+        """Validate one table; see `validate_relations`."""
+        return self.validate_relations({(schema, table): rules})[(schema, table)]
 
     def validate_many(
-        self,
-        schema: str,
-        rules_by_table: dict[str, list[Rule]],
+        self, schema: str, rules_by_table: dict[str, list[Rule]]
     ) -> dict[str, TableOutcome]:
-        """Validate several tables in one GX checkpoint, so Data Docs are rebuilt once.
+        """Validate several tables of one schema; see `validate_relations`."""
+        outcomes = self.validate_relations(
+            {(schema, table): rules for table, rules in rules_by_table.items()}
+        )
+        return {table: outcome for (_, table), outcome in outcomes.items()}
 
-        Example rows are at most ten failing values (or rows) per expectation.
+    def validate_relations(
+        self, rules_by_relation: dict[tuple[str, str], list[Rule]]
+    ) -> dict[tuple[str, str], TableOutcome]:
+        """Validate several `(schema, table)` relations in one GX checkpoint.
+
+        Example rows are at most ten failing values (or rows) per expectation. Data Docs are
+        rendered once for the checkpoint, for the results the `data_docs` mode selects.
         """
         definitions = []
-        for table, rules in rules_by_table.items():
+        for (schema, table), rules in rules_by_relation.items():
             suite = self._suite(f"{schema}.{table}", rules)
             definitions.append(
                 self.context.validation_definitions.add_or_update(
@@ -129,11 +164,11 @@ class SuiteRunner:
                     )
                 )
             )
+        names = ", ".join(f"{schema}.{table}" for schema, table in rules_by_relation)
         checkpoint = self.context.checkpoints.add_or_update(
             self._gx.Checkpoint(
-                name=f"check {schema}: {', '.join(rules_by_table)}"[:200],
+                name=f"check {names}"[:200],
                 validation_definitions=definitions,
-                actions=[self._gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
                 result_format={
                     "result_format": "SUMMARY",
                     "partial_unexpected_count": MAX_EXAMPLES,
@@ -141,16 +176,35 @@ class SuiteRunner:
             )
         )
         run = checkpoint.run()
-        outcomes: dict[str, TableOutcome] = {}
-        for table, validation in zip(rules_by_table, run.run_results.values(), strict=True):
+        self._render_data_docs(run.run_results)
+        outcomes: dict[tuple[str, str], TableOutcome] = {}
+        for relation, validation in zip(rules_by_relation, run.run_results.values(), strict=True):
             results = [_rule_outcome(r) for r in validation.results]
-            outcomes[table] = TableOutcome(
-                schema,
-                table,
-                self._with_query_examples(schema, table, results),
+            outcomes[relation] = TableOutcome(
+                *relation,
+                self._with_query_examples(*relation, results),
                 self.data_docs_index,
             )
         return outcomes
+
+    def _render_data_docs(self, run_results: dict) -> None:
+        """Render the pages the mode selects, then the index of every page kept."""
+        if self.data_docs == "off":
+            return
+        selected = [
+            identifier
+            for identifier, validation in run_results.items()
+            if self.data_docs == "all" or not validation.success
+        ]
+        if selected or not self.data_docs_index.exists():
+            from great_expectations.data_context.types.resource_identifiers import (
+                ExpectationSuiteIdentifier,
+            )
+
+            # An empty list would render every stored result and suite: name a suite that
+            # does not exist, so only the index is written.
+            nothing = [ExpectationSuiteIdentifier(name="__index_only__")]
+            self.context.build_data_docs(resource_identifiers=selected or nothing)
 
     def _with_query_examples(
         self, schema: str, table: str, results: list[RuleOutcome]
@@ -165,20 +219,17 @@ class SuiteRunner:
             return results
         import dataclasses
 
-        import duckdb
-
-        con = duckdb.connect(str(self.warehouse_path), read_only=True)
-        try:
-            examples = {}
+        # The engine's own connection: DuckDB refuses a second one to the same file with
+        # other settings while the engine holds its connection open.
+        examples = {}
+        with self.datasource.get_engine().connect() as con:
             for rule in failed:
                 sql = rule.query.replace("{batch}", f"(select * from {schema}.{table}) as batch")
-                cursor = con.execute(f"select * from ({sql}) limit {MAX_EXAMPLES}")
-                names = [d[0] for d in cursor.description]
+                result = con.exec_driver_sql(f"select * from ({sql}) limit {MAX_EXAMPLES}")
+                names = list(result.keys())
                 examples[id(rule)] = [
-                    _jsonable(dict(zip(names, row, strict=True))) for row in cursor.fetchall()
+                    _jsonable(dict(zip(names, row, strict=True))) for row in result.fetchall()
                 ]
-        finally:
-            con.close()
         return [dataclasses.replace(r, examples=examples.get(id(r), r.examples)) for r in results]
 
     @property
@@ -230,6 +281,62 @@ def _jsonable(value):
     return str(value)
 
 
+def data_docs_mode(value: str | None = None) -> str:
+    mode = (value or os.environ.get("QUALITY_DATA_DOCS") or "problems").strip().lower()
+    if mode not in DATA_DOCS_MODES:
+        raise ValueError(
+            f"QUALITY_DATA_DOCS={mode!r}: expected one of {', '.join(DATA_DOCS_MODES)}"
+        )
+    return mode
+
+
+def history_days_setting(value: int | None = None) -> int:
+    if value is not None:
+        return value
+    return int(os.environ.get("QUALITY_HISTORY_DAYS") or DEFAULT_HISTORY_DAYS)
+
+
+def prune_validation_history(root: Path, days: int, now: float | None = None) -> int:
+    """Delete stored validation results older than `days`; returns how many were deleted.
+
+    Their Data Docs pages go at the next build: the index drops pages whose result is gone.
+    """
+    results = root / "gx" / "uncommitted" / "validations"
+    if not results.is_dir():
+        return 0
+    cutoff = (now if now is not None else time.time()) - days * 86_400
+    deleted = 0
+    for path in results.rglob("*.json"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink()
+            deleted += 1
+    for folder in sorted(results.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    return deleted
+
+
+_RUNNERS: dict[tuple[Path, Path], SuiteRunner] = {}
+
+
+def shared_runner(warehouse_path: Path, root: Path) -> SuiteRunner:
+    """One runner per warehouse and GX project for the whole process.
+
+    Every check step of a run executes in one process (the in-process executor): the GX
+    context, its datasource and suites are set up once rather than per step.
+    """
+    key = (Path(warehouse_path).resolve(), Path(root).resolve())
+    if key not in _RUNNERS:
+        _RUNNERS[key] = SuiteRunner(Path(warehouse_path), Path(root))
+    return _RUNNERS[key]
+
+
 def close_runner(runner: SuiteRunner) -> None:
-    """Release the warehouse file: DuckDB lets one process write it, and dbt runs next."""
+    """Release the warehouse file: DuckDB lets one process write it, and dbt runs next.
+
+    The engine's connection is closed; the runner stays usable and reconnects when it next
+    validates, seeing whatever the warehouse then holds.
+    """
+    # The datasource and the execution engine GX validates through each hold an engine.
     runner.datasource.get_engine().dispose()
+    runner.datasource.get_execution_engine().engine.dispose()

@@ -115,59 +115,57 @@ def build_raw_checks(source: str, settings: RunSettings) -> dg.AssetChecksDefini
 def _suite_results(context, settings, contracts, scopes, passed_suites: set):
     """Run each table's contract suite on the rows its scope names; yield one result each.
 
-    Tables whose suite has no blocking failure are added to `passed_suites`.
+    The tables with rows to validate go through one GX checkpoint. Tables whose suite has no
+    blocking failure are added to `passed_suites`.
     """
-    from quality.runner import SuiteRunner, close_runner
+    from quality.runner import close_runner, shared_runner
     from quality.suites.raw import RAW_RULES, rules_for_new_rows
 
-    runner = None
-    try:
-        for contract in contracts:
-            scope = scopes[contract.raw_table]
-            key = raw_asset_key(contract.raw_table)
-            if scope.kind == "nothing_new":
-                passed_suites.add(contract.raw_table)
-                yield dg.AssetCheckResult(
-                    asset_key=key,
-                    check_name=SUITE_CHECK,
-                    passed=True,
-                    metadata={
-                        "scope": "nothing new",
-                        "checked_through": str(scope.since),
-                    },
-                )
-                continue
-            if scope.kind == "new_rows":
-                rules = rules_for_new_rows(contract.raw_table)
-            else:
-                rules = RAW_RULES[contract.raw_table]
-            if runner is None:
-                runner = SuiteRunner(
-                    settings.sources.warehouse_path, settings.outputs_dir / "quality"
-                )
-            schema, table = scope.validated_relation
-            outcome = runner.validate(schema, table, rules)
-            failed_blocking = bool(outcome.blocking_failures)
-            if not failed_blocking:
-                passed_suites.add(contract.raw_table)
-            for failure in outcome.blocking_failures + outcome.warnings:
-                context.log.warning(
-                    f"raw.{contract.raw_table}: {failure.severity} {failure.description}: "
-                    f"{failure.unexpected_count} unexpected, e.g. {failure.examples[:3]}"
-                )
-            scope_metadata = {"scope": scope.kind}
-            if scope.kind == "new_rows":
-                scope_metadata["rows_loaded_after"] = str(scope.since)
+    to_validate = {}
+    for contract in contracts:
+        scope = scopes[contract.raw_table]
+        if scope.kind == "nothing_new":
+            passed_suites.add(contract.raw_table)
             yield dg.AssetCheckResult(
-                asset_key=key,
+                asset_key=raw_asset_key(contract.raw_table),
                 check_name=SUITE_CHECK,
-                passed=not (outcome.blocking_failures or outcome.warnings),
-                severity=_severity(failed_blocking),
-                metadata=_outcome_metadata(outcome) | scope_metadata,
+                passed=True,
+                metadata={"scope": "nothing new", "checked_through": str(scope.since)},
             )
+        elif scope.kind == "new_rows":
+            to_validate[contract.raw_table] = rules_for_new_rows(contract.raw_table)
+        else:
+            to_validate[contract.raw_table] = RAW_RULES[contract.raw_table]
+    if not to_validate:
+        return
+    runner = shared_runner(settings.sources.warehouse_path, settings.outputs_dir / "quality")
+    try:
+        relations = {raw_table: scopes[raw_table].validated_relation for raw_table in to_validate}
+        outcomes = runner.validate_relations(
+            {relations[raw_table]: rules for raw_table, rules in to_validate.items()}
+        )
     finally:
-        if runner is not None:
-            close_runner(runner)
+        close_runner(runner)
+    for raw_table, relation in relations.items():
+        scope, outcome = scopes[raw_table], outcomes[relation]
+        failed_blocking = bool(outcome.blocking_failures)
+        if not failed_blocking:
+            passed_suites.add(raw_table)
+        for failure in outcome.blocking_failures + outcome.warnings:
+            context.log.warning(
+                f"raw.{raw_table}: {failure.severity} {failure.description}: "
+                f"{failure.unexpected_count} unexpected, e.g. {failure.examples[:3]}"
+            )
+        scope_metadata = {"scope": scope.kind}
+        if scope.kind == "new_rows":
+            scope_metadata["rows_loaded_after"] = str(scope.since)
+        yield dg.AssetCheckResult(
+            asset_key=raw_asset_key(raw_table),
+            check_name=SUITE_CHECK,
+            passed=not (outcome.blocking_failures or outcome.warnings),
+            severity=_severity(failed_blocking),
+            metadata=_outcome_metadata(outcome) | scope_metadata,
+        )
 
 
 def _load_check_result(con, source, contract, max_change, max_age) -> dg.AssetCheckResult:

@@ -41,49 +41,42 @@ def build_mart_checks(settings: RunSettings) -> dg.AssetChecksDefinition:
     def mart_checks(context) -> Iterator[dg.AssetCheckResult]:
         import duckdb
 
-        from quality.runner import SuiteRunner, close_runner
+        from quality.runner import close_runner, shared_runner
         from quality.suites.marts import rules_for_mart
 
         con = duckdb.connect(str(settings.sources.warehouse_path), read_only=True)
         try:
-            columns = {}
-            for schema, table, _ in tables:
-                columns[(schema, table)] = [
-                    r[0]
-                    for r in con.execute(
-                        "select column_name from information_schema.columns "
-                        "where table_schema = ? and table_name = ?",
-                        [schema, table],
-                    ).fetchall()
-                ]
+            columns: dict[tuple[str, str], list[str]] = {}
+            for schema, table, column in con.execute(
+                "select table_schema, table_name, column_name from information_schema.columns "
+                "order by table_schema, table_name, ordinal_position"
+            ).fetchall():
+                columns.setdefault((schema, table), []).append(column)
         finally:
             con.close()
-        runner = SuiteRunner(settings.sources.warehouse_path, settings.outputs_dir / "quality")
+        runner = shared_runner(settings.sources.warehouse_path, settings.outputs_dir / "quality")
         try:
-            for schema in CHECKED_SCHEMAS:
-                rules = {
-                    table: rules_for_mart(schema, table, columns[(schema, table)])
-                    for s, table, _ in tables
-                    if s == schema
+            outcomes = runner.validate_relations(
+                {
+                    (schema, table): rules_for_mart(schema, table, columns.get((schema, table), []))
+                    for schema, table, _ in tables
                 }
-                outcomes = runner.validate_many(schema, rules) if rules else {}
-                for s, table, key in tables:
-                    if s != schema:
-                        continue
-                    outcome = outcomes[table]
-                    for failure in outcome.blocking_failures + outcome.warnings:
-                        context.log.warning(
-                            f"{schema}.{table}: {failure.severity} {failure.description}: "
-                            f"{failure.unexpected_count} unexpected, e.g. {failure.examples[:3]}"
-                        )
-                    yield dg.AssetCheckResult(
-                        asset_key=key,
-                        check_name=SUITE_CHECK,
-                        passed=not (outcome.blocking_failures or outcome.warnings),
-                        severity=_severity(bool(outcome.blocking_failures)),
-                        metadata=_outcome_metadata(outcome),
-                    )
+            )
         finally:
             close_runner(runner)
+        for schema, table, key in tables:
+            outcome = outcomes[(schema, table)]
+            for failure in outcome.blocking_failures + outcome.warnings:
+                context.log.warning(
+                    f"{schema}.{table}: {failure.severity} {failure.description}: "
+                    f"{failure.unexpected_count} unexpected, e.g. {failure.examples[:3]}"
+                )
+            yield dg.AssetCheckResult(
+                asset_key=key,
+                check_name=SUITE_CHECK,
+                passed=not (outcome.blocking_failures or outcome.warnings),
+                severity=_severity(bool(outcome.blocking_failures)),
+                metadata=_outcome_metadata(outcome),
+            )
 
     return mart_checks
