@@ -2,6 +2,8 @@
 
 import os
 import shlex
+import shutil
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -12,6 +14,10 @@ from orchestration.dbt.translator import DistrictDbtTranslator
 
 DBT_TRANSLATOR = DistrictDbtTranslator()
 DOCS_TARGET_PATH = district_dbt_project.project_dir / "target" / "docs_site"
+LAST_BUILD_PATH = district_dbt_project.project_dir / "target" / "last_build"
+"""The newest successful `dbt build`'s manifest (every node it ran carries its compiled SQL) and
+its partial-parse state, which spares the docs step a second parse of the project."""
+LAST_BUILD_FILES = ("manifest.json", "partial_parse.msgpack")
 
 
 @dbt_assets(
@@ -30,7 +36,18 @@ def district_dbt_models(
     """
     args = dbt_build_args(config)
     context.log.info(shlex.join(["dbt", *args]))
-    yield from dbt.cli(args, context=context).stream()
+    invocation = dbt.cli(args, context=context)
+    yield from invocation.stream()
+    _copy_files(invocation.target_path, LAST_BUILD_PATH, LAST_BUILD_FILES)
+
+
+def _copy_files(source: Path, destination: Path, names: tuple[str, ...]) -> None:
+    """Copy the named files that exist, each replaced in one rename."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        if (source / name).exists():
+            shutil.copyfile(source / name, destination / f".{name}.tmp")
+            os.replace(destination / f".{name}.tmp", destination / name)
 
 
 @dg.asset(
@@ -41,16 +58,25 @@ def district_dbt_models(
     kinds={"dbt"},
 )
 def dbt_docs_site(dbt: DbtCliResource) -> dg.MaterializeResult:
-    """Regenerate the docs after every build so column docs match the warehouse analysts see."""
+    """Regenerate the docs after every build so column docs match the warehouse analysts see.
+
+    The site is the newest build's manifest (its compiled SQL included) plus a catalog read
+    from the warehouse now: `dbt docs generate --no-compile` writes only the catalog and the
+    page, where compiling every node again would take three times as long. Without a build
+    manifest (the docs materialized on their own before any build), dbt compiles the project.
+    """
+    args = ["docs", "generate"]
+    if (LAST_BUILD_PATH / "manifest.json").exists():
+        _copy_files(LAST_BUILD_PATH, DOCS_TARGET_PATH, LAST_BUILD_FILES)
+        args.append("--no-compile")
     invocation = dbt.cli(
-        ["docs", "generate"],
-        manifest=district_dbt_project.manifest_path,
-        target_path=DOCS_TARGET_PATH,
+        args, manifest=district_dbt_project.manifest_path, target_path=DOCS_TARGET_PATH
     ).wait()
     index = invocation.target_path / "index.html"
     return dg.MaterializeResult(
         metadata={
             "docs_index": dg.MetadataValue.path(str(index)),
             "warehouse": os.environ.get("WAREHOUSE_PATH", ""),
+            "compiled_by_build": "--no-compile" in args,
         }
     )

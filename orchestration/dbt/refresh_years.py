@@ -5,7 +5,8 @@ incremental models keyed by school year (dbt_project/macros/incremental_school_y
 chooses their years here:
 
 - no years (the default, what `full_refresh` runs): `dbt build --full-refresh`, every model and
-  every year rebuilt from scratch, so the warehouse is exactly what a first build makes;
+  every year rebuilt from scratch and every data test run, so the warehouse is exactly what a
+  first build makes;
 - `current`: the school year of the as-of date (the day before the newest SIS drop), the only
   year a nightly drop carries; `CURRENT_SCHOOL_YEAR` (`YYYY-YY`) pins it instead;
 - explicit `YYYY-YY` years: a backfill of those years.
@@ -13,10 +14,12 @@ chooses their years here:
 Models that are not incremental (staging views, the small marts, measures, scorecard) are rebuilt
 whole on every run either way, so they always read the incremental tables' current content.
 
-A run for chosen years leaves out what does not change from night to night: the unit tests
-(they test the SQL on fixed inputs; the full refresh and CI run them) and the data tests tagged
-`full_refresh_only` (uniqueness re-scans of raw-sized staging views whose keys the blocking raw
-checks have already validated, dbt_project.yml).
+No production run executes the dbt unit tests: they test the SQL on fixed inputs, not the
+night's data, so they belong with the code (`make test` runs them on every change,
+tests/orchestration/test_dbt_unit_tests.py), as dbt's own guidance has it. A run for chosen
+years also leaves out the data tests tagged `full_refresh_only` (uniqueness re-scans of
+raw-sized staging views whose keys the blocking raw checks have already validated,
+dbt_project.yml).
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ def dbt_build_args(config: SchoolYearsConfig, env: dict[str, str] | None = None)
     """The `dbt build` arguments for the years the run config asks for."""
     years = resolve_school_years(config.school_years, env)
     if not years:
-        return ["build", "--full-refresh"]
+        return ["build", "--full-refresh", "--exclude", "resource_type:unit_test"]
     return [
         "build",
         "--vars",

@@ -56,7 +56,12 @@ TAMPERED_DAYS = -1
 
 
 def test_no_years_is_a_full_refresh_of_every_model():
-    assert dbt_build_args(SchoolYearsConfig(), env={}) == ["build", "--full-refresh"]
+    assert dbt_build_args(SchoolYearsConfig(), env={}) == [
+        "build",
+        "--full-refresh",
+        "--exclude",
+        "resource_type:unit_test",
+    ]
 
 
 def test_years_become_the_dbt_var_and_current_can_be_pinned():
