@@ -29,29 +29,28 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
     from orchestration.exports.assets import build_export_assets
     from orchestration.jobs import full_refresh_job
     from orchestration.quality.checks import build_raw_checks
-    from orchestration.quality.freshness import build_freshness_checks
+    from orchestration.quality.freshness import with_freshness_policies
     from orchestration.quality.mart_checks import build_mart_checks
     from orchestration.schedules import build_nightly_schedule
     from orchestration.sensors import build_sensors
     from orchestration.sources.assets import SOURCES, build_source_assets
 
     assets = [build_source_assets(source, settings) for source in SOURCES]
-    freshness_checks, freshness_sensor = build_freshness_checks()
     if settings.is_demo:
         assets.append(build_demo_sources_asset(settings))
     assets += [district_dbt_models, dbt_docs_site, *build_export_assets(settings)]
-    return dg.Definitions(
+    definitions = dg.Definitions(
         assets=assets,
         asset_checks=[
             *(build_raw_checks(source, settings) for source in SOURCES),
             build_mart_checks(settings),
-            *freshness_checks,
         ],
         jobs=[full_refresh_job, nightly_current_year_job, backfill_school_year_job],
         schedules=[build_nightly_schedule(settings), build_current_year_schedule(settings)],
-        sensors=[*build_sensors(settings), freshness_sensor],
+        sensors=build_sensors(settings),
         resources={"dbt": DbtCliResource(project_dir=district_dbt_project, dbt_executable=_dbt())},
     )
+    return with_freshness_policies(definitions)
 
 
 def _dbt() -> str:

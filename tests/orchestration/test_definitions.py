@@ -45,3 +45,30 @@ def test_every_dbt_source_is_produced_by_an_ingestion_asset(monkeypatch):
     materializable = {key.to_user_string() for key in graph.materializable_asset_keys}
     external = {key.to_user_string() for key in graph.get_all_asset_keys()} - materializable
     assert external == set()
+
+
+def test_every_raw_table_and_mart_has_the_freshness_policy_and_no_run_step_checks_it(
+    monkeypatch,
+):
+    from datetime import timedelta
+
+    from orchestration.quality.freshness import monitored_asset_keys
+
+    monkeypatch.delenv("DISTRICT_SOURCES_DIR", raising=False)
+    monkeypatch.setenv("FRESHNESS_MAX_AGE_HOURS", "30")
+    monkeypatch.delenv("FRESHNESS_FAIL_AGE_HOURS", raising=False)
+    defs = build_definitions(RunSettings.from_env())
+    graph = defs.get_repository_def().asset_graph
+    monitored = monitored_asset_keys()
+    assert {"raw/sis__attendance", "marts/school_scorecard"} <= {
+        key.to_user_string() for key in monitored
+    }
+    for key in graph.get_all_asset_keys():
+        policy = graph.get(key).freshness_policy
+        if key in monitored:
+            assert policy.warn_window.to_timedelta() == timedelta(hours=30), key
+            assert policy.fail_window.to_timedelta() == timedelta(hours=50), key
+        else:
+            assert policy is None, key
+    check_names = {check.name for check in graph.asset_check_keys}
+    assert not any("freshness" in name for name in check_names)
