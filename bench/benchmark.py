@@ -168,7 +168,7 @@ def run_pipeline_job(
     step_seconds = {step: t["seconds"] for step, t in outcome.get("steps", {}).items()}
     outcome.update(
         {
-            "wall_s": round(child.seconds, 2),
+            "wall_s": round(child.seconds - outcome.get("measurement_s", 0.0), 2),
             "peak_rss_mb": child.peak_tree_rss_mb,
             "peak_single_process_rss_mb": child.peak_single_rss_mb,
             "stages": seconds_by_stage(step_seconds),

@@ -109,9 +109,10 @@ def run(requested_job: str, current_school_year: str | None) -> dict:
         instance=instance, raise_on_error=False, partition_key=partition_key
     )
     execute_s = time.perf_counter() - started
+    reading_started = time.perf_counter()
     logs = instance.all_logs(result.run_id)
     failures = [event.message for event in result.all_events if event.is_failure]
-    return {
+    outcome = {
         "job": job_name,
         "partition_key": partition_key,
         "jobs_available": job_names,
@@ -130,6 +131,10 @@ def run(requested_job: str, current_school_year: str | None) -> dict:
             and not e.asset_check_evaluation_data.passed
         ],
     }
+    # Reading the run's events back is the benchmark's own work, not the pipeline's: the parent
+    # takes it off the process's wall time.
+    outcome["measurement_s"] = round(time.perf_counter() - reading_started, 3)
+    return outcome
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,6 @@ validation, so one Data Docs site shows the whole night's results.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import time
@@ -62,7 +61,13 @@ class TableOutcome:
 
 
 class SuiteRunner:
-    """Validates warehouse tables with GX; `root` holds the GX project and its Data Docs.
+    """Validates warehouse tables with GX; `root` holds the stored results and Data Docs.
+
+    The GX context is ephemeral, with two stores on disk: the validation results and the Data
+    Docs site, the only parts read after the run. The datasource, its table assets, the suites,
+    validation definitions and checkpoints are rebuilt from code every run anyway (the suites
+    come from the contracts); a file-backed context would rewrite its YAML project file for
+    each table asset added, which cost more than validating a small table.
 
     `data_docs` says which validation results get a Data Docs page (`DATA_DOCS_MODES`); the
     index lists the pages that exist. Validation results older than `history_days` are pruned
@@ -77,21 +82,15 @@ class SuiteRunner:
         history_days: int | None = None,
     ) -> None:
         import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
 
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
         root.mkdir(parents=True, exist_ok=True)
         self.data_docs = data_docs_mode(data_docs)
         prune_validation_history(root, history_days_setting(history_days))
         self._gx = gx
-        self.context = gx.get_context(mode="file", project_root_dir=str(root))
-        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        name = "warehouse"
-        # Absent on the first run; GX raises several exception types for that.
-        with contextlib.suppress(Exception):
-            self.context.data_sources.delete(name)
+        self.context = gx.get_context(project_config=_context_config(root))
         self.datasource = self.context.data_sources.add_sql(
-            name=name, connection_string=warehouse_url(warehouse_path)
+            name="warehouse", connection_string=warehouse_url(warehouse_path)
         )
         self.root = root
         self.warehouse_path = warehouse_path
@@ -279,6 +278,45 @@ def _jsonable(value):
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def _context_config(root: Path):
+    """An in-memory GX project whose validation results and Data Docs site live under `root`."""
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        ProgressBarsConfig,
+    )
+
+    def in_memory(store_class: str) -> dict:
+        return {"class_name": store_class, "store_backend": {"class_name": "InMemoryStoreBackend"}}
+
+    def on_disk(folder: Path) -> dict:
+        return {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(folder)}
+
+    uncommitted = root / "gx" / "uncommitted"
+    return DataContextConfig(
+        stores={
+            "expectations_store": in_memory("ExpectationsStore"),
+            "checkpoint_store": in_memory("CheckpointStore"),
+            "validation_definition_store": in_memory("ValidationDefinitionStore"),
+            "validation_results_store": {
+                "class_name": "ValidationResultsStore",
+                "store_backend": on_disk(uncommitted / "validations"),
+            },
+        },
+        expectations_store_name="expectations_store",
+        checkpoint_store_name="checkpoint_store",
+        validation_results_store_name="validation_results_store",
+        data_docs_sites={
+            "local_site": {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": on_disk(uncommitted / "data_docs" / "local_site"),
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
+        },
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
 
 
 def data_docs_mode(value: str | None = None) -> str:
