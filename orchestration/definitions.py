@@ -29,7 +29,6 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
     from orchestration.exports.assets import build_export_assets
     from orchestration.jobs import full_refresh_job
     from orchestration.quality.checks import build_raw_checks
-    from orchestration.quality.freshness import with_freshness_policies
     from orchestration.quality.mart_checks import build_mart_checks
     from orchestration.schedules import build_nightly_schedule
     from orchestration.sensors import build_sensors
@@ -39,7 +38,7 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
     if settings.is_demo:
         assets.append(build_demo_sources_asset(settings))
     assets += [district_dbt_models, dbt_docs_site, *build_export_assets(settings)]
-    definitions = dg.Definitions(
+    return dg.Definitions(
         assets=assets,
         asset_checks=[
             *(build_raw_checks(source, settings) for source in SOURCES),
@@ -50,7 +49,6 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
         sensors=build_sensors(settings),
         resources={"dbt": DbtCliResource(project_dir=district_dbt_project, dbt_executable=_dbt())},
     )
-    return with_freshness_policies(definitions)
 
 
 def _dbt() -> str:

@@ -4,7 +4,9 @@ The nightly job refreshes everything; the policies tell a data engineer in the m
 night was missed even when no run failed (a paused schedule, a drop that never arrived). They
 are Dagster `FreshnessPolicy`s, evaluated by the daemon from each asset's last materialization
 and shown as the asset's freshness status in the UI: no step of the nightly run pays for them
-(they replace the superseded freshness checks and their sensor).
+(they replace the superseded freshness checks and their sensor). The raw tables' specs carry
+the policy (orchestration/sources/assets.py), and the translator gives it to every model in
+the published schemas (orchestration/dbt/translator.py).
 
 | variable                  | default | the asset is                          |
 |---------------------------|---------|---------------------------------------|
@@ -17,10 +19,6 @@ from datetime import timedelta
 
 import dagster as dg
 
-from ingestion.contracts import ALL_TABLES
-from orchestration.quality.mart_checks import mart_tables
-from orchestration.sources.assets import raw_asset_key
-
 
 def freshness_policy() -> dg.FreshnessPolicy:
     warn_hours = float(os.environ.get("FRESHNESS_MAX_AGE_HOURS") or 26)
@@ -32,19 +30,4 @@ def freshness_policy() -> dg.FreshnessPolicy:
         )
     return dg.FreshnessPolicy.time_window(
         fail_window=timedelta(hours=fail_hours), warn_window=timedelta(hours=warn_hours)
-    )
-
-
-def monitored_asset_keys() -> set[dg.AssetKey]:
-    """Every raw table and every mart: what the district's users read."""
-    keys = {raw_asset_key(t.raw_table) for t in ALL_TABLES}
-    return keys | {key for _, _, key in mart_tables()}
-
-
-def with_freshness_policies(defs: dg.Definitions) -> dg.Definitions:
-    """The definitions with the freshness policy on every monitored asset."""
-    policy = freshness_policy()
-    return defs.map_resolved_asset_specs(
-        func=lambda spec: dg.apply_freshness_policy(spec, policy),
-        selection=dg.AssetSelection.assets(*monitored_asset_keys()),
     )

@@ -12,6 +12,7 @@ import dagster as dg
 
 from ingestion.contracts import tables_for
 from orchestration.demo.assets import DEMO_SOURCES_KEY
+from orchestration.quality.freshness import freshness_policy
 from orchestration.settings import RunSettings
 from orchestration.sources.load_mode import sources_for_run
 
@@ -47,6 +48,7 @@ def build_source_assets(source: str, settings: RunSettings) -> "dg.AssetsDefinit
             deps=deps,
             kinds={"duckdb"},
             metadata={"natural_key": ", ".join(contract.key)},
+            freshness_policy=freshness_policy(),
         )
         for contract in contracts
     ]

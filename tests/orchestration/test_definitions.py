@@ -52,23 +52,58 @@ def test_every_raw_table_and_mart_has_the_freshness_policy_and_no_run_step_check
 ):
     from datetime import timedelta
 
-    from orchestration.quality.freshness import monitored_asset_keys
+    from ingestion.contracts import ALL_TABLES
+    from orchestration.quality.mart_checks import mart_tables
+    from orchestration.sources.assets import raw_asset_key
 
     monkeypatch.delenv("DISTRICT_SOURCES_DIR", raising=False)
-    monkeypatch.setenv("FRESHNESS_MAX_AGE_HOURS", "30")
+    monkeypatch.delenv("FRESHNESS_MAX_AGE_HOURS", raising=False)
     monkeypatch.delenv("FRESHNESS_FAIL_AGE_HOURS", raising=False)
     defs = build_definitions(RunSettings.from_env())
     graph = defs.get_repository_def().asset_graph
-    monitored = monitored_asset_keys()
+    monitored = {raw_asset_key(t.raw_table) for t in ALL_TABLES}
+    monitored |= {key for _, _, key in mart_tables()}
     assert {"raw/sis__attendance", "marts/school_scorecard"} <= {
         key.to_user_string() for key in monitored
     }
     for key in graph.get_all_asset_keys():
         policy = graph.get(key).freshness_policy
         if key in monitored:
-            assert policy.warn_window.to_timedelta() == timedelta(hours=30), key
+            assert policy.warn_window.to_timedelta() == timedelta(hours=26), key
             assert policy.fail_window.to_timedelta() == timedelta(hours=50), key
         else:
             assert policy is None, key
     check_names = {check.name for check in graph.asset_check_keys}
     assert not any("freshness" in name for name in check_names)
+
+
+def test_the_freshness_windows_come_from_the_environment(monkeypatch):
+    from datetime import timedelta
+
+    import pytest
+
+    from orchestration.quality.freshness import freshness_policy
+
+    monkeypatch.setenv("FRESHNESS_MAX_AGE_HOURS", "30")
+    monkeypatch.setenv("FRESHNESS_FAIL_AGE_HOURS", "72")
+    policy = freshness_policy()
+    assert policy.warn_window.to_timedelta() == timedelta(hours=30)
+    assert policy.fail_window.to_timedelta() == timedelta(hours=72)
+    monkeypatch.setenv("FRESHNESS_FAIL_AGE_HOURS", "12")
+    with pytest.raises(ValueError, match="FRESHNESS_FAIL_AGE_HOURS"):
+        freshness_policy()
+
+
+def test_dbt_tests_are_asset_checks_on_published_models_only(monkeypatch):
+    monkeypatch.delenv("DISTRICT_SOURCES_DIR", raising=False)
+    defs = build_definitions(RunSettings.from_env())
+    check_keys = defs.get_repository_def().asset_graph.asset_check_keys
+    schemas = {key.asset_key.path[0] for key in check_keys}
+    assert schemas == {"raw", "marts", "restricted"}
+    raw_checks = {key.name for key in check_keys if key.asset_key.path[0] == "raw"}
+    assert raw_checks == {"gx_contract_suite", "load_accounting"}
+    scorecard_checks = {
+        key.name for key in check_keys if key.asset_key.to_user_string() == "marts/school_scorecard"
+    }
+    assert "gx_contract_suite" in scorecard_checks
+    assert any(name.startswith("unique_combination_of_columns") for name in scorecard_checks)
