@@ -9,24 +9,37 @@
       administration's first response date, summed over the year's administrations.
     - SEL_FAVORABLE_GROWTH: (this year's SEL_FAVORABLE − last year's) / last year's × 100, the
       relative change the LAUSD "+8%" goal is stated in (the point change is in
-      survey_construct_results). -#}
+      survey_construct_results).
+    Incremental by school year (macros/incremental_school_years.sql). Reads the
+    recomputed years and the year before each; writes the recomputed years. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with
 
 scores as (
 
     select * from {{ ref('int_survey_respondent_construct_scores') }}
+    where {{ incremental_school_year_with_prior_filter('school_year') }}
 
 ),
 
 response_rates as (
 
     select * from {{ ref('survey_response_rates') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
+    where {{ incremental_school_year_with_prior_filter('school_year') }}
 
 ),
 
@@ -200,6 +213,7 @@ final as (
         cast(measures.denominator as bigint) as denominator,
         cast(measures.value as {{ workforce_type_double() }}) as value
     from measures
+    where {{ incremental_school_year_filter('measures.school_year') }}
 
 )
 

@@ -3,18 +3,30 @@
     (favourable item responses / item responses), mean scored value and respondents (students,
     or responses without a student id). Reversed items are flipped before scoring. Year over
     year: the point change in percent favourable and the relative growth
-    (this − last) / last × 100 — the form of the LAUSD "+8%" goal. -#}
+    (this − last) / last × 100 — the form of the LAUSD "+8%" goal.
+    Incremental by school year (macros/incremental_school_years.sql). Reads the
+    recomputed years and the year before each; writes the recomputed years. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with
 
 scores as (
 
     select * from {{ ref('int_survey_respondent_construct_scores') }}
+    where {{ incremental_school_year_with_prior_filter('school_year') }}
 
 ),
 
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
+    where {{ incremental_school_year_with_prior_filter('school_year') }}
 
 ),
 
@@ -120,6 +132,7 @@ final as (
             and results.school_code = prior_year.school_code
             and results.construct = prior_year.construct
             and results.student_group = prior_year.student_group
+    where {{ incremental_school_year_filter('results.school_year') }}
 
 )
 
