@@ -21,7 +21,7 @@
 with attendance as (
 
     select * from {{ ref('stg_sis__attendance') }}
-    where {{ incremental_school_year_filter('school_year') }}
+    where {{ incremental_school_year_dates_filter('attendance_date') }}
 
 ),
 

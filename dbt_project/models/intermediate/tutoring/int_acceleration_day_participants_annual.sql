@@ -29,9 +29,7 @@ attended as (
     from acceleration_days
     where
         (acceleration_days.hours_attended is null or acceleration_days.hours_attended > 0)
-        and {{ incremental_school_year_filter(
-            students_school_year_of('acceleration_days.event_date')
-        ) }}
+        and {{ incremental_school_year_dates_filter('acceleration_days.event_date') }}
 
 ),
 

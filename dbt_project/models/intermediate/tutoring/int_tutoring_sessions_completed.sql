@@ -36,7 +36,8 @@ final as (
     from sessions
     where
         sessions.session_status = 'completed'
-        and {{ incremental_school_year_filter(students_school_year_of('sessions.session_date')) }}
+        and {{ incremental_school_year_dates_filter('sessions.started_at', 'timestamp', 1) }}
+        and {{ incremental_school_year_dates_filter('sessions.session_date') }}
 
 )
 

@@ -10,8 +10,8 @@
     - SEL_FAVORABLE_GROWTH: (this year's SEL_FAVORABLE − last year's) / last year's × 100, the
       relative change the LAUSD "+8%" goal is stated in (the point change is in
       survey_construct_results).
-    Incremental by school year (macros/incremental_school_years.sql). Reads the
-    recomputed years and the year before each; writes the recomputed years. -#}
+    Incremental by school year (macros/incremental_school_years.sql). Last year's SEL_FAVORABLE
+    comes from this table when last year is not recomputed in the same run. -#}
 {{
     config(
         materialized='incremental',
@@ -25,7 +25,7 @@ with
 scores as (
 
     select * from {{ ref('int_survey_respondent_construct_scores') }}
-    where {{ incremental_school_year_with_prior_filter('school_year') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
@@ -39,7 +39,7 @@ response_rates as (
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
-    where {{ incremental_school_year_with_prior_filter('school_year') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
@@ -110,6 +110,30 @@ by_type as (
 
 ),
 
+{#- SEL percent favourable per school, group and year: this run's, and on an incremental run
+    last year's as published (SEL_FAVORABLE) when last year is not recomputed in the same run. -#}
+sel_favorable as (
+
+    select
+        by_type.school_year,
+        by_type.school_code,
+        by_type.student_group,
+        by_type.percent_favorable as value
+    from by_type
+    where by_type.construct_type = 'SEL'
+
+),
+
+sel_favorable_with_prior_year as (
+
+    {{ incremental_with_prior_year_rows(
+        'sel_favorable',
+        ['school_year', 'school_code', 'student_group', 'value'],
+        where="measure_code = 'SEL_FAVORABLE'",
+    ) }}
+
+),
+
 sel_growth as (
 
     select
@@ -117,18 +141,17 @@ sel_growth as (
         this_year.school_code,
         this_year.student_group,
         this_year.respondents,
-        (this_year.percent_favorable - last_year.percent_favorable) * 100.0
-        / last_year.percent_favorable as growth_pct
+        (this_year.percent_favorable - last_year.value) * 100.0
+        / last_year.value as growth_pct
     from by_type as this_year
-    inner join by_type as last_year
+    inner join sel_favorable_with_prior_year as last_year
         on
             last_year.school_year = {{ workforce_previous_school_year('this_year.school_year') }}
             and this_year.school_code = last_year.school_code
             and this_year.student_group = last_year.student_group
-            and last_year.construct_type = 'SEL'
     where
         this_year.construct_type = 'SEL'
-        and last_year.percent_favorable > 0
+        and last_year.value > 0
 
 ),
 
@@ -213,7 +236,6 @@ final as (
         cast(measures.denominator as bigint) as denominator,
         cast(measures.value as {{ workforce_type_double() }}) as value
     from measures
-    where {{ incremental_school_year_filter('measures.school_year') }}
 
 )
 
