@@ -166,11 +166,16 @@ def _tamper_one_row(path: Path, school_year: str) -> tuple[str, str]:
 
 
 def _delete_one_row_per_model(path: Path, models: set[tuple[str, str]], school_year: str) -> int:
-    """Delete one row of the school year from each model; return how many were deleted."""
+    """Delete one row of the school year from each model; return how many were deleted.
+
+    The attendance fact is left out: its row with an impossible `days_enrolled` is read back.
+    """
     con = duckdb.connect(str(path))
     try:
         deleted = 0
         for schema, table in sorted(models):
+            if f"{schema}.{table}" == ATTENDANCE_FACT:
+                continue
             (count,) = con.execute(
                 f"delete from {schema}.{table} where rowid = ("
                 f"select min(rowid) from {schema}.{table} where school_year = ?)",
@@ -283,7 +288,9 @@ def runs(tiny_pipeline_run, tmp_path_factory) -> Runs:
     original = _year_fingerprints(warehouse)
     years = sorted({year for (model, year) in original if model == ATTENDANCE_FACT})
     past = [year for year in years if year < current]
-    assert current in years and len(past) >= 2, f"tiny district years {years}, current {current}"
+    # the backfilled year must not be the year after the untouched one: models that compare with
+    # last year would read its tampered rows
+    assert current in years and len(past) >= 3, f"tiny district years {years}, current {current}"
     untouched, backfill = past[0], past[-1]
 
     with pytest.MonkeyPatch.context() as patch:
@@ -299,14 +306,14 @@ def runs(tiny_pipeline_run, tmp_path_factory) -> Runs:
             year: _tamper_one_row(warehouse, year) for year in (untouched, backfill, current)
         }
         assert _delete_one_row_per_model(warehouse, INCREMENTAL_MODELS, current) > 10
-        assert _delete_one_row_per_model(warehouse, LEAF_INCREMENTAL_MODELS, untouched) > 3
+        assert _delete_one_row_per_model(warehouse, LEAF_INCREMENTAL_MODELS, untouched) > 0
         before_nightly = _year_fingerprints(warehouse)
 
         args = {"nightly": _run(dbt_resource, keys, nightly_current_year_job.config)}
         after_nightly = _year_fingerprints(warehouse)
         days_after_nightly = {y: _days_enrolled(warehouse, k, y) for y, k in tampered.items()}
 
-        assert _delete_one_row_per_model(warehouse, LEAF_INCREMENTAL_MODELS, backfill) > 3
+        assert _delete_one_row_per_model(warehouse, LEAF_INCREMENTAL_MODELS, backfill) > 0
         before_backfill = _year_fingerprints(warehouse)
         backfill_config = backfill_school_year_job.config.resolve_from_unvalidated_config(
             {"school_year": backfill}

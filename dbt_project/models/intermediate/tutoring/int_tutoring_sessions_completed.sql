@@ -3,7 +3,9 @@
     sessions, minutes or dosage); they stay in stg_tutoring__sessions for reconciliation with
     the vendor. Each session carries its school year (1 July – 30 June of the local session
     date), month and week (weeks start on Monday).
-    Incremental by school year (macros/incremental_school_years.sql). -#}
+    Incremental by school year (macros/incremental_school_years.sql): sessions are narrowed by
+    their UTC start to the years a day wider on each side (a range the table scan uses), then
+    by their local date. -#}
 {{
     config(
         materialized='incremental',
