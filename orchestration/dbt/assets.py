@@ -3,13 +3,20 @@
 import os
 import shlex
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.dbt.project import district_dbt_project
-from orchestration.dbt.refresh_years import SchoolYearsConfig, dbt_build_args
+from orchestration.dbt.refresh_years import (
+    REFRESH_YEARS_ENV,
+    SchoolYearsConfig,
+    dbt_build_args,
+    dbt_build_env,
+)
 from orchestration.dbt.translator import DistrictDbtTranslator
 
 DBT_TRANSLATOR = DistrictDbtTranslator()
@@ -35,8 +42,12 @@ def district_dbt_models(
     as a full refresh); see orchestration/dbt/refresh_years.py.
     """
     args = dbt_build_args(config)
-    context.log.info(shlex.join(["dbt", *args]))
-    invocation = dbt.cli(args, context=context)
+    env = dbt_build_env(config)
+    context.log.info(
+        shlex.join([*(f"{name}={value}" for name, value in env.items()), "dbt", *args])
+    )
+    with _environment({REFRESH_YEARS_ENV: env.get(REFRESH_YEARS_ENV)}):
+        invocation = dbt.cli(args, context=context)
     yield from invocation.stream()
     _copy_files(invocation.target_path, LAST_BUILD_PATH, LAST_BUILD_FILES)
 
@@ -48,6 +59,29 @@ def _copy_files(source: Path, destination: Path, names: tuple[str, ...]) -> None
         if (source / name).exists():
             shutil.copyfile(source / name, destination / f".{name}.tmp")
             os.replace(destination / f".{name}.tmp", destination / name)
+
+
+@contextmanager
+def _environment(values: dict[str, str | None]) -> Iterator[None]:
+    """Set (or, for None, remove) environment variables while the dbt subprocess starts.
+
+    DbtCliResource copies os.environ into the subprocess when `cli()` starts it and takes no
+    environment of its own; the previous values are restored right after.
+    """
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @dg.asset(

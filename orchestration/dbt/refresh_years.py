@@ -1,7 +1,7 @@
-"""Which school years a `dbt build` recomputes: the run config of the dbt step and its CLI args.
+"""Which school years a `dbt build` recomputes: the dbt step's run config, CLI args and env.
 
-The large per-student-year models (attendance, assessments, course-grade facts) are dbt
-incremental models keyed by school year (dbt_project/macros/incremental_school_years.sql). A run
+Nearly every model whose rows are keyed by school year is a dbt incremental model
+(dbt_project/macros/incremental_school_years.sql, README "Incremental by school year"). A run
 chooses their years here:
 
 - no years (the default, what `full_refresh` runs): `dbt build --full-refresh`, every model and
@@ -11,20 +11,28 @@ chooses their years here:
   year a nightly drop carries; `CURRENT_SCHOOL_YEAR` (`YYYY-YY`) pins it instead;
 - explicit `YYYY-YY` years: a backfill of those years.
 
-Models that are not incremental (staging views, the small marts, measures, scorecard) are rebuilt
-whole on every run either way, so they always read the incremental tables' current content.
+The years reach dbt in the environment variable DBT_REFRESH_SCHOOL_YEARS (comma-separated),
+which the macros read only while nodes run. The same years given with `--vars` would change
+dbt's parse inputs, and dbt re-parses the whole project when its vars change (several seconds
+at every run that follows a full refresh); an environment variable read at run time keeps the
+saved partial parse valid. `--vars '{refresh_school_years: [...]}'` still works from a shell.
+
+Models that stay tables (dimensions, the workforce marts from HR's current state, goals) are
+rebuilt whole on every run; the incremental ones recompute the chosen years and keep the others.
+Data tests of the incremental models validate only the recomputed years
+(dbt_project/macros/incremental_test_scope.sql).
 
 No production run executes the dbt unit tests: they test the SQL on fixed inputs, not the
 night's data, so they belong with the code (`make test` runs them on every change,
 tests/orchestration/test_dbt_unit_tests.py), as dbt's own guidance has it. A run for chosen
-years also leaves out the data tests tagged `full_refresh_only` (uniqueness re-scans of
-raw-sized staging views whose keys the blocking raw checks have already validated,
-dbt_project.yml).
+years also leaves out what does not change from night to night: the seeds and their tests and
+the views (their definitions change only with a deploy, which a full refresh follows), and the
+data tests tagged `full_refresh_only` (uniqueness re-scans of raw-sized staging views whose
+keys the blocking raw checks have already validated, dbt_project.yml).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 
@@ -33,6 +41,12 @@ from pydantic import Field
 
 CURRENT = "current"
 """The keyword the dbt macro resolves to the school year of the as-of date."""
+REFRESH_YEARS_ENV = "DBT_REFRESH_SCHOOL_YEARS"
+"""The environment variable the dbt macros read the recomputed years from (comma-separated)."""
+CURRENT_YEAR_EXCLUDE = (
+    "resource_type:unit_test resource_type:seed config.materialized:view tag:full_refresh_only"
+)
+"""What a run for chosen years leaves out (module docstring): dbt's `--exclude` argument."""
 SCHOOL_YEAR_PATTERN = re.compile(r"\d{4}-\d{2}")
 
 
@@ -65,13 +79,12 @@ def resolve_school_years(requested: list[str], env: dict[str, str] | None = None
 
 def dbt_build_args(config: SchoolYearsConfig, env: dict[str, str] | None = None) -> list[str]:
     """The `dbt build` arguments for the years the run config asks for."""
-    years = resolve_school_years(config.school_years, env)
-    if not years:
+    if not resolve_school_years(config.school_years, env):
         return ["build", "--full-refresh", "--exclude", "resource_type:unit_test"]
-    return [
-        "build",
-        "--vars",
-        json.dumps({"refresh_school_years": years}),
-        "--exclude",
-        "resource_type:unit_test tag:full_refresh_only",
-    ]
+    return ["build", "--exclude", CURRENT_YEAR_EXCLUDE]
+
+
+def dbt_build_env(config: SchoolYearsConfig, env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment the `dbt build` needs: the years to recompute, none for a full refresh."""
+    years = resolve_school_years(config.school_years, env)
+    return {REFRESH_YEARS_ENV: ",".join(years)} if years else {}

@@ -1,11 +1,20 @@
 """The nightly run recomputes only the current school year; a past year can be backfilled.
 
 On a copy of the tiny district's warehouse (built once by the session's full refresh), rows of
-three school years are tampered with, then the dbt step runs the incremental models with the run
-config of each real Dagster job: `nightly_current_year` must restore the current year and leave
-the past years exactly as they were (tampered rows included: proof they were not recomputed),
+every incremental model (the set is read from dbt's manifest, so it cannot go stale) are
+tampered with, then the dbt step runs the incremental models with the run config of each real
+Dagster job: `nightly_current_year` must restore the current year and leave the past years
+exactly as they were (tampered rows included: proof they were not recomputed),
 `backfill_school_year` restores the one past year asked for, and `full_refresh` gives back the
 content of the original build.
+
+Tampering: one row of every incremental model is deleted in the current year before the nightly
+run, and in the two past years in the models whose past rows nothing reads (a past year's rows
+feed the next year's change from last year, so a tampered past year must not sit under a
+recomputed one);
+one attendance fact row of each of the three years also gets an impossible `days_enrolled`.
+The past year left untouched is the earliest; the backfilled year is tampered with only after
+the nightly run, which reads it as the current year's year before.
 """
 
 from __future__ import annotations
@@ -22,23 +31,47 @@ import duckdb
 import pytest
 
 from orchestration.dbt.nightly import backfill_school_year_job, nightly_current_year_job
+from orchestration.dbt.project import district_dbt_project
 from orchestration.dbt.refresh_years import (
+    CURRENT_YEAR_EXCLUDE,
+    REFRESH_YEARS_ENV,
     SchoolYearsConfig,
     dbt_build_args,
+    dbt_build_env,
     resolve_school_years,
 )
 from orchestration.jobs import full_refresh_job
 
-INCREMENTAL_MODELS = {
-    ("intermediate", "int_enrollments_spanned_to_calendar"),
-    ("intermediate", "int_student_absences_by_stint"),
-    ("intermediate", "int_student_attendance_scoped"),
-    ("intermediate", "int_assessments_attributed_to_schools"),
-    ("restricted", "fct_student_school_year_attendance"),
-    ("restricted", "fct_student_assessments"),
-    ("restricted", "fct_student_early_warning"),
-    ("restricted", "fct_student_ninth_grade_on_track"),
-}
+
+def _incremental_models() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(schema, table) of every model incremental by school year, and those safe to tamper with
+    in a past year: no model reads them, nor do they read their own past years."""
+    manifest = json.loads(district_dbt_project.manifest_path.read_text())
+    incremental = {
+        unique_id: (node["schema"], node["alias"] or node["name"])
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model"
+        and node["config"]["materialized"] == "incremental"
+        and node["config"].get("unique_key") == "school_year"
+    }
+    read_by_a_model = {
+        parent
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        for parent in node["depends_on"]["nodes"]
+    }
+    # a model that reads last year from its own table (incremental_with_prior_year_rows) would
+    # carry a tampered past year into the next year it recomputes
+    leaves = {
+        table
+        for unique_id, table in incremental.items()
+        if unique_id not in read_by_a_model
+        and "incremental_with_prior_year_rows" not in manifest["nodes"][unique_id]["raw_code"]
+    }
+    return set(incremental.values()), leaves
+
+
+INCREMENTAL_MODELS, LEAF_INCREMENTAL_MODELS = _incremental_models()
 ENV_KEYS = (
     "DISTRICT_SOURCE_MODE",
     "DISTRICT_SOURCES_DIR",
@@ -64,13 +97,20 @@ def test_no_years_is_a_full_refresh_of_every_model():
     ]
 
 
-def test_years_become_the_dbt_var_and_current_can_be_pinned():
-    args = dbt_build_args(SchoolYearsConfig(school_years=["current", "2024-25"]), env={})
-    assert args[:2] == ["build", "--vars"]
-    assert json.loads(args[2]) == {"refresh_school_years": ["current", "2024-25"]}
-    assert args[3:] == ["--exclude", "resource_type:unit_test tag:full_refresh_only"]
+def test_years_reach_dbt_in_the_environment_and_current_can_be_pinned():
+    config = SchoolYearsConfig(school_years=["current", "2024-25"])
+    assert dbt_build_args(config, env={}) == ["build", "--exclude", CURRENT_YEAR_EXCLUDE]
+    assert dbt_build_env(config, env={}) == {REFRESH_YEARS_ENV: "current,2024-25"}
+    assert dbt_build_env(SchoolYearsConfig(), env={}) == {}
     pinned = {"CURRENT_SCHOOL_YEAR": "2026-27"}
     assert resolve_school_years(["current", "2026-27"], env=pinned) == ["2026-27"]
+
+
+def test_the_set_of_incremental_models_is_read_from_the_manifest():
+    assert ("restricted", "fct_student_school_year_attendance") in INCREMENTAL_MODELS
+    assert ("marts", "school_scorecard") in INCREMENTAL_MODELS
+    assert ("marts", "equity_gaps") in LEAF_INCREMENTAL_MODELS
+    assert LEAF_INCREMENTAL_MODELS < INCREMENTAL_MODELS
 
 
 def test_a_malformed_school_year_fails_the_run():
@@ -139,6 +179,28 @@ def _tamper_one_row(path: Path, school_year: str) -> tuple[str, str]:
         con.close()
 
 
+def _delete_one_row_per_model(path: Path, models: set[tuple[str, str]], school_year: str) -> int:
+    """Delete one row of the school year from each model; return how many were deleted.
+
+    The attendance fact is left out: its row with an impossible `days_enrolled` is read back.
+    """
+    con = duckdb.connect(str(path))
+    try:
+        deleted = 0
+        for schema, table in sorted(models):
+            if f"{schema}.{table}" == ATTENDANCE_FACT:
+                continue
+            (count,) = con.execute(
+                f"delete from {schema}.{table} where rowid = ("
+                f"select min(rowid) from {schema}.{table} where school_year = ?)",
+                [school_year],
+            ).fetchone()
+            deleted += count
+        return deleted
+    finally:
+        con.close()
+
+
 def _days_enrolled(path: Path, key: tuple[str, str], school_year: str) -> int:
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -164,6 +226,7 @@ class Runs:
     before_nightly: dict
     after_nightly: dict
     days_after_nightly: dict[str, int]
+    before_backfill: dict
     after_backfill: dict
     days_after_backfill: dict[str, int]
     after_full_refresh: dict
@@ -181,7 +244,8 @@ def _run(dbt_resource, keys, run_config) -> list[str]:
     """Materialize the incremental models with the dbt step's run config; return its dbt command.
 
     The dbt multi-asset runs alone (`materialize`): the jobs' other steps (loads, the mart
-    suites, exports) have nothing to do with which years dbt recomputes.
+    suites, exports) have nothing to do with which years dbt recomputes. The command is returned
+    as logged: `NAME=value` environment tokens first, then `dbt build …`.
     """
     from orchestration.dbt.assets import district_dbt_models
 
@@ -199,10 +263,15 @@ def _run(dbt_resource, keys, run_config) -> list[str]:
         logged = [
             record.user_message
             for record in instance.all_logs(result.run_id)
-            if record.user_message.startswith("dbt build")
+            if " dbt build" in f" {record.user_message}"
         ]
     assert logged, "the dbt step logged no dbt command"
-    return shlex.split(logged[0])[1:]
+    return shlex.split(logged[0])
+
+
+def _environment_of(command: list[str]) -> dict[str, str]:
+    names_values = (token.split("=", 1) for token in command[: command.index("dbt")])
+    return dict(names_values)
 
 
 @pytest.fixture(scope="module")
@@ -248,12 +317,16 @@ def runs(tiny_pipeline_run, tmp_path_factory) -> Runs:
         tampered = {
             year: _tamper_one_row(warehouse, year) for year in (untouched, backfill, current)
         }
+        assert _delete_one_row_per_model(warehouse, INCREMENTAL_MODELS, current) > 10
+        assert _delete_one_row_per_model(warehouse, LEAF_INCREMENTAL_MODELS, untouched) > 0
         before_nightly = _year_fingerprints(warehouse)
 
         args = {"nightly": _run(dbt_resource, keys, nightly_current_year_job.config)}
         after_nightly = _year_fingerprints(warehouse)
         days_after_nightly = {y: _days_enrolled(warehouse, k, y) for y, k in tampered.items()}
 
+        assert _delete_one_row_per_model(warehouse, LEAF_INCREMENTAL_MODELS, backfill) > 0
+        before_backfill = _year_fingerprints(warehouse)
         backfill_config = backfill_school_year_job.config.resolve_from_unvalidated_config(
             {"school_year": backfill}
         )
@@ -274,6 +347,7 @@ def runs(tiny_pipeline_run, tmp_path_factory) -> Runs:
         before_nightly,
         after_nightly,
         days_after_nightly,
+        before_backfill,
         after_backfill,
         days_after_backfill,
         after_full_refresh,
@@ -290,10 +364,10 @@ def _other_years(prints: dict, year: str) -> dict:
 
 
 def test_the_jobs_ask_dbt_for_the_years_they_refresh(runs):
-    assert json.loads(runs.dbt_args["nightly"][2]) == {"refresh_school_years": ["current"]}
-    assert json.loads(runs.dbt_args["backfill"][2]) == {
-        "refresh_school_years": [runs.backfill_year]
-    }
+    assert _environment_of(runs.dbt_args["nightly"]) == {REFRESH_YEARS_ENV: "current"}
+    assert _environment_of(runs.dbt_args["backfill"]) == {REFRESH_YEARS_ENV: runs.backfill_year}
+    assert "--vars" not in runs.dbt_args["nightly"]
+    assert _environment_of(runs.dbt_args["full_refresh"]) == {}
     assert "--full-refresh" in runs.dbt_args["full_refresh"]
 
 
@@ -320,11 +394,14 @@ def test_nightly_recomputes_the_current_year(runs):
 def test_backfill_recomputes_only_the_year_asked_for(runs):
     assert runs.days_after_backfill[runs.backfill_year] > 0
     assert runs.days_after_backfill[runs.untouched_year] == TAMPERED_DAYS
+    assert _of_year(runs.before_backfill, runs.backfill_year) != _of_year(
+        runs.original, runs.backfill_year
+    )
     assert _of_year(runs.after_backfill, runs.backfill_year) == _of_year(
         runs.original, runs.backfill_year
     )
-    assert _of_year(runs.after_backfill, runs.untouched_year) == _of_year(
-        runs.before_nightly, runs.untouched_year
+    assert _other_years(runs.after_backfill, runs.backfill_year) == _other_years(
+        runs.before_backfill, runs.backfill_year
     )
 
 

@@ -6,10 +6,21 @@
     year. A course passed twice in the same term (a repeat) counts once: semesters are
     distinct (course, term) pairs. All course history up to and including the graduation year
     counts (UC accepts grade 7-8 math and language courses that the SIS flags with an area).
-    Every graduate gets a row for every area in the `ag_requirements` seed, zero when none. -#}
+    Every graduate gets a row for every area in the `ag_requirements` seed, zero when none.
+    Incremental by school year (macros/incremental_school_years.sql). The recomputed years'
+    graduates against their whole course history. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with graduates as (
 
     select * from {{ ref('int_graduates_by_school_year') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

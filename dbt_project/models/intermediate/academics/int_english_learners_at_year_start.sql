@@ -4,10 +4,21 @@
     the first day when enrolled from the start), and the start date is that school's first
     instructional day (calendar), or 1 July when the school has no calendar for the year.
     A student identified as EL only after the start (a mid-year arrival) is not in the base.
-    When spans overlap, the EL span that lasts longest (open = longest) is kept. -#}
+    When spans overlap, the EL span that lasts longest (open = longest) is kept.
+    Incremental by school year (macros/incremental_school_years.sql). Program spans are read whole:
+    a span's dates decide which years it covers. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with enrollments as (
 
     select * from {{ ref('stg_sis__enrollments') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
@@ -20,6 +31,7 @@ program_spans as (
 first_instructional_days as (
 
     select * from {{ ref('int_school_year_first_instructional_days') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -1,9 +1,19 @@
 {#- Graduates: students whose enrolment that school year ended with exit code `GR`. The
     graduating school is that enrolment's school; if the SIS holds more than one GR exit in a
-    year, the latest exit date (then the latest entry date) is the graduation. -#}
+    year, the latest exit date (then the latest entry date) is the graduation.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with enrollments as (
 
     select * from {{ ref('stg_sis__enrollments') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

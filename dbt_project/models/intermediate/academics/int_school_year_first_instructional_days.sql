@@ -1,9 +1,19 @@
 {#- The first instructional day of each school's year, from the SIS calendar: the date the
     year "starts" for measures that count students present at the start (English learners at
-    the start of the year). -#}
+    the start of the year).
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with calendar_days as (
 
     select * from {{ ref('stg_sis__calendar_days') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

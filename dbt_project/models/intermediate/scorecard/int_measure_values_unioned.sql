@@ -1,6 +1,15 @@
 {#- Every measure mart stacked into one long table. The list of marts lives in the macro
     scorecard_measure_marts(); each mart follows the measure contract, so the union only
-    restates the contract columns with their contract types and notes which mart a row came from. -#}
+    restates the contract columns with their contract types and notes which mart a row came from.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 {%- set measure_marts = scorecard_measure_marts() %}
 
 with
@@ -19,6 +28,7 @@ with
                 cast(value as {{ scorecard_type_double() }}) as value,
                 '{{ mart }}' as source_model
             from {{ ref(mart) }}
+            where {{ incremental_school_year_filter('school_year') }}
             {% if not loop.last %}union all{% endif %}
         {% endfor %}
 

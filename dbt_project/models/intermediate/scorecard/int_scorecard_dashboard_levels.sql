@@ -2,7 +2,15 @@
     have cut seeds (dashboard_status_cuts, dashboard_change_cuts, dashboard_color_grid). Levels
     are looked up from the displayed status and the change between displayed statuses, as the
     Dashboard does; the colour needs both levels and at least var min_n_color students. Only the
-    coloured measures' rows are kept, so the lookup never copies the whole scorecard. -#}
+    coloured measures' rows are kept, so the lookup never copies the whole scorecard.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
 
 with
 
@@ -35,7 +43,9 @@ measure_values as (
         status,
         status_change
     from {{ ref('int_scorecard_values_with_change') }}
-    where measure_code in (select measure_code from status_cuts)
+    where
+        measure_code in (select measure_code from status_cuts)
+        and {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -1,13 +1,23 @@
 {#- Each measured value with its catalog attributes, the status shown for it (the value rounded
     for display) and the change from the same school, measure and group's value last year.
     Last year is the previous row of the same series when that row is the year before (a window,
-    not a self-join: one pass over millions of rows). -#}
+    not a self-join: one pass over millions of rows).
+    Incremental by school year (macros/incremental_school_years.sql). Reads the
+    recomputed years and the year before each; writes the recomputed years. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
 
 with
 
 measure_values as (
 
     select * from {{ ref('int_measure_values_unioned') }}
+    where {{ incremental_school_year_with_prior_filter('school_year') }}
 
 ),
 
@@ -88,6 +98,7 @@ final as (
         end as status_change,
         last_year.source_model
     from last_year
+    where {{ incremental_school_year_filter('last_year.school_year') }}
 
 )
 

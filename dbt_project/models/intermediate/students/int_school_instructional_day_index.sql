@@ -1,10 +1,20 @@
 {#- One row per school, school year and date of the school year (1 July to 30 June, every date,
     weekends included) with the running count of instructional days up to and including that
     date. Enrolled days between two dates are then a difference of two looked-up counts, so no
-    student-by-day grid is ever built. Only school years the school has a calendar for appear. -#}
+    student-by-day grid is ever built. Only school years the school has a calendar for appear. 
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with calendar_days as (
 
     select * from {{ ref('stg_sis__calendar_days') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -4,7 +4,7 @@
     Each day counts its `absent_fraction` (clamped to 0-1; a full-day code without a fraction
     counts 1, a PRT row without one counts 0). A full-day absence is a day with fraction 1.
     Incremental by school year (macros/incremental_school_years.sql): a stint never crosses its
-    school year, so its absences are the attendance rows of that year only.
+    school year, so its absences are the attendance rows of that year only (read by date range).
     Each stint gets an integer key first: the attendance rows (tens of millions at district
     scale) are summed on that one integer, and the stint's text columns are joined back to the
     one row per stint the sum leaves, far cheaper than grouping on them. The instructional-day
@@ -21,7 +21,7 @@
 with attendance as (
 
     select * from {{ ref('stg_sis__attendance') }}
-    where {{ incremental_school_year_filter('school_year') }}
+    where {{ incremental_school_year_dates_filter('attendance_date') }}
 
 ),
 

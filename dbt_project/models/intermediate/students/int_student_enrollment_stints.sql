@@ -2,7 +2,17 @@
     students_as_of_date: var `as_of_date`, else the day before the newest SIS drop).
     `exit_date` is the last day enrolled (inclusive). A stint without an exit date runs to the end
     of its school year or to the as-of date, whichever is earlier; stints that start after the
-    as-of date are dropped (they have not begun). -#}
+    as-of date are dropped (they have not begun). 
+    Incremental by school year (macros/incremental_school_years.sql): the as-of date is taken
+    from every enrolment, the stints from the recomputed years' only. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with enrollments as (
 
     select * from {{ ref('stg_sis__enrollments') }}
@@ -23,6 +33,7 @@ bounded as (
         {{ students_school_year_start_date('enrollments.school_year') }} as school_year_start_date,
         {{ students_school_year_end_date('enrollments.school_year') }} as school_year_end_date
     from enrollments
+    where {{ incremental_school_year_filter('enrollments.school_year') }}
 
 ),
 

@@ -3,10 +3,22 @@
     group. A student is in a year when enrolled on at least one day of it. Groups:
     race/ethnicity (federal code, plus California's FI category), gender, and the annual program
     groups (EL, RFEP, SWD = IEP only, 504 is not SWD, SED, FY, HOM), and HN (high needs:
-    EL or RFEP, SWD or SED in that year). -#}
+    EL or RFEP, SWD or SED in that year). 
+    Incremental by school year (macros/incremental_school_years.sql). A student's attributes
+    (race, gender) are read as they are today: a change to them reaches past years' groups only
+    with a full refresh. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with stints as (
 
     select * from {{ ref('int_student_enrollment_stints') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
@@ -19,6 +31,7 @@ students as (
 programs as (
 
     select * from {{ ref('int_student_program_spans_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -1,10 +1,21 @@
 {#- One row per student, school year and program the student was in that year.
     "Annual" rule: a program span counts for a year when it overlaps any day of one of the
     student's enrolment stints that year (spans clipped to the stints; `end_date` inclusive,
-    NULL = open). The first and last clipped dates are kept for models that need them. -#}
+    NULL = open). The first and last clipped dates are kept for models that need them. 
+    Incremental by school year (macros/incremental_school_years.sql): the recomputed years'
+    stints against every span. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with stints as (
 
     select * from {{ ref('int_student_enrollment_stints') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

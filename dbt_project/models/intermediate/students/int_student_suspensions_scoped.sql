@@ -1,16 +1,27 @@
 {#- One row per student, school year and scope (each school enrolled at, plus `DISTRICT`) over
     the cumulative enrolment, with whether the student had at least one out-of-school
     suspension (action OSS) there that year. At a school, only incidents at that school count;
-    district-wide, any incident. Incidents are placed in the school year of their date. -#}
+    district-wide, any incident. Incidents are placed in the school year of their date. 
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with stints as (
 
     select * from {{ ref('int_student_enrollment_stints') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 incidents as (
 
     select * from {{ ref('stg_sis__discipline_incidents') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

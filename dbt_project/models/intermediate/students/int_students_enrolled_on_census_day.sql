@@ -1,10 +1,20 @@
 {#- One row per student and school year: the school and grade of the student's enrolment on
     census day (the first Wednesday of October by default; vars `census_day_search_start`,
     `census_day_iso_weekday`). Enrolled means entry date <= census day <= exit date (exit date is
-    the last day enrolled). Should two stints cover census day, the later entry wins. -#}
+    the last day enrolled). Should two stints cover census day, the later entry wins. 
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with stints as (
 
     select * from {{ ref('int_student_enrollment_stints') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -1,11 +1,21 @@
 {#- One row per survey administration and grade level surveyed (at least one response from the
     grade anywhere in the district): the grades whose enrolment is the response-rate
-    denominator. -#}
+    denominator.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with
 
 responses as (
 
     select * from {{ ref('stg_survey__responses') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -1,11 +1,21 @@
 {#- One row per survey response and construct: the respondent's item responses to the
     construct, how many were favourable and the sum of scored values, so marts can pool item
-    responses over any set of respondents and constructs without going back to item rows. -#}
+    responses over any set of respondents and constructs without going back to item rows.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with
 
 scored as (
 
     select * from {{ ref('int_survey_item_responses_scored') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -1,6 +1,15 @@
 {#- One row per school year, scope (hosting school, or DISTRICT) and student who attended at
     least one acceleration day: student-days of service (distinct dates attended; a record with
-    zero hours attended is not a day of service, one without hours is) and hours. -#}
+    zero hours attended is not a day of service, one without hours is) and hours.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with
 
 acceleration_days as (
@@ -18,7 +27,9 @@ attended as (
         acceleration_days.event_date,
         acceleration_days.hours_attended
     from acceleration_days
-    where acceleration_days.hours_attended is null or acceleration_days.hours_attended > 0
+    where
+        (acceleration_days.hours_attended is null or acceleration_days.hours_attended > 0)
+        and {{ incremental_school_year_dates_filter('acceleration_days.event_date') }}
 
 ),
 

@@ -7,24 +7,36 @@
       sessions >= threshold × active weeks.
     - most in need: from int_tutoring_students_most_in_need for the student and year.
     - enrolled in scope: enrolled at that school (any school for DISTRICT) on some day of the
-      year; only these students count in the participation rate. -#}
+      year; only these students count in the participation rate.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with
 
 sessions as (
 
     select * from {{ ref('int_tutoring_sessions_completed') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 most_in_need as (
 
     select * from {{ ref('int_tutoring_students_most_in_need') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 stints as (
 
     select * from {{ ref('int_student_enrollment_stints') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -2,7 +2,18 @@
     cancelled sessions delivered no tutoring, so they count toward no measure (participation,
     sessions, minutes or dosage); they stay in stg_tutoring__sessions for reconciliation with
     the vendor. Each session carries its school year (1 July – 30 June of the local session
-    date), month and week (weeks start on Monday). -#}
+    date), month and week (weeks start on Monday).
+    Incremental by school year (macros/incremental_school_years.sql): sessions are narrowed by
+    their UTC start to the years a day wider on each side (a range the table scan uses), then
+    by their local date. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with
 
 sessions as (
@@ -25,7 +36,10 @@ final as (
         cast({{ dbt.date_trunc('week', 'sessions.session_date') }} as date) as week_start_date,
         coalesce(sessions.duration_minutes, 0) as duration_minutes
     from sessions
-    where sessions.session_status = 'completed'
+    where
+        sessions.session_status = 'completed'
+        and {{ incremental_school_year_dates_filter('sessions.started_at', 'timestamp', 1) }}
+        and {{ incremental_school_year_dates_filter('sessions.session_date') }}
 
 )
 

@@ -3,12 +3,23 @@
     the groups of var `tutoring_most_in_need_groups` (EL, SWD, FY, HOM) in the bridge that year.
     The last assessment is, per subject, the latest test dated on or before the end of the
     session's school year (30 June); below standard = a performance level under var
-    `assessment_met_min_performance_level` (Level 3, Standard Met) in ELA or math on it. -#}
+    `assessment_met_min_performance_level` (Level 3, Standard Met) in ELA or math on it.
+    Incremental by school year (macros/incremental_school_years.sql). Assessments are
+    read whole: the last one may be from an earlier year. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with
 
 sessions as (
 
     select * from {{ ref('int_tutoring_sessions_completed') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
@@ -21,6 +32,7 @@ assessments as (
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -1,22 +1,34 @@
 {#- One row per school year, school (or DISTRICT) and student group: cumulative enrolment
     (students enrolled on at least one day of the year; at DISTRICT each student once) and
     census-day enrolment (students enrolled on census day, at the school of that enrolment).
-    The public release and per-pupil measures divide by these. -#}
+    The public release and per-pupil measures divide by these.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with stints as (
 
     select * from {{ ref('int_student_enrollment_stints') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 census as (
 
     select * from {{ ref('int_students_enrolled_on_census_day') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -5,13 +5,23 @@
     the first group code. Values equal to 9 decimal places are ties: two groups of the same
     students (every SED student is HN) get the same mean summed in another order, which differs
     in the last bits from one engine, or one run, to the next. Last year's gap comes from last year's values that
-    int_scorecard_values_with_change carries on each row (prior_value), not from a second pass. -#}
+    int_scorecard_values_with_change carries on each row (prior_value), not from a second pass.
+    Incremental by school year (macros/incremental_school_years.sql). Last year's gap comes
+    with each row (prior_value). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
 
 with
 
 measure_values as (
 
     select * from {{ ref('int_scorecard_values_with_change') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

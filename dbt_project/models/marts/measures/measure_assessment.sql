@@ -2,10 +2,20 @@
     (or DISTRICT), student group and measure. Which tested grades feed which measure, and
     whether it is a mean distance from standard or a percent met, is the
     `assessment_measure_grades` seed. A student counts at the school the result is attributed
-    to (fct_student_assessments) and in every group of the bridge for that year. -#}
+    to (fct_student_assessments) and in every group of the bridge for that year.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with assessments as (
 
     select * from {{ ref('fct_student_assessments') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
@@ -18,6 +28,7 @@ measure_grades as (
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -8,17 +8,27 @@
     - CHRONIC_ABSENCE_LAUSD and its _K5 / _6_8 / _9_12 variants (grade at the latest enrolment):
       chronically absent (LAUSD rule) / students with at least one enrolled day.
     - ATTENDANCE_BAND_*: students in the band / students with at least one enrolled day.
-    Rows whose denominator would be 0 are not written. -#}
+    Rows whose denominator would be 0 are not written.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with scoped as (
 
     select * from {{ ref('int_student_attendance_scoped') }}
-    where days_enrolled > 0
+    where days_enrolled > 0 and {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

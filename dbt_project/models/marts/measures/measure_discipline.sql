@@ -5,16 +5,27 @@
     - SUSPENSION_RISK_RATIO: the group's suspension rate / the rate of all other students in
       the same school (or district) and year (ALL minus the group). Not written for ALL (it has
       no other students) nor where the ratio is undefined (no other students, or none of them
-      suspended). A ratio of rates, so numerator is NULL; denominator = the group's students. -#}
+      suspended). A ratio of rates, so numerator is NULL; denominator = the group's students.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with scoped as (
 
     select * from {{ ref('int_student_suspensions_scoped') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

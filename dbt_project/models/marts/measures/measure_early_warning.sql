@@ -5,16 +5,27 @@
     - EWS_BEHAVIOR_FLAG: flagged / students enrolled.
     - EWS_COURSE_FLAG: flagged / students with at least one letter-graded course mark.
     - EWS_ANY_FLAG: at least one flag / students enrolled.
-    Rows with a zero denominator are not written. -#}
+    Rows with a zero denominator are not written.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with early_warning as (
 
     select * from {{ ref('fct_student_early_warning') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

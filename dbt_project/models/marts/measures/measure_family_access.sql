@@ -6,16 +6,27 @@
       of attendance, over registrations whose student has attended.
     Means: numerator NULL, denominator = registrations averaged. Groups come from the bridge for
     the student's school year; a registration whose student never enrolled that year still
-    counts in ALL. -#}
+    counts in ALL.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with registrations as (
 
     select * from {{ ref('fct_registrations') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

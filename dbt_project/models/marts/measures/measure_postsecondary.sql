@@ -4,22 +4,34 @@
     graders, at the school of their last grade 09 enrolment). Rules in fct_student_ag_progress
     and fct_student_ninth_grade_on_track. Only complete years are reported: A-G for
     graduation years whose four high school years are all in the loaded course history,
-    ninth-grade on track for years whose second-semester marks are posted. -#}
+    ninth-grade on track for years whose second-semester marks are posted.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with ag_progress as (
 
     select * from {{ ref('fct_student_ag_progress') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 ninth_grade_on_track as (
 
     select * from {{ ref('fct_student_ninth_grade_on_track') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -9,24 +9,37 @@
       administration's first response date, summed over the year's administrations.
     - SEL_FAVORABLE_GROWTH: (this year's SEL_FAVORABLE − last year's) / last year's × 100, the
       relative change the LAUSD "+8%" goal is stated in (the point change is in
-      survey_construct_results). -#}
+      survey_construct_results).
+    Incremental by school year (macros/incremental_school_years.sql). Last year's SEL_FAVORABLE
+    comes from this table when last year is not recomputed in the same run. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with
 
 scores as (
 
     select * from {{ ref('int_survey_respondent_construct_scores') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 response_rates as (
 
     select * from {{ ref('survey_response_rates') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
@@ -97,6 +110,30 @@ by_type as (
 
 ),
 
+{#- SEL percent favourable per school, group and year: this run's, and on an incremental run
+    last year's as published (SEL_FAVORABLE) when last year is not recomputed in the same run. -#}
+sel_favorable as (
+
+    select
+        by_type.school_year,
+        by_type.school_code,
+        by_type.student_group,
+        by_type.percent_favorable as value
+    from by_type
+    where by_type.construct_type = 'SEL'
+
+),
+
+sel_favorable_with_prior_year as (
+
+    {{ incremental_with_prior_year_rows(
+        'sel_favorable',
+        ['school_year', 'school_code', 'student_group', 'value'],
+        where="measure_code = 'SEL_FAVORABLE'",
+    ) }}
+
+),
+
 sel_growth as (
 
     select
@@ -104,18 +141,17 @@ sel_growth as (
         this_year.school_code,
         this_year.student_group,
         this_year.respondents,
-        (this_year.percent_favorable - last_year.percent_favorable) * 100.0
-        / last_year.percent_favorable as growth_pct
+        (this_year.percent_favorable - last_year.value) * 100.0
+        / last_year.value as growth_pct
     from by_type as this_year
-    inner join by_type as last_year
+    inner join sel_favorable_with_prior_year as last_year
         on
             last_year.school_year = {{ workforce_previous_school_year('this_year.school_year') }}
             and this_year.school_code = last_year.school_code
             and this_year.student_group = last_year.student_group
-            and last_year.construct_type = 'SEL'
     where
         this_year.construct_type = 'SEL'
-        and last_year.percent_favorable > 0
+        and last_year.value > 0
 
 ),
 

@@ -10,30 +10,43 @@
     - TUTORING_MINUTES_PER_WEEK: NULL / participants; value = mean of minutes per active week.
     - TUTORING_HIGH_DOSE: participants averaging >= 3 sessions per active week / participants.
     - ACCELERATION_DAY_PARTICIPANTS: participants / participants; value = participants.
-    - ACCELERATION_DAY_STUDENT_DAYS: student-days / participants; value = student-days. -#}
+    - ACCELERATION_DAY_STUDENT_DAYS: student-days / participants; value = student-days.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with
 
 participants as (
 
     select * from {{ ref('int_tutoring_participants_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 acceleration as (
 
     select * from {{ ref('int_acceleration_day_participants_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 enrollment_by_group as (
 
     select * from {{ ref('enrollment_by_group') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

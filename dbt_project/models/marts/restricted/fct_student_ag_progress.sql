@@ -6,16 +6,28 @@
     `is_history_window_complete` marks graduation years whose whole high school career
     (`ag_high_school_years`, 4, ending with the graduation year) lies inside the course history
     the warehouse holds; for earlier graduation years the first semesters are simply not
-    loaded, so measure_postsecondary leaves those years out rather than report a false low. -#}
+    loaded, so measure_postsecondary leaves those years out rather than report a false low.
+    Incremental by school year (macros/incremental_school_years.sql). The history window
+    is taken from every course mark. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with ag_area_years as (
 
     select * from {{ ref('int_ag_area_years_by_graduate') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 graduates as (
 
     select * from {{ ref('int_graduates_by_school_year') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

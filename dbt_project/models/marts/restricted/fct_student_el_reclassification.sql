@@ -8,10 +8,20 @@
         reclassification of the year that is ending, not of the next one, where the student
         is no longer an English learner at the start).
     The reclassification date is the start of the earliest such RFEP span. An EL span that
-    ends without an RFEP span (the student left, or a correction) is not a reclassification. -#}
+    ends without an RFEP span (the student left, or a correction) is not a reclassification.
+    Incremental by school year (macros/incremental_school_years.sql). RFEP spans are read whole. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with english_learners as (
 
     select * from {{ ref('int_english_learners_at_year_start') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -1,18 +1,29 @@
 {#- The school scorecard: every measure for every school (and the district) and student group
     by school year, with status, change, Dashboard levels and colour, the goal set for it and the
-    value its trajectory expects this year. -#}
+    value its trajectory expects this year.
+    Incremental by school year (macros/incremental_school_years.sql). Goals and
+    trajectories are read whole: a plan spans years. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
 
 with
 
 measure_values as (
 
     select * from {{ ref('int_scorecard_values_with_change') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 dashboard_levels as (
 
     select * from {{ ref('int_scorecard_dashboard_levels') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -1,14 +1,22 @@
 {#- One row per school and school year: the tier of differentiated support and the counts that
     placed the school there. A school is in the highest tier of seed support_tier_rules for which
     any of that tier's thresholds is met (a blank threshold is not a criterion); a school meeting
-    none is in the lowest tier. -#}
+    none is in the lowest tier.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
 
 with
 
 scorecard as (
 
     select * from {{ ref('school_scorecard') }}
-    where school_code <> 'DISTRICT'
+    where school_code <> 'DISTRICT' and {{ incremental_school_year_filter('school_year') }}
 
 ),
 

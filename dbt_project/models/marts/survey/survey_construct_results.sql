@@ -3,18 +3,30 @@
     (favourable item responses / item responses), mean scored value and respondents (students,
     or responses without a student id). Reversed items are flipped before scoring. Year over
     year: the point change in percent favourable and the relative growth
-    (this − last) / last × 100 — the form of the LAUSD "+8%" goal. -#}
+    (this − last) / last × 100 — the form of the LAUSD "+8%" goal.
+    Incremental by school year (macros/incremental_school_years.sql). Last year's percent
+    favourable comes from this table when last year is not recomputed in the same run. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with
 
 scores as (
 
     select * from {{ ref('int_survey_respondent_construct_scores') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
@@ -90,6 +102,17 @@ results as (
 
 ),
 
+{#- Last year's percent favourable of each row: from this run's rows, or on an incremental run
+    from the table as published for a year not recomputed (macro incremental_with_prior_year_rows). -#}
+prior_year_results as (
+
+    {{ incremental_with_prior_year_rows(
+        'results',
+        ['school_year', 'school_code', 'construct', 'student_group', 'percent_favorable'],
+    ) }}
+
+),
+
 final as (
 
     select
@@ -114,7 +137,7 @@ final as (
                     / prior_year.percent_favorable
         end as {{ workforce_type_double() }}) as favorable_growth_pct
     from results
-    left join results as prior_year
+    left join prior_year_results as prior_year
         on
             prior_year.school_year = {{ workforce_previous_school_year('results.school_year') }}
             and results.school_code = prior_year.school_code

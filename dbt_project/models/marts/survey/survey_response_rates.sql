@@ -3,36 +3,50 @@
     response date in a grade the administration surveyed (a grade with any response in the
     district). The first response date is used instead of census day because enrolment moves
     between October and a spring administration. Respondents are counted whether or not the SIS
-    places them at that school on that date. -#}
+    places them at that school on that date.
+    Incremental by school year (macros/incremental_school_years.sql). -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with
 
 scores as (
 
     select * from {{ ref('int_survey_respondent_construct_scores') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 administrations as (
 
     select * from {{ ref('int_survey_administrations') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 administration_grades as (
 
     select * from {{ ref('int_survey_administration_grades') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 stints as (
 
     select * from {{ ref('int_student_enrollment_stints') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
 student_groups as (
 
     select * from {{ ref('int_student_groups_annual') }}
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 

@@ -2,12 +2,29 @@
     (plus DISTRICT). For each month from July up to the latest month with a completed session:
     cumulative unique students to date in the school year (a student counts from the month of
     their first completed session of that type at that school), sessions in the month and
-    cumulative sessions to date (total usage, not unique). Completed sessions only. -#}
+    cumulative sessions to date (total usage, not unique). Completed sessions only.
+    Incremental by school year (macros/incremental_school_years.sql). The latest month
+    is the latest of every year's sessions. -#}
+{{
+    config(
+        materialized='incremental',
+        on_schema_change='fail',
+        **incremental_by_school_year(),
+    )
+}}
+
 with
+
+sessions_of_every_year as (
+
+    select * from {{ ref('int_tutoring_sessions_completed') }}
+
+),
 
 sessions as (
 
-    select * from {{ ref('int_tutoring_sessions_completed') }}
+    select * from sessions_of_every_year
+    where {{ incremental_school_year_filter('school_year') }}
 
 ),
 
@@ -127,8 +144,8 @@ month_offsets as (
 
 latest_month as (
 
-    select max(sessions.month_start_date) as month_start_date
-    from sessions
+    select max(sessions_of_every_year.month_start_date) as month_start_date
+    from sessions_of_every_year
 
 ),
 
