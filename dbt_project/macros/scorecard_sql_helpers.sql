@@ -40,12 +40,16 @@
 {%- endmacro %}
 
 {#- The status shown for a value: rounded to var scorecard_status_decimals places, or to
-    var scorecard_ratio_status_decimals for ratios and indices, whose values sit near 1. -#}
+    var scorecard_ratio_status_decimals for ratios and indices, whose values sit near 1.
+    The value is first rounded to var scorecard_value_decimals (9) places: a mean of doubles
+    summed in parallel can come out as 74.64999999999999 in one build and 74.65 in the next,
+    and the status must not flip between 74.6 and 74.7 with the order rows were added in. -#}
 {% macro scorecard_status(value_expression, unit_expression) -%}
+    {%- set value = scorecard_round(value_expression, var('scorecard_value_decimals')) -%}
     case
         when {{ unit_expression }} in ('ratio', 'index')
-            then {{ scorecard_round(value_expression, var('scorecard_ratio_status_decimals')) }}
-        else {{ scorecard_round(value_expression, var('scorecard_status_decimals')) }}
+            then {{ scorecard_round(value, var('scorecard_ratio_status_decimals')) }}
+        else {{ scorecard_round(value, var('scorecard_status_decimals')) }}
     end
 {%- endmacro %}
 

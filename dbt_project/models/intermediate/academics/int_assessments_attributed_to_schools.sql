@@ -97,3 +97,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

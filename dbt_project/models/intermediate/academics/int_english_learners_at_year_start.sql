@@ -120,3 +120,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -46,3 +46,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -32,3 +32,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

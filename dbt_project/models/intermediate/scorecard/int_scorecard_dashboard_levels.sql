@@ -98,3 +98,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

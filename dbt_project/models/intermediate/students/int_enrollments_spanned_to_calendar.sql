@@ -65,3 +65,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

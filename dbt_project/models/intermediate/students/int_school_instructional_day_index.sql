@@ -96,3 +96,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

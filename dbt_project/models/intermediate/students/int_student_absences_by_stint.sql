@@ -126,3 +126,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

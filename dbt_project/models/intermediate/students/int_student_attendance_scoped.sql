@@ -188,3 +188,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -67,3 +67,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -147,3 +147,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -60,3 +60,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -93,3 +93,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -56,3 +56,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -31,3 +31,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -40,3 +40,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

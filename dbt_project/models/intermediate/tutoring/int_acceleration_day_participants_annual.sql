@@ -68,3 +68,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

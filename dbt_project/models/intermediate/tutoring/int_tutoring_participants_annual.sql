@@ -124,3 +124,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -44,3 +44,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -135,3 +135,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

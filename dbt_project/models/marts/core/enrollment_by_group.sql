@@ -104,3 +104,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

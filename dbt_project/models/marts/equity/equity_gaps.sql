@@ -197,3 +197,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

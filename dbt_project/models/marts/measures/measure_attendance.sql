@@ -201,3 +201,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

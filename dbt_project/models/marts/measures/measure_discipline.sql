@@ -111,3 +111,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -88,3 +88,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -119,3 +119,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

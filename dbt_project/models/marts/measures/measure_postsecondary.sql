@@ -92,3 +92,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

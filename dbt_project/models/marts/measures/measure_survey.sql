@@ -240,3 +240,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -244,3 +244,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

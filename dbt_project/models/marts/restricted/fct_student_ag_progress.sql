@@ -125,3 +125,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -49,3 +49,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

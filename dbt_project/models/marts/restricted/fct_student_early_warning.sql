@@ -185,3 +185,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

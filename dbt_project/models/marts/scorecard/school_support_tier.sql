@@ -161,3 +161,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

@@ -178,3 +178,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}

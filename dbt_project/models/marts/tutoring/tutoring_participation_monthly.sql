@@ -218,3 +218,4 @@ final as (
 )
 
 select * from final
+{{ incremental_build_order() }}
