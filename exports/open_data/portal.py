@@ -5,19 +5,26 @@ any static host with no script, CDN or network."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import shutil
 from dataclasses import dataclass
 from html import escape
-from itertools import groupby
 from pathlib import Path
-from typing import NamedTuple
 
 import duckdb
 
+from exports.open_data import svg_charts
 from exports.open_data.metadata import DATASET_DESCRIPTIONS, DATASET_TITLES
 from exports.open_data.policy import DISTRICT_CODE
-from exports.open_data.svg_charts import bar_chart, line_chart, point_from_published
+from exports.open_data.svg_charts import (
+    bar_chart,
+    escaped,
+    line_chart,
+    published_number_and_text,
+)
 
 GROUP_NAMES = {
     "ALL": "All students",
@@ -41,6 +48,13 @@ GROUP_NAMES = {
     "HN": "High needs",
 }
 GROUP_ORDER = list(GROUP_NAMES)
+
+
+def _group_label(group: str) -> str:
+    return f"{GROUP_NAMES.get(group, group)} ({group})"
+
+
+_GROUP_LABELS = {group: _group_label(group) for group in GROUP_NAMES}
 DOCUMENT_FILES = (
     "data_dictionary.md",
     "data_dictionary.csv",
@@ -70,64 +84,132 @@ figcaption { font-size: .9rem; font-weight: 600; }
 """
 
 
+PORTAL_STATE_FILE = ".portal_state.json"
+# Bump when the markup of a page or section changes, so no section drawn before is reused.
+RENDER_VERSION = 1
+_STATE_FORMAT = 1
+_PAGE_END = "\n</main>\n</body>\n</html>\n"
+
+
 @dataclass
 class PortalResult:
-    """Where the site was written and how many school pages it has."""
+    """Where the site was written, how many school pages it has, and what was redrawn."""
 
     out_dir: Path
     school_pages: int
+    pages_rendered: int = 0  # written anew (in whole or in part)
+    pages_reused: int = 0  # the previous build's file, unchanged
+    sections_rendered: int = 0
+    sections_reused: int = 0
 
 
-def _page(title: str, body: str, css_href: str) -> str:
+def _page_start(title: str, css_href: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
         f'<link rel="stylesheet" href="{css_href}">\n</head>\n'
-        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+        "<body>\n<main>\n"
     )
 
 
-class _Cell(NamedTuple):
-    school_year: str
-    school_code: str
-    school_name: str
-    measure: str
-    student_group: str
-    n: int | None
-    value: str | None
-    suppressed: bool
+def _page(title: str, body: str, css_href: str) -> str:
+    return _page_start(title, css_href) + body + _PAGE_END
 
 
-def _load(release_dir: Path) -> tuple[list[_Cell], list[tuple], dict[str, tuple[str, str]]]:
-    """Published cells sorted by school, measure, group order and year, ready to stream."""
+def _stage_cells(con: duckdb.DuckDBPyConnection, release_dir: Path) -> None:
+    """Temp tables `shown` (the cells the pages draw) and `sections` (one per page section).
+
+    A page draws, per measure, every school year of ALL (the trend) and every group of the
+    measure's latest school year at that school (the bars). `sections` holds one row per
+    (school, measure) with its position on the page and a digest of everything it draws.
+    """
     order = ", ".join(f"'{group}'" for group in GROUP_ORDER)
-    con = duckdb.connect()
-    con.execute("set enable_progress_bar = false")
-    try:
-        data = release_dir / "data"
-        cells = con.execute(f"""
-            select school_year, school_code, school_name, measure, student_group,
-                   n, value, suppressed
-            from read_parquet(['{data / "scorecard_measures.parquet"}',
-                               '{data / "district_measures.parquet"}'])
-            order by school_code, measure,
-                coalesce(list_position([{order}], student_group), 999), student_group,
-                school_year
-        """).fetchall()
-        schools = con.execute(
-            "select school_code, school_name, street, city, state, zip "
-            f"from read_parquet('{data / 'school_directory.parquet'}') order by school_code"
+    con.execute(f"""
+        create temp table shown as
+        with published as (
+            select school_year, school_code, measure, student_group, n, value, suppressed,
+            from {_published_cells(release_dir)}
+        ),
+        latest as (
+            select school_code, measure, max(school_year) as latest_year,
+            from published
+            group by school_code, measure
+        )
+        select
+            p.*,
+            coalesce(list_position([{order}], p.student_group), 999) as group_rank,
+            p.student_group = 'ALL' as is_trend,
+            p.school_year = l.latest_year as is_latest,
+        from published as p
+        inner join latest as l on l.school_code = p.school_code and l.measure = p.measure
+        where p.student_group = 'ALL' or p.school_year = l.latest_year
+    """)
+    con.execute("""
+        create temp table sections as
+        select
+            school_code,
+            measure,
+            cast(row_number() over (partition by school_code order by measure) - 1 as integer)
+                as position,
+            -- which cells a section draws, and in which order, follows from their own columns,
+            -- so an order-independent digest of them identifies what the section shows
+            cast(sum(hash(
+                school_year, student_group, n, value, suppressed, is_trend, is_latest
+            )) as varchar) || ':' || count(*) as content_key,
+        from shown
+        group by school_code, measure
+    """)
+
+
+def _published_cells(release_dir: Path) -> str:
+    data = release_dir / "data"
+    return (
+        f"read_parquet(['{data / 'scorecard_measures.parquet'}', "
+        f"'{data / 'district_measures.parquet'}'])"
+    )
+
+
+def _first_names(con: duckdb.DuckDBPyConnection, release_dir: Path, codes: list[str]) -> dict:
+    """Names of schools missing from the directory: the name on their first cell, in page
+    order (measure, group order, group, year)."""
+    if not codes:
+        return {}
+    order = ", ".join(f"'{group}'" for group in GROUP_ORDER)
+    return dict(
+        con.execute(
+            f"""
+            select school_code, arg_min(
+                school_name,
+                (measure, coalesce(list_position([{order}], student_group), 999),
+                    student_group, school_year)
+            ),
+            from {_published_cells(release_dir)}
+            where school_code in (select unnest(?::varchar[]))
+            group by school_code
+            """,
+            [codes],
         ).fetchall()
-        dictionary = con.execute(f"""
-            select name, type, description from read_csv('{release_dir / "data_dictionary.csv"}',
-                all_varchar = true)
-            where dataset = 'measure'
-        """).fetchall()
-    finally:
-        con.close()
-    catalog = {code: (unit, description) for code, unit, description in dictionary}
-    return [_Cell(*row) for row in cells], schools, catalog
+    )
+
+
+def _fetch_shown(con: duckdb.DuckDBPyConnection, only_changed: bool) -> dict[str, list]:
+    """The drawn cells as Python lists per column (one conversion per column, not per cell),
+    sorted by school, measure, group order and year; only sections in `redraw` if asked."""
+    where = (
+        "where (s.school_code, s.measure) in (select (school_code, measure) from redraw)"
+        if only_changed
+        else ""
+    )
+    table = con.sql(f"""
+        select s.school_code, s.measure, s.school_year, s.student_group, s.n, s.value,
+            s.suppressed, s.is_trend, s.is_latest, p.position,
+        from shown as s
+        inner join sections as p on p.school_code = s.school_code and p.measure = s.measure
+        {where}
+        order by s.school_code, s.measure, s.group_rank, s.student_group, s.school_year
+    """).to_arrow_table()
+    return {name: table.column(name).to_pylist() for name in table.column_names}
 
 
 def _measure_title(measure: str, catalog: dict[str, tuple[str, str]]) -> tuple[str, str]:
@@ -139,11 +221,13 @@ def _measure_title(measure: str, catalog: dict[str, tuple[str, str]]) -> tuple[s
 
 def _data_table(caption: str, header: str, rows: list[tuple[str, str, str]]) -> str:
     body = "".join(
-        f"<tr><td>{escape(a)}</td><td>{escape(b)}</td><td>{escape(c)}</td></tr>" for a, b, c in rows
+        f"<tr><td>{escaped[a]}</td><td>{escaped[b]}</td><td>{escaped[c]}</td></tr>"
+        for a, b, c in rows
     )
+    caption = escaped[caption]
     return (
-        f"<details><summary>Data table: {escape(caption)}</summary><table>"
-        f'<caption>{escape(caption)}</caption><thead><tr><th scope="col">{escape(header)}</th>'
+        f"<details><summary>Data table: {caption}</summary><table>"
+        f'<caption>{caption}</caption><thead><tr><th scope="col">{escaped[header]}</th>'
         '<th scope="col">Value</th><th scope="col">Students (n)</th></tr></thead>'
         f"<tbody>{body}</tbody></table></details>"
     )
@@ -154,57 +238,95 @@ def _n_text(n: int | None) -> str:
 
 
 def _measure_section(
-    index: int, measure: str, cells: list[_Cell], catalog: dict[str, tuple[str, str]]
+    index: int,
+    measure: str,
+    name: str,
+    unit: str,
+    trend: list[tuple],
+    latest_year: str,
+    latest: list[tuple],
 ) -> str:
-    name, unit = _measure_title(measure, catalog)
+    """One measure's block: the trend of ALL over the years and the groups of its latest year.
+
+    `trend` and `latest` hold (label, value, is_suppressed, n) in drawing order.
+    """
     chart_id = f"m{index}"
-    trend = sorted((c for c in cells if c.student_group == "ALL"), key=lambda c: c.school_year)
-    trend_points = [point_from_published(c.school_year, c.value, c.suppressed) for c in trend]
-    latest_year = max(c.school_year for c in cells)
-    latest = [c for c in cells if c.school_year == latest_year]  # already in group order
-    group_points = [point_from_published(c.student_group, c.value, c.suppressed) for c in latest]
-    parts = [f'<section class="measure"><h3 id="{chart_id}">{escape(name)}</h3>']
-    parts.append(f'<p class="note">Measure {escape(measure)}; unit: {escape(unit)}.</p>')
+    parts = [f'<section class="measure"><h3 id="{chart_id}">{escaped[name]}</h3>']
+    parts.append(f'<p class="note">Measure {escaped[measure]}; unit: {escaped[unit]}.</p>')
     parts.append('<div class="charts">')
-    if trend_points:
+    if trend:
         title = f"{name}, all students, by school year"
-        rows = [(p.label, p.text, _n_text(c.n)) for p, c in zip(trend_points, trend, strict=True)]
+        points = [(label, *published_number_and_text(v, s)) for label, v, s, _ in trend]
+        rows = [(p[0], p[2], _n_text(c[3])) for p, c in zip(points, trend, strict=True)]
         parts.append(
-            f"<figure><figcaption>{escape(title)}</figcaption>"
-            f"{line_chart(chart_id + 't', title, trend_points, unit)}"
+            f"<figure><figcaption>{escaped[title]}</figcaption>"
+            f"{line_chart(chart_id + 't', title, points, unit)}"
             f"{_data_table(title, 'School year', rows)}</figure>"
         )
     title = f"{name} by student group, {latest_year}"
+    points = [(label, *published_number_and_text(v, s)) for label, v, s, _ in latest]
     rows = [
-        (f"{GROUP_NAMES.get(p.label, p.label)} ({p.label})", p.text, _n_text(c.n))
-        for p, c in zip(group_points, latest, strict=True)
+        (_GROUP_LABELS.get(p[0]) or _group_label(p[0]), p[2], _n_text(c[3]))
+        for p, c in zip(points, latest, strict=True)
     ]
     parts.append(
-        f"<figure><figcaption>{escape(title)}</figcaption>"
-        f"{bar_chart(chart_id + 'g', title, group_points, unit)}"
+        f"<figure><figcaption>{escaped[title]}</figcaption>"
+        f"{bar_chart(chart_id + 'g', title, points, unit)}"
         f"{_data_table(title, 'Student group', rows)}</figure>"
     )
     parts.append("</div></section>")
     return "".join(parts)
 
 
-def _school_page(
-    code: str, name: str, cells: list[_Cell], catalog: dict[str, tuple[str, str]], address: str
-) -> str:
-    sections = [
-        _measure_section(i, measure, list(measure_cells), catalog)
-        for i, (measure, measure_cells) in enumerate(groupby(cells, key=lambda c: c.measure))
-    ]
-    body = (
+def _page_intro(code: str, name: str, address: str) -> str:
+    return (
         '<p><a href="../index.html">All datasets and schools</a></p>'
         f"<h1>{escape(name)} report card</h1>"
         f"<p>School code {escape(code)}{escape(address)}</p>"
         '<p class="note">Values for small groups are withheld to protect student privacy and '
         'shown as "suppressed"; very high or low percentages of small groups are shown as '
         '"≤5%" or "≥95%". See the <a href="../downloads/suppression_notes.md">suppression '
-        "notes</a>.</p>" + "".join(sections)
+        "notes</a>.</p>"
     )
-    return _page(f"{name} report card", body, "../style.css")
+
+
+def _school_page(code: str, name: str, address: str, sections: list[str]) -> str:
+    return _page(
+        f"{name} report card", _page_intro(code, name, address) + "".join(sections), "../style.css"
+    )
+
+
+def _render_sections(cells: dict[str, list], catalog: dict[str, tuple[str, str]]):
+    """Yield (school_code, position, section html), one pass over the drawn cells."""
+    codes, measures, years = cells["school_code"], cells["measure"], cells["school_year"]
+    groups, ns, values = cells["student_group"], cells["n"], cells["value"]
+    suppressed, is_trend, is_latest = cells["suppressed"], cells["is_trend"], cells["is_latest"]
+    positions = cells["position"]
+    titles = {}
+    total = len(codes)
+    start = 0
+    while start < total:
+        code, measure = codes[start], measures[start]
+        end = start + 1
+        while end < total and measures[end] == measure and codes[end] == code:
+            end += 1
+        if measure not in titles:
+            titles[measure] = _measure_title(measure, catalog)
+        name, unit = titles[measure]
+        trend = [
+            (years[i], values[i], suppressed[i], ns[i]) for i in range(start, end) if is_trend[i]
+        ]
+        latest = [
+            (groups[i], values[i], suppressed[i], ns[i]) for i in range(start, end) if is_latest[i]
+        ]
+        latest_year = max(years[start:end])
+        position = positions[start]
+        yield (
+            code,
+            position,
+            _measure_section(position, measure, name, unit, trend, latest_year, latest),
+        )
+        start = end
 
 
 def _home_page(version: str, schools: list[tuple[str, str]]) -> str:
@@ -238,32 +360,178 @@ def _home_page(version: str, schools: list[tuple[str, str]]) -> str:
     return _page("District open data", body, "style.css")
 
 
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link a release file into the site (releases are never modified); copy if the
+    file system refuses."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _renderer_digest(catalog: dict[str, tuple[str, str]]) -> str:
+    """What every section depends on besides its own cells: the renderer's code, the group
+    names, the measure catalog and the DuckDB version. A change to any of them redraws every
+    page."""
+    digest = hashlib.md5(usedforsecurity=False)
+    for module in (__file__, svg_charts.__file__):
+        digest.update(Path(module).read_bytes())
+    # DuckDB's hash() makes the section digests; another version may hash differently.
+    digest.update(duckdb.__version__.encode("utf-8"))
+    digest.update(json.dumps([GROUP_NAMES, sorted(catalog.items())]).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _read_state(out_dir: Path, renderer: str) -> dict[str, dict]:
+    """Pages of the previous build, if it was drawn by this renderer with this catalog."""
+    try:
+        state = json.loads((out_dir / PORTAL_STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if state.get("format") != _STATE_FORMAT or state.get("renderer") != renderer:
+        return {}
+    pages = state.get("pages")
+    return pages if isinstance(pages, dict) else {}
+
+
+def _previous_page(out_dir: Path, code: str, previous: dict[str, dict]) -> dict | None:
+    """The previous build's record of a page, if its file is still the one recorded."""
+    entry = previous.get(code)
+    if entry is None:
+        return None
+    try:
+        size = (out_dir / "schools" / f"{code}.html").stat().st_size
+    except OSError:
+        return None
+    return entry if size == entry.get("size") else None
+
+
 def build_portal(release_dir: str | Path, out_dir: str | Path) -> PortalResult:
-    """Write the static site for `release_dir` into `out_dir` (replaced atomically)."""
+    """Write the static site for `release_dir` into `out_dir` (replaced atomically).
+
+    Sections whose drawn cells, position and renderer are unchanged since the previous build in
+    `out_dir` are copied from its pages byte for byte (a page with nothing changed is linked
+    whole); the others are drawn. The result is the same site a build from nothing writes.
+    """
     release_dir = Path(release_dir).resolve()
     out_dir = Path(out_dir)
     work_dir = out_dir.with_name(f".{out_dir.name}.tmp")
     shutil.rmtree(work_dir, ignore_errors=True)
     (work_dir / "schools").mkdir(parents=True)
-    shutil.copytree(release_dir / "data", work_dir / "downloads" / "data")
+    (work_dir / "downloads" / "data").mkdir(parents=True)
+    for source in sorted((release_dir / "data").iterdir()):
+        _link_or_copy(source, work_dir / "downloads" / "data" / source.name)
     for name in DOCUMENT_FILES:
-        shutil.copy2(release_dir / name, work_dir / "downloads" / name)
+        _link_or_copy(release_dir / name, work_dir / "downloads" / name)
     (work_dir / "style.css").write_text(STYLE.strip() + "\n", encoding="utf-8")
 
-    cells, schools, catalog = _load(release_dir)
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
+    try:
+        _stage_cells(con, release_dir)
+        data = release_dir / "data"
+        schools = con.execute(
+            "select school_code, school_name, street, city, state, zip "
+            f"from read_parquet('{data / 'school_directory.parquet'}') order by school_code"
+        ).fetchall()
+        dictionary = con.execute(f"""
+            select name, type, description from read_csv('{release_dir / "data_dictionary.csv"}',
+                all_varchar = true)
+            where dataset = 'measure'
+        """).fetchall()
+        catalog = {code: (unit, description) for code, unit, description in dictionary}
+        section_rows = con.execute(
+            "select school_code, position, measure, content_key from sections "
+            "order by school_code, position"
+        ).fetchall()
+        listed_codes = {row[0] for row in schools}
+        first_names = _first_names(
+            con, release_dir, sorted({row[0] for row in section_rows} - listed_codes)
+        )
+        renderer = _renderer_digest(catalog)
+        previous = _read_state(out_dir, renderer)
+        old_pages = {
+            code: _previous_page(out_dir, code, previous) for code in {r[0] for r in section_rows}
+        }
+        pages: dict[str, list[tuple[int, str, str, list | None]]] = {}
+        redraw: list[tuple[str, str]] = []
+        for code, position, measure, key in section_rows:
+            entry = pages.setdefault(code, [])
+            old_page = old_pages[code]
+            old_sections = old_page["sections"] if old_page else []
+            old = old_sections[position] if position < len(old_sections) else None
+            if old is None or old[0] != measure or old[1] != key:
+                old = None
+                redraw.append((code, measure))
+            entry.append((position, measure, key, old))
+        if redraw and len(redraw) < len(section_rows):
+            con.execute("create temp table redraw (school_code varchar, measure varchar)")
+            con.executemany("insert into redraw values (?, ?)", redraw)
+        cells = _fetch_shown(con, only_changed=len(redraw) < len(section_rows)) if redraw else {}
+    finally:
+        con.close()
+    drawn = (
+        {
+            (code, position): html.encode("utf-8")
+            for code, position, html in _render_sections(cells, catalog)
+        }
+        if cells
+        else {}
+    )
+
     directory = {row[0]: row for row in schools}
     listed: list[tuple[str, str]] = []
-    for code, school_cells in groupby(cells, key=lambda c: c.school_code):
-        school_cells = list(school_cells)
+    state_pages: dict[str, dict] = {}
+    result = PortalResult(out_dir=out_dir, school_pages=0)
+    end_bytes = _PAGE_END.encode("utf-8")
+    for code, page_sections in pages.items():
         entry = directory.get(code)
-        name = entry[1] if entry is not None else school_cells[0].school_name
+        name = entry[1] if entry is not None else first_names[code]
         address = f", {entry[2]}, {entry[3]}, {entry[4]} {entry[5]}" if entry else ""
-        page = _school_page(code, name, school_cells, catalog, address)
-        (work_dir / "schools" / f"{code}.html").write_text(page, encoding="utf-8")
         listed.append((code, name))
+        head = (
+            _page_start(f"{name} report card", "../style.css") + _page_intro(code, name, address)
+        ).encode("utf-8")
+        head_digest = hashlib.md5(head, usedforsecurity=False).hexdigest()
+        old_path = out_dir / "schools" / f"{code}.html"
+        new_path = work_dir / "schools" / f"{code}.html"
+        reused = sum(1 for section in page_sections if section[3] is not None)
+        result.sections_reused += reused
+        result.sections_rendered += len(page_sections) - reused
+        old_page = old_pages[code]
+        if (
+            reused == len(page_sections)
+            and old_page["head"] == head_digest
+            and len(old_page["sections"]) == len(page_sections)
+        ):
+            _link_or_copy(old_path, new_path)
+            state_pages[code] = old_page
+            result.pages_reused += 1
+            continue
+        old_bytes = old_path.read_bytes() if reused else b""
+        parts = [head]
+        offset = len(head)
+        recorded = []
+        for position, measure, key, old in page_sections:
+            piece = old_bytes[old[2] : old[3]] if old is not None else drawn[(code, position)]
+            parts.append(piece)
+            recorded.append([measure, key, offset, offset + len(piece)])
+            offset += len(piece)
+        parts.append(end_bytes)
+        new_path.write_bytes(b"".join(parts))
+        state_pages[code] = {
+            "size": offset + len(end_bytes),
+            "head": head_digest,
+            "sections": recorded,
+        }
+        result.pages_rendered += 1
     listed.sort(key=lambda item: (item[0] != DISTRICT_CODE, item[1]))
     version = release_dir.name
     (work_dir / "index.html").write_text(_home_page(version, listed), encoding="utf-8")
+    (work_dir / PORTAL_STATE_FILE).write_text(
+        json.dumps({"format": _STATE_FORMAT, "renderer": renderer, "pages": state_pages}),
+        encoding="utf-8",
+    )
 
     if out_dir.exists():
         old_dir = out_dir.with_name(f".{out_dir.name}.old")
@@ -274,4 +542,5 @@ def build_portal(release_dir: str | Path, out_dir: str | Path) -> PortalResult:
     else:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         work_dir.rename(out_dir)
-    return PortalResult(out_dir=out_dir, school_pages=len(listed))
+    result.school_pages = len(listed)
+    return result
