@@ -1,0 +1,87 @@
+"""Order-independent fingerprints of warehouse tables, per school year, computed inside DuckDB.
+
+A publish compares them with the fingerprints stored with the previous publication and rewrites
+only the tables, and the school years of a table, whose rows differ. A fingerprint is the row
+count and the sum of a 64-bit hash of every row (all columns): rows may be stored in any order,
+so a mart rebuilt with the same rows matches, while any changed, added or removed row changes
+the sum (the chance that a change leaves both count and sum equal is about 2^-64).
+
+Tables with a `school_year` column are fingerprinted per school year (the unit in which the
+dbt models are rebuilt incrementally); other tables as a whole. A table whose school_year has
+an empty value, or a value unfit for a folder name, is treated as a whole table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+
+from exports.bi.type_mapping import quote_duckdb_identifier
+from exports.bi.warehouse import SourceTable
+
+PARTITION_COLUMN = "school_year"
+# Bump when the way a table is written changes, so every previous publication is rewritten.
+LAYOUT_VERSION = 1
+_SAFE_PARTITION_VALUE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
+
+
+@dataclass(frozen=True)
+class TableFingerprint:
+    """What a table holds: its columns, and a digest per school year (or of the whole table)."""
+
+    table: SourceTable
+    columns_digest: str  # column names and types, in order
+    partitions: dict[str, str] | None  # school_year -> "rows:hash sum", ascending; None: whole
+    whole: str | None  # "rows:hash sum" of an unpartitioned table
+
+    @property
+    def is_partitioned(self) -> bool:
+        return self.partitions is not None
+
+    @property
+    def rows(self) -> int:
+        digests = self.partitions.values() if self.partitions is not None else [self.whole]
+        return sum(int(digest.split(":", 1)[0]) for digest in digests)
+
+
+def digest_of(*parts) -> str:
+    """A short stable digest of JSON-able parts."""
+    text = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _row_hash(table: SourceTable) -> str:
+    columns = ", ".join(quote_duckdb_identifier(column.name) for column in table.columns)
+    return f"cast(sum(hash({columns})) as varchar)"
+
+
+def fingerprint_table(
+    con: duckdb.DuckDBPyConnection, catalog: str, table: SourceTable
+) -> TableFingerprint:
+    columns_digest = digest_of(
+        LAYOUT_VERSION, duckdb.__version__, [(c.name, c.duckdb_type) for c in table.columns]
+    )
+    reference = table.duckdb_reference(catalog)
+    if any(column.name == PARTITION_COLUMN for column in table.columns):
+        year = quote_duckdb_identifier(PARTITION_COLUMN)
+        rows = con.execute(
+            f"select cast({year} as varchar), count(*), {_row_hash(table)} "
+            f"from {reference} group by 1"
+        ).fetchall()
+        if all(value is not None and _SAFE_PARTITION_VALUE.match(value) for value, _, _ in rows):
+            partitions = {value: f"{count}:{total}" for value, count, total in sorted(rows)}
+            return TableFingerprint(table, columns_digest, partitions, None)
+    count, total = con.execute(f"select count(*), {_row_hash(table)} from {reference}").fetchone()
+    return TableFingerprint(table, columns_digest, None, f"{count}:{total}")
+
+
+def fingerprint_tables(
+    con: duckdb.DuckDBPyConnection, catalog: str, tables: Sequence[SourceTable]
+) -> dict[str, TableFingerprint]:
+    """Fingerprints keyed by `schema.table` (warehouse names)."""
+    return {table.qualified_name: fingerprint_table(con, catalog, table) for table in tables}
