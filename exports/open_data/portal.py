@@ -465,8 +465,11 @@ def build_portal(release_dir: str | Path, out_dir: str | Path) -> PortalResult:
                 redraw.append((code, measure))
             entry.append((position, measure, key, old))
         if redraw and len(redraw) < len(section_rows):
-            con.execute("create temp table redraw (school_code varchar, measure varchar)")
-            con.executemany("insert into redraw values (?, ?)", redraw)
+            con.execute(
+                "create temp table redraw as "
+                "select unnest(?::varchar[]) as school_code, unnest(?::varchar[]) as measure",
+                [[code for code, _ in redraw], [measure for _, measure in redraw]],
+            )
         cells = _fetch_shown(con, only_changed=len(redraw) < len(section_rows)) if redraw else {}
     finally:
         con.close()
