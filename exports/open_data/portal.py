@@ -118,32 +118,31 @@ def _page(title: str, body: str, css_href: str) -> str:
 
 
 def _stage_cells(con: duckdb.DuckDBPyConnection, release_dir: Path) -> None:
-    """Temp tables `shown` (the cells the pages draw) and `sections` (one per page section).
+    """Temp table `sections`: one row per page section (school, measure), with its position on
+    the page, the measure's latest school year there and a digest of everything it draws.
 
-    A page draws, per measure, every school year of ALL (the trend) and every group of the
-    measure's latest school year at that school (the bars). `sections` holds one row per
-    (school, measure) with its position on the page and a digest of everything it draws.
+    A section draws every school year of ALL (the trend) and every group of its latest school
+    year (the bars). The digest is built from per-year sums of row hashes, so it needs one
+    aggregate over the published cells and no copy of them.
     """
-    order = ", ".join(f"'{group}'" for group in GROUP_ORDER)
     con.execute(f"""
-        create temp table shown as
-        with published as (
-            select school_year, school_code, measure, student_group, n, value, suppressed,
-            from {_published_cells(release_dir)}
-        ),
-        latest as (
-            select school_code, measure, max(school_year) as latest_year,
-            from published
-            group by school_code, measure
-        )
+        create temp table year_sums as
         select
-            p.*,
-            coalesce(list_position([{order}], p.student_group), 999) as group_rank,
-            p.student_group = 'ALL' as is_trend,
-            p.school_year = l.latest_year as is_latest,
-        from published as p
-        inner join latest as l on l.school_code = p.school_code and l.measure = p.measure
-        where p.student_group = 'ALL' or p.school_year = l.latest_year
+            school_code,
+            measure,
+            school_year,
+            coalesce(
+                sum(hash(n, value, suppressed)) filter (where student_group = 'ALL'), 0
+            ) as all_hash,
+            count(*) filter (where student_group = 'ALL') as all_rows,
+            coalesce(
+                sum(hash(student_group, n, value, suppressed))
+                    filter (where student_group <> 'ALL'),
+                0
+            ) as group_hash,
+            count(*) as year_rows,
+        from {_published_cells(release_dir)}
+        group by school_code, measure, school_year
     """)
     con.execute("""
         create temp table sections as
@@ -152,14 +151,18 @@ def _stage_cells(con: duckdb.DuckDBPyConnection, release_dir: Path) -> None:
             measure,
             cast(row_number() over (partition by school_code order by measure) - 1 as integer)
                 as position,
-            -- which cells a section draws, and in which order, follows from their own columns,
-            -- so an order-independent digest of them identifies what the section shows
-            cast(sum(hash(
-                school_year, student_group, n, value, suppressed, is_trend, is_latest
-            )) as varchar) || ':' || count(*) as content_key,
-        from shown
+            max(school_year) as latest_year,
+            concat_ws(
+                ':',
+                max(school_year),
+                sum(hash(school_year, all_hash, all_rows)),
+                arg_max(group_hash, school_year),
+                arg_max(year_rows, school_year)
+            ) as content_key,
+        from year_sums
         group by school_code, measure
     """)
+    con.execute("drop table year_sums")
 
 
 def _published_cells(release_dir: Path) -> str:
@@ -193,21 +196,29 @@ def _first_names(con: duckdb.DuckDBPyConnection, release_dir: Path, codes: list[
     )
 
 
-def _fetch_shown(con: duckdb.DuckDBPyConnection, only_changed: bool) -> dict[str, list]:
-    """The drawn cells as Python lists per column (one conversion per column, not per cell),
-    sorted by school, measure, group order and year; only sections in `redraw` if asked."""
-    where = (
-        "where (s.school_code, s.measure) in (select (school_code, measure) from redraw)"
+def _fetch_shown(
+    con: duckdb.DuckDBPyConnection, release_dir: Path, only_changed: bool
+) -> dict[str, list]:
+    """The cells the sections draw (only the sections in `redraw` if asked), as Python lists
+    per column (one conversion per column, not per cell), sorted by school, measure, group
+    order and year."""
+    order = ", ".join(f"'{group}'" for group in GROUP_ORDER)
+    redraw = (
+        "inner join redraw as r on r.school_code = p.school_code and r.measure = p.measure"
         if only_changed
         else ""
     )
     table = con.sql(f"""
-        select s.school_code, s.measure, s.school_year, s.student_group, s.n, s.value,
-            s.suppressed, s.is_trend, s.is_latest, p.position,
-        from shown as s
-        inner join sections as p on p.school_code = s.school_code and p.measure = s.measure
-        {where}
-        order by s.school_code, s.measure, s.group_rank, s.student_group, s.school_year
+        select p.school_code, p.measure, p.school_year, p.student_group, p.n, p.value,
+            p.suppressed, p.student_group = 'ALL' as is_trend,
+            p.school_year = s.latest_year as is_latest, s.position,
+        from {_published_cells(release_dir)} as p
+        inner join sections as s on s.school_code = p.school_code and s.measure = p.measure
+        {redraw}
+        where p.student_group = 'ALL' or p.school_year = s.latest_year
+        order by p.school_code, p.measure,
+            coalesce(list_position([{order}], p.student_group), 999), p.student_group,
+            p.school_year
     """).to_arrow_table()
     return {name: table.column(name).to_pylist() for name in table.column_names}
 
@@ -360,6 +371,20 @@ def _home_page(version: str, schools: list[tuple[str, str]]) -> str:
     return _page("District open data", body, "style.css")
 
 
+def _write_parts(path: Path, parts: list) -> None:
+    """Write byte strings and views one after the other without joining them first."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        total = sum(len(part) for part in parts)
+        written = os.writev(descriptor, parts)
+        if written < total:  # a short write: the rest in one piece
+            rest = b"".join(bytes(part) for part in parts)[written:]
+            while rest:
+                rest = rest[os.write(descriptor, rest) :]
+    finally:
+        os.close(descriptor)
+
+
 def _link_or_copy(source: Path, target: Path) -> None:
     """Hard-link a release file into the site (releases are never modified); copy if the
     file system refuses."""
@@ -470,7 +495,11 @@ def build_portal(release_dir: str | Path, out_dir: str | Path) -> PortalResult:
                 "select unnest(?::varchar[]) as school_code, unnest(?::varchar[]) as measure",
                 [[code for code, _ in redraw], [measure for _, measure in redraw]],
             )
-        cells = _fetch_shown(con, only_changed=len(redraw) < len(section_rows)) if redraw else {}
+        cells = (
+            _fetch_shown(con, release_dir, only_changed=len(redraw) < len(section_rows))
+            if redraw
+            else {}
+        )
     finally:
         con.close()
     drawn = (
@@ -511,7 +540,7 @@ def build_portal(release_dir: str | Path, out_dir: str | Path) -> PortalResult:
             state_pages[code] = old_page
             result.pages_reused += 1
             continue
-        old_bytes = old_path.read_bytes() if reused else b""
+        old_bytes = memoryview(old_path.read_bytes()) if reused else memoryview(b"")
         parts = [head]
         offset = len(head)
         recorded = []
@@ -521,7 +550,7 @@ def build_portal(release_dir: str | Path, out_dir: str | Path) -> PortalResult:
             recorded.append([measure, key, offset, offset + len(piece)])
             offset += len(piece)
         parts.append(end_bytes)
-        new_path.write_bytes(b"".join(parts))
+        _write_parts(new_path, parts)
         state_pages[code] = {
             "size": offset + len(end_bytes),
             "head": head_digest,
