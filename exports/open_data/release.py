@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +38,6 @@ from exports.open_data.datasets import (
     build_directory_dataset,
     build_enrollment_dataset,
     build_scorecard_datasets,
-    single_threaded,
 )
 from exports.open_data.metadata import (
     DATASET_TITLES,
@@ -179,26 +179,56 @@ class _FileWriter:
         return self.digest.hexdigest()
 
 
+def _copy_parquet_on_cursor(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
+    cursor = con.cursor()
+    try:
+        _copy_parquet(cursor, query, path)
+    finally:
+        cursor.close()
+
+
+def _link_previous(previous_dir: Path, work_dir: Path, name: str) -> None:
+    try:
+        os.link(previous_dir / name, work_dir / name)
+    except OSError:
+        shutil.copy2(previous_dir / name, work_dir / name)
+
+
 def _write_group(
     con: duckdb.DuckDBPyConnection,
     plan: GroupPlan,
     datasets: tuple[str, ...],
-    previous_dir: Path | None,
+    previous: tuple[Path, dict] | None,
     work_dir: Path,
     sha256s: dict[str, str],
+    parquet_writer: ThreadPoolExecutor,
+    parquet_jobs: list[Future],
 ) -> dict[str, dict]:
     """Write the CSV and Parquet files of a group's datasets, year by year in order, from the
-    freshly built tables (`<dataset>`) and, for reused years, the previous release.
+    freshly built tables (`<dataset>`) and, for reused years, the previous release
+    (`previous`: its folder and the state's record of its files).
 
+    A dataset with every year reused is the previous release's file, byte for byte: it is
+    linked. Parquet files are written on `parquet_writer` while the CSV files are assembled.
     Returns, per school year, the state entry the next release needs: the CSV byte range of
     each dataset's rows of that year and their row count.
     """
     years: dict[str, dict] = {year: {"csv": {}, "rows": {}} for year in plan.years}
     previous_years = plan.previous["years"] if plan.previous else {}
+    previous_dir, previous_files = previous or (None, {})
     scratch = work_dir / ".scratch"
     scratch.mkdir(exist_ok=True)
     for dataset in datasets:
         csv_name, parquet_name = f"data/{dataset}.csv", f"data/{dataset}.parquet"
+        recorded = [previous_files.get(name, {}).get("sha256") for name in (csv_name, parquet_name)]
+        if plan.previous and not plan.rebuilt and all(recorded):
+            for name, sha256 in zip((csv_name, parquet_name), recorded, strict=True):
+                _link_previous(previous_dir, work_dir, name)
+                sha256s[name] = sha256
+            for year in plan.years:
+                years[year]["csv"][dataset] = previous_years[year]["csv"][dataset]
+                years[year]["rows"][dataset] = previous_years[year]["rows"][dataset]
+            continue
         header = scratch / f"{dataset}.header.csv"
         _copy_csv(con, f"select * from {dataset} limit 0", header, header=True)
         writer = _FileWriter(work_dir / csv_name)
@@ -223,20 +253,21 @@ def _write_group(
             years[year]["csv"][dataset] = [writer.size - length, length]
             years[year]["rows"][dataset] = rows
         sha256s[csv_name] = writer.close()
+        source = dataset
         if plan.reused:
-            # UNION ALL keeps its inputs' order (DuckDB's documented order preservation), and
-            # one statement fills the table's row groups: the Parquet file is then the same,
-            # byte for byte, as one written from a table built from nothing.
-            with single_threaded(con):
-                con.execute(
-                    "create or replace temp table _published as "
-                    + " union all ".join(sources or [f"select * from {dataset}"])
-                )
-            _copy_parquet(con, "select * from _published", work_dir / parquet_name)
-            con.execute("drop table _published")
-        else:
-            _copy_parquet(con, f"select * from {dataset}", work_dir / parquet_name)
-    shutil.rmtree(scratch, ignore_errors=True)
+            # UNION ALL keeps its inputs' order (DuckDB's documented order preservation): the
+            # Parquet file holds the same rows in the same order as one built from nothing
+            # (and, one statement filling whole row groups, the same bytes).
+            source = f"_published_{dataset}"
+            con.execute(
+                f"create or replace table {source} as "
+                + " union all ".join(sources or [f"select * from {dataset}"])
+            )
+        parquet_jobs.append(
+            parquet_writer.submit(
+                _copy_parquet_on_cursor, con, f"select * from {source}", work_dir / parquet_name
+            )
+        )
     return years
 
 
@@ -478,16 +509,33 @@ def build_release(
             _copy_parquet(
                 con, "select * from school_directory", data_dir / "school_directory.parquet"
             )
-            group_years = {
-                group: _write_group(
-                    con, plans[group], GROUP_DATASETS[group], previous_dir, work_dir, sha256s
-                )
-                for group in ("scorecard", "enrollment")
-            }
-            measures = _measure_catalog(con)
+            previous = (previous_dir, state.get("files", {})) if state else None
+            parquet_jobs: list[Future] = []
+            with ThreadPoolExecutor(max_workers=1) as parquet_writer:
+                try:
+                    group_years = {
+                        group: _write_group(
+                            con,
+                            plans[group],
+                            GROUP_DATASETS[group],
+                            previous,
+                            work_dir,
+                            sha256s,
+                            parquet_writer,
+                            parquet_jobs,
+                        )
+                        for group in ("scorecard", "enrollment")
+                    }
+                    measures = _measure_catalog(con)
+                finally:
+                    for job in parquet_jobs:
+                        job.exception()
+                for job in parquet_jobs:
+                    job.result()
         finally:
             con.close()
         shutil.rmtree(work_dir / ".spill", ignore_errors=True)
+        shutil.rmtree(work_dir / ".scratch", ignore_errors=True)
 
         scorecard_reasons, scorecard_reasons_by_year = _sum_reasons(
             scorecard, scorecard_build.reason_counts_by_year
@@ -566,9 +614,12 @@ def build_release(
         {
             "release_version": version,
             "files": {
-                f"data/{dataset}.{suffix}": file_stamp(final_dir / "data" / f"{dataset}.{suffix}")
-                for dataset in DATASET_NAMES
-                for suffix in ("csv", "parquet")
+                name: {**file_stamp(final_dir / name), "sha256": sha256s[name]}
+                for name in (
+                    f"data/{dataset}.{suffix}"
+                    for dataset in DATASET_NAMES
+                    for suffix in ("csv", "parquet")
+                )
             },
             "groups": {
                 group: {
