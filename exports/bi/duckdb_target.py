@@ -14,8 +14,10 @@ with the warehouse:
 - nothing differs: the file is left alone (not rewritten; open readers are not disturbed);
 - otherwise the previous file is copied to the temporary name and updated there: new tables and
   tables whose definition changed are written whole; in the others only the school years whose
-  rows differ are deleted and inserted again; tables no longer published are dropped. Every
-  table's row count is then checked against the warehouse before the copy replaces the target.
+  rows differ are deleted and inserted again (only the measures that differ, when a table has
+  a measure_code and fewer than half of a year's measures changed); tables no longer published
+  are dropped. Every table's row count is then checked against the warehouse before the copy
+  replaces the target.
 
 A missing file, one without the macro, or one written by another DuckDB version is built from
 nothing. Tables analysts look up by school (layout.LOOKUP_COLUMNS) are stored school year by
@@ -35,7 +37,12 @@ from pathlib import Path
 
 import duckdb
 
-from exports.bi.fingerprints import PARTITION_COLUMN, TableFingerprint, digest_of
+from exports.bi.fingerprints import (
+    PARTITION_COLUMN,
+    SUBPARTITION_COLUMN,
+    TableFingerprint,
+    digest_of,
+)
 from exports.bi.layout import lookup_columns_for
 from exports.bi.manifest import RelationDocs
 from exports.bi.type_mapping import quote_duckdb_identifier
@@ -60,6 +67,8 @@ class FilePublication:
     rows_by_table: dict[str, int]
     rebuilt: list[str] = field(default_factory=list)  # written whole
     updated: dict[str, list[str]] = field(default_factory=dict)  # -> school years rewritten
+    # -> school year -> the measures rewritten, where only some measures of a year changed
+    measures_updated: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # target names of tables removed
     is_rewritten: bool = False  # False when the file was already up to date
@@ -80,6 +89,7 @@ class _Wanted:
         return {
             "definition": self.definition,
             "partitions": self.fingerprint.partitions,
+            "subpartitions": self.fingerprint.subpartitions,
             "whole": self.fingerprint.whole,
         }
 
@@ -179,7 +189,8 @@ def publish_to_duckdb_file(
     )
     state = _read_state(warehouse, target_path)
     previous_tables: dict[str, dict] = state["tables"] if state else {}
-    plans: list[tuple[_Wanted, list[str] | None]] = []  # None: write whole
+    # None: write whole; else school year -> measures to rewrite (None: the whole year)
+    plans: list[tuple[_Wanted, dict[str, list[str] | None] | None]] = []
     for item in wanted:
         previous = previous_tables.get(item.key)
         name = item.table.qualified_name
@@ -187,14 +198,13 @@ def publish_to_duckdb_file(
             plans.append((item, None))
             result.rebuilt.append(name)
         elif item.fingerprint.is_partitioned and previous.get("partitions") is not None:
-            before = previous["partitions"]
-            years = sorted(
-                {y for y, d in item.fingerprint.partitions.items() if before.get(y) != d}
-                | (set(before) - set(item.fingerprint.partitions))
-            )
-            if years:
-                plans.append((item, years))
-                result.updated[name] = years
+            pieces = _changed_pieces(previous, item.fingerprint)
+            if pieces:
+                plans.append((item, pieces))
+                result.updated[name] = list(pieces)
+                partial = {year: m for year, m in pieces.items() if m is not None}
+                if partial:
+                    result.measures_updated[name] = partial
             else:
                 result.unchanged.append(name)
         elif (
@@ -226,11 +236,11 @@ def publish_to_duckdb_file(
         _drop_unpublished(warehouse, result.dropped, {item.target_schema for item in wanted})
         for target_schema in dict.fromkeys(item.target_schema for item in wanted):
             warehouse.execute(f"create schema if not exists {_schema_ref(target_schema)}")
-        for item, years in plans:
-            if years is None:
+        for item, pieces in plans:
+            if pieces is None:
                 _write_whole(warehouse, warehouse_catalog, item, docs)
             else:
-                _rewrite_years(warehouse, warehouse_catalog, item, years)
+                _rewrite_pieces(warehouse, warehouse_catalog, item, pieces)
         _check_row_counts(warehouse, warehouse_catalog, wanted, result, docs)
         _write_state(warehouse, wanted)
         warehouse.execute(f"checkpoint {_BUILD_CATALOG}")
@@ -271,15 +281,40 @@ def _drop_unpublished(
             warehouse.execute(f"drop schema {_schema_ref(schema)} cascade")
 
 
+def _changed_pieces(previous: dict, fingerprint: TableFingerprint) -> dict[str, list[str] | None]:
+    """School years whose rows differ, each with the measures that differ (None: all of it)."""
+    before, after = previous["partitions"], fingerprint.partitions
+    years = sorted({y for y, d in after.items() if before.get(y) != d} | (set(before) - set(after)))
+    before_measures = previous.get("subpartitions") or {}
+    after_measures = fingerprint.subpartitions or {}
+    pieces: dict[str, list[str] | None] = {}
+    for year in years:
+        old, new = before_measures.get(year), after_measures.get(year)
+        if old is None or new is None:
+            pieces[year] = None
+            continue
+        measures = sorted({m for m, d in new.items() if old.get(m) != d} | (set(old) - set(new)))
+        # Rewriting most of a year measure by measure saves nothing over rewriting it whole.
+        pieces[year] = measures if measures and 2 * len(measures) <= len(new) else None
+    return pieces
+
+
+def _piece_filter(year: str, measures: Sequence[str] | None) -> str:
+    condition = f"{quote_duckdb_identifier(PARTITION_COLUMN)} = {sql_string_literal(year)}"
+    if measures is not None:
+        listed = ", ".join(sql_string_literal(measure) for measure in measures)
+        condition += f" and {quote_duckdb_identifier(SUBPARTITION_COLUMN)} in ({listed})"
+    return condition
+
+
 def _year_query(
-    catalog: str, table: SourceTable, years: Sequence[str] | None, sort: Sequence[str]
+    catalog: str,
+    table: SourceTable,
+    year: str | None,
+    sort: Sequence[str],
+    measures: Sequence[str] | None = None,
 ) -> str:
-    where = (
-        f" where {quote_duckdb_identifier(PARTITION_COLUMN)} in "
-        f"({', '.join(sql_string_literal(year) for year in years)})"
-        if years is not None
-        else ""
-    )
+    where = f" where {_piece_filter(year, measures)}" if year is not None else ""
     order_by = (
         " order by " + ", ".join(quote_duckdb_identifier(name) for name in sort) if sort else ""
     )
@@ -302,9 +337,7 @@ def _write_whole(
             f"create table {target_ref} as select * from {table.duckdb_reference(catalog)} limit 0"
         )
         for year in fingerprint.partitions:
-            warehouse.execute(
-                f"insert into {target_ref} {_year_query(catalog, table, [year], sort)}"
-            )
+            warehouse.execute(f"insert into {target_ref} {_year_query(catalog, table, year, sort)}")
     else:
         lookup = lookup_columns_for(table.schema, table.name, [c.name for c in table.columns])
         warehouse.execute(
@@ -313,20 +346,21 @@ def _write_whole(
     _comment_table(warehouse, target_ref, docs.get((table.schema, table.name)), table)
 
 
-def _rewrite_years(
-    warehouse: duckdb.DuckDBPyConnection, catalog: str, item: _Wanted, years: list[str]
+def _rewrite_pieces(
+    warehouse: duckdb.DuckDBPyConnection,
+    catalog: str,
+    item: _Wanted,
+    pieces: dict[str, list[str] | None],
 ) -> None:
+    """Delete and insert again the changed school years (or measures of a school year)."""
     target_ref = _target_ref(item)
-    year_column = quote_duckdb_identifier(PARTITION_COLUMN)
-    warehouse.execute(
-        f"delete from {target_ref} where {year_column} in "
-        f"({', '.join(sql_string_literal(year) for year in years)})"
-    )
+    for year, measures in pieces.items():
+        warehouse.execute(f"delete from {target_ref} where {_piece_filter(year, measures)}")
     sort = _sort_columns(item.table)
-    for year in years:
+    for year, measures in pieces.items():
         if year in item.fingerprint.partitions:
             warehouse.execute(
-                f"insert into {target_ref} {_year_query(catalog, item.table, [year], sort)}"
+                f"insert into {target_ref} {_year_query(catalog, item.table, year, sort, measures)}"
             )
 
 
@@ -345,6 +379,7 @@ def _check_row_counts(
             _write_whole(warehouse, catalog, item, docs)
             name = item.table.qualified_name
             result.updated.pop(name, None)
+            result.measures_updated.pop(name, None)
             if name in result.unchanged:
                 result.unchanged.remove(name)
             if name not in result.rebuilt:

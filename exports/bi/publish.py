@@ -51,6 +51,8 @@ class PublishResult:
     parquet_files: tuple[Path, ...] = field(default_factory=tuple)
     tables_rebuilt: tuple[str, ...] = ()
     years_rebuilt: dict[str, list[str]] = field(default_factory=dict)
+    # table -> school year -> measures, where only some measures of a year were rewritten
+    measures_rebuilt: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     tables_reused: tuple[str, ...] = ()
     tables_dropped: tuple[str, ...] = ()
     parquet_written: tuple[Path, ...] = ()
@@ -215,10 +217,14 @@ def publish_marts(
     if files:
         rebuilt = tuple(name for file in files for name in file.rebuilt)
         years_rebuilt = {name: years for file in files for name, years in file.updated.items()}
+        measures_rebuilt = {
+            name: years for file in files for name, years in file.measures_updated.items()
+        }
         reused = tuple(name for file in files for name in file.unchanged)
         dropped = tuple(name for file in files for name in file.dropped)
     else:  # PostgreSQL: every table is loaded again
         rebuilt, years_rebuilt, reused, dropped = tuple(rows_by_table), {}, (), ()
+        measures_rebuilt = {}
     return PublishResult(
         target=url.render_as_string(hide_password=True),
         tables=tuple(rows_by_table),
@@ -227,6 +233,7 @@ def publish_marts(
         parquet_files=tuple(parquet.files),
         tables_rebuilt=rebuilt,
         years_rebuilt=years_rebuilt,
+        measures_rebuilt=measures_rebuilt,
         tables_reused=reused,
         tables_dropped=dropped,
         parquet_written=tuple(parquet.written),

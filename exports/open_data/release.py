@@ -253,20 +253,11 @@ def _write_group(
             years[year]["csv"][dataset] = [writer.size - length, length]
             years[year]["rows"][dataset] = rows
         sha256s[csv_name] = writer.close()
-        source = dataset
-        if plan.reused:
-            # UNION ALL keeps its inputs' order (DuckDB's documented order preservation): the
-            # Parquet file holds the same rows in the same order as one built from nothing
-            # (and, one statement filling whole row groups, the same bytes).
-            source = f"_published_{dataset}"
-            con.execute(
-                f"create or replace table {source} as "
-                + " union all ".join(sources or [f"select * from {dataset}"])
-            )
+        # UNION ALL keeps its inputs' order (DuckDB's documented order preservation): the
+        # Parquet file holds the same rows in the same order as one built from nothing.
+        query = " union all ".join(sources) if plan.reused else f"select * from {dataset}"
         parquet_jobs.append(
-            parquet_writer.submit(
-                _copy_parquet_on_cursor, con, f"select * from {source}", work_dir / parquet_name
-            )
+            parquet_writer.submit(_copy_parquet_on_cursor, con, query, work_dir / parquet_name)
         )
     return years
 
