@@ -119,6 +119,15 @@ def _definition(
     return digest_of(fingerprint.columns_digest, docs, lookup)
 
 
+def _recorded_rows(entry: dict) -> int | None:
+    partitions = entry.get("partitions")
+    digests = partitions.values() if isinstance(partitions, dict) else [entry.get("whole")]
+    try:
+        return sum(int(str(digest).split(":", 1)[0]) for digest in digests)
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
 def _read_state(warehouse: duckdb.DuckDBPyConnection, target_path: Path) -> dict | None:
     """The previous publication's state, when the file is one this publisher can update."""
     if not target_path.is_file() or Path(f"{target_path}.wal").exists():
@@ -149,8 +158,19 @@ def _read_state(warehouse: duckdb.DuckDBPyConnection, target_path: Path) -> dict
                 [_PREVIOUS_CATALOG],
             ).fetchall()
         }
-        if not set(state.get("tables", {})) <= present:
+        tables = state.get("tables", {})
+        if not set(tables) <= present:
             return None
+        # A table whose row count is not the one recorded was changed behind the publisher's
+        # back: it is not trusted, and so written whole.
+        for key in list(tables):
+            schema, name = key.split(".", 1)
+            count = warehouse.execute(
+                f"select count(*) from {_PREVIOUS_CATALOG}.{quote_duckdb_identifier(schema)}."
+                f"{quote_duckdb_identifier(name)}"
+            ).fetchone()[0]
+            if count != _recorded_rows(tables[key]):
+                del tables[key]
         return state
     except (duckdb.Error, ValueError, TypeError):
         return None
