@@ -53,7 +53,6 @@ from exports.open_data.policy import SuppressionPolicy
 from exports.open_data.reuse import (
     GROUP_DATASETS,
     GroupPlan,
-    clear_state,
     file_stamp,
     fingerprint_inputs,
     plan_groups,
@@ -592,14 +591,13 @@ def build_release(
             },
         )
         files = _write_checksums(work_dir, sha256s)
-        # The state is replaced only once the new release is in place; until then it still
-        # describes the previous one, and a release it does not describe reuses nothing.
-        clear_state(out_dir)
         os.rename(work_dir, final_dir)
     except BaseException:
         shutil.rmtree(work_dir, ignore_errors=True)
         raise
     _point_latest(out_dir, version)
+    # The state describes the release `latest` points to, and is only used for that one: until
+    # it is replaced here it describes the previous release, which the next run then ignores.
     write_state(
         out_dir,
         {

@@ -75,14 +75,21 @@ class GroupPlan:
         return not self.reused
 
 
-def method_digest() -> str:
-    """Digest of the code that decides the published rows, and of the DuckDB version."""
+def _code_digest() -> str:
     digest = hashlib.md5(usedforsecurity=False)
     here = Path(__file__).parent
     for module in _METHOD_MODULES:
         digest.update((here / f"{module}.py").read_bytes())
-    digest.update(duckdb.__version__.encode("utf-8"))
     return digest.hexdigest()
+
+
+# Read when the modules are imported: the digest of the code that runs.
+_CODE_DIGEST = _code_digest()
+
+
+def method_digest() -> str:
+    """Digest of the code that decides the published rows, and of the DuckDB version."""
+    return f"{_CODE_DIGEST}:{duckdb.__version__}"
 
 
 def policy_document(policy: SuppressionPolicy) -> dict:
@@ -265,7 +272,3 @@ def write_state(out_dir: Path, state: dict) -> None:
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         json.dump({"format": _STATE_FORMAT, **state}, handle)
     os.replace(writing, _state_path(out_dir))
-
-
-def clear_state(out_dir: Path) -> None:
-    _state_path(out_dir).unlink(missing_ok=True)
