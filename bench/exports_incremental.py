@@ -10,8 +10,8 @@ current-year dbt models produce it:
   measure of the year moves (scorecard, equity gaps, measure_attendance: value and numerator),
   and every student's days enrolled in the year's attendance and early-warning facts grows by
   one. Other measures of the year keep their rows.
-- `whole-year`: every table with a school_year column gets one numeric column changed on every
-  row of the year (the worst case for a nightly run).
+- `whole-year`: every table with a school_year column gets one numeric column (and its `value`,
+  when it has one) changed on every row of the year (the worst case for a nightly run).
 
 The phases: from nothing; again with nothing changed; the changed warehouse on top
 (`incremental`); with `--verify`, the changed warehouse from nothing into another folder, and
@@ -118,6 +118,16 @@ def _numeric_column(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> 
     return None
 
 
+def _has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.columns "
+            "where table_schema = ? and table_name = ? and column_name = ?",
+            [schema, table, column],
+        ).fetchone()[0]
+    )
+
+
 def simulate_change(warehouse: Path, mode: str) -> dict:
     """Change the latest school year's rows in place; return what was changed."""
     changed: dict[str, int] = {}
@@ -166,7 +176,10 @@ def simulate_change(warehouse: Path, mode: str) -> dict:
             ).fetchall():
                 column = _numeric_column(con, schema, table)
                 if column:
-                    update(f'{schema}."{table}"', f'"{column}" = "{column}" + 1')
+                    assignments = [f'"{column}" = "{column}" + 1']
+                    if column != "value" and _has_column(con, schema, table, "value"):
+                        assignments.append('"value" = "value" * 1.001')
+                    update(f'{schema}."{table}"', ", ".join(assignments))
         else:
             raise ValueError(f"unknown change mode {mode!r}")
         con.execute("checkpoint")
