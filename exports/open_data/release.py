@@ -228,36 +228,38 @@ def _write_group(
                 years[year]["csv"][dataset] = previous_years[year]["csv"][dataset]
                 years[year]["rows"][dataset] = previous_years[year]["rows"][dataset]
             continue
-        header = scratch / f"{dataset}.header.csv"
-        _copy_csv(con, f"select * from {dataset} limit 0", header, header=True)
-        writer = _FileWriter(work_dir / csv_name)
-        writer.append_range(header)
-        sources = []  # per year, the query giving its published rows, in file order
-        for year in plan.years:
-            if year in plan.reused:
-                start, length = previous_years[year]["csv"][dataset]
-                writer.append_range(previous_dir / csv_name, start, length)
-                rows = previous_years[year]["rows"][dataset]
-                sources.append(
-                    f"select * from read_parquet({_sql_text(previous_dir / parquet_name)}) "
-                    f"where school_year = {_sql_text(year)}"
-                )
-            else:
-                chunk = scratch / f"{dataset}.{year}.csv"
-                query = f"select * from {dataset} where school_year = {_sql_text(year)}"
-                _copy_csv(con, query, chunk, header=False)
-                length = writer.append_range(chunk)
-                rows = con.execute(f"select count(*) from ({query})").fetchall()[0][0]
-                sources.append(query)
-            years[year]["csv"][dataset] = [writer.size - length, length]
-            years[year]["rows"][dataset] = rows
-        sha256s[csv_name] = writer.close()
-        # UNION ALL keeps its inputs' order (DuckDB's documented order preservation): the
-        # Parquet file holds the same rows in the same order as one built from nothing.
+        # Per year, the query giving its published rows, in file order. UNION ALL keeps its
+        # inputs' order (DuckDB's documented order preservation): the Parquet file holds the
+        # same rows in the same order as one built from nothing. It is written on the second
+        # cursor while this one assembles the CSV file.
+        sources = [
+            f"select * from read_parquet({_sql_text(previous_dir / parquet_name)}) "
+            f"where school_year = {_sql_text(year)}"
+            if year in plan.reused
+            else f"select * from {dataset} where school_year = {_sql_text(year)}"
+            for year in plan.years
+        ]
         query = " union all ".join(sources) if plan.reused else f"select * from {dataset}"
         parquet_jobs.append(
             parquet_writer.submit(_copy_parquet_on_cursor, con, query, work_dir / parquet_name)
         )
+        header = scratch / f"{dataset}.header.csv"
+        _copy_csv(con, f"select * from {dataset} limit 0", header, header=True)
+        writer = _FileWriter(work_dir / csv_name)
+        writer.append_range(header)
+        for year, source in zip(plan.years, sources, strict=True):
+            if year in plan.reused:
+                start, length = previous_years[year]["csv"][dataset]
+                writer.append_range(previous_dir / csv_name, start, length)
+                rows = previous_years[year]["rows"][dataset]
+            else:
+                chunk = scratch / f"{dataset}.{year}.csv"
+                _copy_csv(con, source, chunk, header=False)
+                length = writer.append_range(chunk)
+                rows = con.execute(f"select count(*) from ({source})").fetchall()[0][0]
+            years[year]["csv"][dataset] = [writer.size - length, length]
+            years[year]["rows"][dataset] = rows
+        sha256s[csv_name] = writer.close()
     return years
 
 
