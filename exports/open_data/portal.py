@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -385,6 +386,122 @@ def _write_parts(path: Path, parts: list) -> None:
         os.close(descriptor)
 
 
+@dataclass
+class _PagesJob:
+    """What drawing and writing pages needs besides the pages and their cells."""
+
+    catalog: dict[str, tuple[str, str]]
+    directory: dict[str, tuple]
+    first_names: dict[str, str]
+    old_pages: dict[str, dict | None]
+    out_dir: Path
+    work_dir: Path
+
+    def write(self, items: list, cells: dict[str, list]) -> tuple[list, dict, dict]:
+        """Draw the sections in `cells` and write the pages `items` (code, sections);
+        return the listed (code, name) pairs, their state and the counts."""
+        drawn = (
+            {
+                (code, position): html.encode("utf-8")
+                for code, position, html in _render_sections(cells, self.catalog)
+            }
+            if cells
+            else {}
+        )
+        listed, state_pages = [], {}
+        counts = dict.fromkeys(
+            ("pages_rendered", "pages_reused", "sections_rendered", "sections_reused"), 0
+        )
+        end_bytes = _PAGE_END.encode("utf-8")
+        for code, page_sections in items:
+            entry = self.directory.get(code)
+            name = entry[1] if entry is not None else self.first_names[code]
+            address = f", {entry[2]}, {entry[3]}, {entry[4]} {entry[5]}" if entry else ""
+            listed.append((code, name))
+            head = (
+                _page_start(f"{name} report card", "../style.css")
+                + _page_intro(code, name, address)
+            ).encode("utf-8")
+            head_digest = hashlib.md5(head, usedforsecurity=False).hexdigest()
+            old_path = self.out_dir / "schools" / f"{code}.html"
+            new_path = self.work_dir / "schools" / f"{code}.html"
+            reused = sum(1 for section in page_sections if section[3] is not None)
+            counts["sections_reused"] += reused
+            counts["sections_rendered"] += len(page_sections) - reused
+            old_page = self.old_pages[code]
+            if (
+                reused == len(page_sections)
+                and old_page["head"] == head_digest
+                and len(old_page["sections"]) == len(page_sections)
+            ):
+                _link_or_copy(old_path, new_path)
+                state_pages[code] = old_page
+                counts["pages_reused"] += 1
+                continue
+            old_bytes = memoryview(old_path.read_bytes()) if reused else memoryview(b"")
+            parts = [head]
+            offset = len(head)
+            recorded = []
+            for position, measure, key, old in page_sections:
+                piece = old_bytes[old[2] : old[3]] if old is not None else drawn[(code, position)]
+                parts.append(piece)
+                recorded.append([measure, key, offset, offset + len(piece)])
+                offset += len(piece)
+            parts.append(end_bytes)
+            _write_parts(new_path, parts)
+            state_pages[code] = {
+                "size": offset + len(end_bytes),
+                "head": head_digest,
+                "sections": recorded,
+            }
+            counts["pages_rendered"] += 1
+        return listed, state_pages, counts
+
+
+# Below this much work a second process costs more than it saves.
+_MIN_ROWS_TO_SPLIT = 20_000
+
+
+def _halves(items: list, cells: dict[str, list]) -> list[tuple[list, dict[str, list]]]:
+    """The pages and their cells split in two at a school, about half the cells each."""
+    codes = cells.get("school_code", [])
+    if len(codes) < _MIN_ROWS_TO_SPLIT or len(items) < 2:
+        return [(items, cells)]
+    split = len(codes) // 2
+    while split < len(codes) and codes[split] == codes[split - 1]:
+        split += 1
+    if split >= len(codes):
+        return [(items, cells)]
+    first_of_second = codes[split]
+    page_split = next(i for i, (code, _) in enumerate(items) if code >= first_of_second)
+    first = {name: column[:split] for name, column in cells.items()}
+    second = {name: column[split:] for name, column in cells.items()}
+    return [(items[:page_split], first), (items[page_split:], second)]
+
+
+_FORKED_JOB: tuple | None = None
+
+
+def _write_forked_half() -> tuple[list, dict, dict]:
+    job, (items, cells) = _FORKED_JOB
+    return job.write(items, cells)
+
+
+def _in_two_processes(job: _PagesJob, halves: list) -> list[tuple[list, dict, dict]]:
+    """The second half in a forked process (it inherits the data; only its small result
+    comes back), the first here, at the same time."""
+    global _FORKED_JOB
+    _FORKED_JOB = (job, halves[1])
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            pending = pool.apply_async(_write_forked_half)
+            first = job.write(*halves[0])
+            second = pending.get()
+    finally:
+        _FORKED_JOB = None
+    return [first, second]
+
+
 def _link_or_copy(source: Path, target: Path) -> None:
     """Hard-link a release file into the site (releases are never modified); copy if the
     file system refuses."""
@@ -435,12 +552,14 @@ def _previous_page(out_dir: Path, code: str, previous: dict[str, dict]) -> dict 
     return entry if size == entry.get("size") else None
 
 
-def build_portal(release_dir: str | Path, out_dir: str | Path) -> PortalResult:
+def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 2) -> PortalResult:
     """Write the static site for `release_dir` into `out_dir` (replaced atomically).
 
     Sections whose drawn cells, position and renderer are unchanged since the previous build in
     `out_dir` are copied from its pages byte for byte (a page with nothing changed is linked
     whole); the others are drawn. The result is the same site a build from nothing writes.
+    With `processes` = 2 (and fork available) half of the pages are drawn and written by a
+    forked process.
     """
     release_dir = Path(release_dir).resolve()
     out_dir = Path(out_dir)
@@ -506,61 +625,29 @@ def build_portal(release_dir: str | Path, out_dir: str | Path) -> PortalResult:
         )
     finally:
         con.close()
-    drawn = (
-        {
-            (code, position): html.encode("utf-8")
-            for code, position, html in _render_sections(cells, catalog)
-        }
-        if cells
-        else {}
+    job = _PagesJob(
+        catalog=catalog,
+        directory={row[0]: row for row in schools},
+        first_names=first_names,
+        old_pages=old_pages,
+        out_dir=out_dir,
+        work_dir=work_dir,
     )
-
-    directory = {row[0]: row for row in schools}
+    halves = _halves(list(pages.items()), cells)
+    if processes > 1 and len(halves) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        done = _in_two_processes(job, halves)
+    else:
+        done = [job.write(items, part) for items, part in halves]
     listed: list[tuple[str, str]] = []
     state_pages: dict[str, dict] = {}
     result = PortalResult(out_dir=out_dir, school_pages=0)
-    end_bytes = _PAGE_END.encode("utf-8")
-    for code, page_sections in pages.items():
-        entry = directory.get(code)
-        name = entry[1] if entry is not None else first_names[code]
-        address = f", {entry[2]}, {entry[3]}, {entry[4]} {entry[5]}" if entry else ""
-        listed.append((code, name))
-        head = (
-            _page_start(f"{name} report card", "../style.css") + _page_intro(code, name, address)
-        ).encode("utf-8")
-        head_digest = hashlib.md5(head, usedforsecurity=False).hexdigest()
-        old_path = out_dir / "schools" / f"{code}.html"
-        new_path = work_dir / "schools" / f"{code}.html"
-        reused = sum(1 for section in page_sections if section[3] is not None)
-        result.sections_reused += reused
-        result.sections_rendered += len(page_sections) - reused
-        old_page = old_pages[code]
-        if (
-            reused == len(page_sections)
-            and old_page["head"] == head_digest
-            and len(old_page["sections"]) == len(page_sections)
-        ):
-            _link_or_copy(old_path, new_path)
-            state_pages[code] = old_page
-            result.pages_reused += 1
-            continue
-        old_bytes = memoryview(old_path.read_bytes()) if reused else memoryview(b"")
-        parts = [head]
-        offset = len(head)
-        recorded = []
-        for position, measure, key, old in page_sections:
-            piece = old_bytes[old[2] : old[3]] if old is not None else drawn[(code, position)]
-            parts.append(piece)
-            recorded.append([measure, key, offset, offset + len(piece)])
-            offset += len(piece)
-        parts.append(end_bytes)
-        _write_parts(new_path, parts)
-        state_pages[code] = {
-            "size": offset + len(end_bytes),
-            "head": head_digest,
-            "sections": recorded,
-        }
-        result.pages_rendered += 1
+    for part_listed, part_pages, counts in done:
+        listed += part_listed
+        state_pages |= part_pages
+        result.pages_rendered += counts["pages_rendered"]
+        result.pages_reused += counts["pages_reused"]
+        result.sections_rendered += counts["sections_rendered"]
+        result.sections_reused += counts["sections_reused"]
     listed.sort(key=lambda item: (item[0] != DISTRICT_CODE, item[1]))
     version = release_dir.name
     (work_dir / "index.html").write_text(_home_page(version, listed), encoding="utf-8")

@@ -26,7 +26,7 @@ from open_data_fixture import (
 )
 
 from exports.consistency import portal_differences, release_differences
-from exports.open_data import build_portal, build_release, verify_checksums
+from exports.open_data import build_portal, build_release, portal, verify_checksums
 from exports.open_data.release import prune_releases
 from exports.open_data.reuse import STATE_DIR, STATE_FILE
 
@@ -246,6 +246,27 @@ def test_incremental_portal_equals_a_portal_from_nothing(incremental, from_nothi
     again = build_portal(second.release_dir, site)
     assert (again.pages_reused, again.sections_rendered) == (again.school_pages, 0)
     assert portal_differences(site, tmp_path / "reference_site") == []
+
+
+def test_a_portal_drawn_by_two_processes_is_the_same(incremental, tmp_path, monkeypatch):
+    release_dir = incremental[2].release_dir
+    one = build_portal(release_dir, tmp_path / "one", processes=1)
+    monkeypatch.setattr(portal, "_MIN_ROWS_TO_SPLIT", 1)
+    two = build_portal(release_dir, tmp_path / "two", processes=2)
+    assert portal_differences(tmp_path / "one", tmp_path / "two") == []
+    assert (tmp_path / "one" / ".portal_state.json").read_bytes() == (
+        tmp_path / "two" / ".portal_state.json"
+    ).read_bytes()
+    assert (one.pages_rendered, one.sections_rendered) == (
+        two.pages_rendered,
+        two.sections_rendered,
+    )
+    # The other release on top, in two processes: unchanged sections are copied.
+    again = build_portal(incremental[1].release_dir, tmp_path / "two", processes=2)
+    reference = build_portal(incremental[1].release_dir, tmp_path / "reference", processes=1)
+    assert again.sections_reused > 0
+    assert portal_differences(tmp_path / "two", tmp_path / "reference") == []
+    assert reference.school_pages == again.school_pages
 
 
 def test_a_portal_whose_pages_were_edited_is_drawn_again(incremental, tmp_path):
