@@ -558,9 +558,11 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
     Sections whose drawn cells, position and renderer are unchanged since the previous build in
     `out_dir` are copied from its pages byte for byte (a page with nothing changed is linked
     whole); the others are drawn. The result is the same site a build from nothing writes.
-    With `processes` = 2 (and fork available) half of the pages are drawn and written by a
-    forked process.
+    With `processes` = 2 (the default; OPEN_DATA_PORTAL_PROCESSES overrides it) and fork
+    available, half of the pages are drawn and written by a forked process.
     """
+    if processes is None:
+        processes = int(os.environ.get("OPEN_DATA_PORTAL_PROCESSES", "").strip() or 2)
     release_dir = Path(release_dir).resolve()
     out_dir = Path(out_dir)
     work_dir = out_dir.with_name(f".{out_dir.name}.tmp")
