@@ -2,8 +2,9 @@
 
 The scorecard view most analysts build first: one school, every student group and every measure,
 over the latest three school years. Published PostgreSQL scorecards carry an index on
-(school_code, school_year) and published DuckDB scorecards are sorted on those columns, so this
-query stays well under a second for a district of any size.
+(school_code, school_year) and published DuckDB scorecards are stored school year by school
+year, each sorted by school (zone maps skip the other row groups), so this query stays well
+under a second for a district of any size.
 """
 
 from __future__ import annotations

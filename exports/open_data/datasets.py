@@ -6,6 +6,8 @@ Only aggregate marts are read, each through an explicit column list, so nothing 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -63,20 +65,54 @@ DATASET_NAMES = (
 )
 
 
+# The published columns of each dataset, as the warehouse columns they come from: an input
+# fingerprint covers exactly these, so a change anywhere else in a mart changes nothing here.
+SCORECARD_INPUT_COLUMNS = (
+    "school_year",
+    "school_code",
+    "school_name",
+    "measure_code",
+    "student_group",
+    "unit",
+    "n",
+    "numerator",
+    "value",
+)
+CATALOG_INPUT_COLUMNS = ("measure_code", "area", "unit")
+ENROLLMENT_INPUT_COLUMNS = ("school_year", "school_code", "student_group", "census_day_enrollment")
+SCHOOL_NAME_INPUT_COLUMNS = ("school_code", "school_name")
+
+
 @dataclass
 class DatasetBuild:
     """Row counts and suppression statistics of one build (tables live in the connection)."""
 
     row_counts: dict[str, int]
-    scorecard_stats: SuppressionStats
-    enrollment_stats: SuppressionStats
+    stats: SuppressionStats
+    # school_year -> {reason: cells}, over the school years built
+    reason_counts_by_year: dict[str, dict[str, int]]
 
 
 def _sql_list(values) -> str:
     return ", ".join(f"'{v}'" for v in sorted(values)) or "''"
 
 
+def _school_year_filter(years: Sequence[str] | None) -> str:
+    """SQL restricting a mart to some school years (all when None)."""
+    if years is None:
+        return ""
+    quoted = ", ".join("'" + year.replace("'", "''") + "'" for year in sorted(years))
+    return f"where cast(school_year as varchar) in ({quoted or 'null'})"
+
+
 def _check_grain(con: duckdb.DuckDBPyConnection, table: str, keys: str) -> None:
+    # Grouping on one 64-bit hash is much faster than on the key columns; equal keys always hash
+    # alike, so no duplicate is missed, and a hash collision is confirmed on the keys themselves.
+    suspects = con.execute(
+        f"select count(*) from (select hash({keys}) from {table} group by 1 having count(*) > 1)"
+    ).fetchall()[0][0]
+    if not suspects:
+        return
     duplicates = con.execute(
         f"select count(*) from (select {keys} from {table} group by {keys} having count(*) > 1)"
     ).fetchall()[0][0]
@@ -84,7 +120,16 @@ def _check_grain(con: duckdb.DuckDBPyConnection, table: str, keys: str) -> None:
         raise ValueError(f"{table} has {duplicates} duplicated ({keys}) keys; expected one each")
 
 
-def _stage_scorecard_cells(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy) -> None:
+def _finish_cells(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Number the cells in their stored order (school year first): cell_id identifies a cell
+    for the suppression rounds, and the stored order is the order the files are written in."""
+    con.execute(f"alter table {table} add column cell_id bigint")
+    con.execute(f"update {table} set cell_id = rowid")
+
+
+def _stage_scorecard_cells(
+    con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy, years: Sequence[str] | None = None
+) -> None:
     con.execute(f"""
         create or replace table scorecard_cells as
         with scorecard as (
@@ -99,6 +144,7 @@ def _stage_scorecard_cells(con: duckdb.DuckDBPyConnection, policy: SuppressionPo
                 cast(numerator as double) as numerator,
                 cast(value as double) as value,
             from wh.marts.school_scorecard
+            {_school_year_filter(years)}
         ),
         catalog as (
             select cast(measure_code as varchar) as measure, cast(area as varchar) as area,
@@ -114,9 +160,6 @@ def _stage_scorecard_cells(con: duckdb.DuckDBPyConnection, policy: SuppressionPo
             left join catalog as c on c.measure = s.measure
         )
         select
-            row_number() over (
-                order by school_year, school_code, measure, student_group
-            ) as cell_id,
             school_year, school_code, school_name, measure, student_group,
             n, numerator, value,
             measure_unit as unit,
@@ -128,11 +171,15 @@ def _stage_scorecard_cells(con: duckdb.DuckDBPyConnection, policy: SuppressionPo
             coalesce(area, '') not in ({_sql_list(policy.exempt_areas)}) as is_protected,
             measure not in ({_sql_list(policy.non_additive_measures)}) as is_additive,
         from joined
+        order by school_year, school_code, measure, student_group
     """)
     _check_grain(con, "scorecard_cells", "school_year, school_code, measure, student_group")
+    _finish_cells(con, "scorecard_cells")
 
 
-def _stage_enrollment_cells(con: duckdb.DuckDBPyConnection) -> None:
+def _stage_enrollment_cells(
+    con: duckdb.DuckDBPyConnection, years: Sequence[str] | None = None
+) -> None:
     con.execute(f"""
         create or replace table enrollment_cells as
         with enrollment as (
@@ -142,6 +189,7 @@ def _stage_enrollment_cells(con: duckdb.DuckDBPyConnection) -> None:
                 cast(student_group as varchar) as student_group,
                 cast(census_day_enrollment as double) as census_day_enrollment,
             from wh.marts.enrollment_by_group
+            {_school_year_filter(years)}
         ),
         names as (
             select cast(school_code as varchar) as school_code,
@@ -149,9 +197,6 @@ def _stage_enrollment_cells(con: duckdb.DuckDBPyConnection) -> None:
             from wh.marts.dim_schools
         )
         select
-            row_number() over (
-                order by e.school_year, e.school_code, e.student_group
-            ) as cell_id,
             e.school_year,
             'ENROLLMENT' as measure,
             e.school_code,
@@ -165,8 +210,10 @@ def _stage_enrollment_cells(con: duckdb.DuckDBPyConnection) -> None:
             false as is_additive,
         from enrollment as e
         left join names as n on n.school_code = e.school_code
+        order by e.school_year, e.school_code, e.student_group
     """)
     _check_grain(con, "enrollment_cells", "school_year, school_code, student_group")
+    _finish_cells(con, "enrollment_cells")
 
 
 _PUBLISHED_VALUE_SQL = """
@@ -181,6 +228,24 @@ _PUBLISHED_VALUE_SQL = """
 
 def _format_percent(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# Files are written in the cells' stored order (school_year, school_code, measure, group),
+# which DuckDB keeps for scans and filters (preserve_insertion_order, set on by the release).
+# The published tables are filled by one thread: their row groups are then full, so the
+# Parquet writer cuts its row groups at the same rows however a table was assembled (from
+# fresh cells, or year by year from the previous release), and the files come out byte for
+# byte the same.
+
+
+@contextmanager
+def single_threaded(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    threads = con.execute("select current_setting('threads')").fetchall()[0][0]
+    con.execute("set threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"set threads = {int(threads)}")
 
 
 def _publish_measures(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy) -> None:
@@ -207,7 +272,6 @@ def _publish_measures(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy)
                 reason as suppression_reason,
             from scorecard_cells
             where {condition}
-            order by school_year, school_code, measure, student_group
         """)
 
 
@@ -223,7 +287,6 @@ def _publish_enrollment(con: duckdb.DuckDBPyConnection) -> None:
             hidden_n as suppressed,
             reason as suppression_reason,
         from enrollment_cells
-        order by school_year, school_code, student_group
     """)
 
 
@@ -237,16 +300,57 @@ def _publish_directory(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
-def build_datasets(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy) -> DatasetBuild:
-    """Build the public tables in `con`, which has the warehouse attached as `wh`."""
-    _stage_scorecard_cells(con, policy)
-    scorecard_stats = apply_suppression(con, "scorecard_cells", policy)
-    _stage_enrollment_cells(con)
-    enrollment_stats = apply_suppression(con, "enrollment_cells", policy)
-    _publish_directory(con)
-    _publish_enrollment(con)
-    _publish_measures(con, policy)
+def _reasons_by_year(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, dict[str, int]]:
+    by_year: dict[str, dict[str, int]] = {}
+    for year, reason, cells in con.execute(f"""
+        select school_year, reason, count(*) from {table}
+        where reason is not null group by all order by all
+    """).fetchall():
+        by_year.setdefault(year, {})[reason] = cells
+    return by_year
+
+
+def build_scorecard_datasets(
+    con: duckdb.DuckDBPyConnection,
+    policy: SuppressionPolicy,
+    years: Sequence[str] | None = None,
+    link_context: str | None = None,
+) -> DatasetBuild:
+    """Build scorecard_measures and district_measures for `years` (all when None) in `con`,
+    which has the warehouse attached as `wh`.
+
+    Every suppression rule works within one school year, except derived measures that follow
+    their base measure's cell of the year before; `link_context` names a table of those base
+    cells for school years not built here (see suppression.apply_suppression).
+    """
+    _stage_scorecard_cells(con, policy, years)
+    stats = apply_suppression(con, "scorecard_cells", policy, link_context)
+    with single_threaded(con):
+        _publish_measures(con, policy)
     row_counts = {
-        name: con.execute(f"select count(*) from {name}").fetchall()[0][0] for name in DATASET_NAMES
+        name: con.execute(f"select count(*) from {name}").fetchall()[0][0]
+        for name in ("scorecard_measures", "district_measures")
     }
-    return DatasetBuild(row_counts, scorecard_stats, enrollment_stats)
+    return DatasetBuild(row_counts, stats, _reasons_by_year(con, "scorecard_cells"))
+
+
+def build_enrollment_dataset(
+    con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy, years: Sequence[str] | None = None
+) -> DatasetBuild:
+    """Build enrollment_by_group for `years` (all when None)."""
+    _stage_enrollment_cells(con, years)
+    stats = apply_suppression(con, "enrollment_cells", policy)
+    with single_threaded(con):
+        _publish_enrollment(con)
+    row_counts = {
+        "enrollment_by_group": con.execute("select count(*) from enrollment_by_group").fetchall()[
+            0
+        ][0]
+    }
+    return DatasetBuild(row_counts, stats, _reasons_by_year(con, "enrollment_cells"))
+
+
+def build_directory_dataset(con: duckdb.DuckDBPyConnection) -> int:
+    """Build school_directory; return its rows."""
+    _publish_directory(con)
+    return con.execute("select count(*) from school_directory").fetchall()[0][0]

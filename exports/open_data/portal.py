@@ -5,19 +5,27 @@ any static host with no script, CDN or network."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
+import os
 import re
 import shutil
 from dataclasses import dataclass
 from html import escape
-from itertools import groupby
 from pathlib import Path
-from typing import NamedTuple
 
 import duckdb
 
+from exports.open_data import svg_charts
 from exports.open_data.metadata import DATASET_DESCRIPTIONS, DATASET_TITLES
 from exports.open_data.policy import DISTRICT_CODE
-from exports.open_data.svg_charts import bar_chart, line_chart, point_from_published
+from exports.open_data.svg_charts import (
+    bar_chart,
+    escaped,
+    line_chart,
+    published_number_and_text,
+)
 
 GROUP_NAMES = {
     "ALL": "All students",
@@ -41,6 +49,13 @@ GROUP_NAMES = {
     "HN": "High needs",
 }
 GROUP_ORDER = list(GROUP_NAMES)
+
+
+def _group_label(group: str) -> str:
+    return f"{GROUP_NAMES.get(group, group)} ({group})"
+
+
+_GROUP_LABELS = {group: _group_label(group) for group in GROUP_NAMES}
 DOCUMENT_FILES = (
     "data_dictionary.md",
     "data_dictionary.csv",
@@ -70,64 +85,143 @@ figcaption { font-size: .9rem; font-weight: 600; }
 """
 
 
+PORTAL_STATE_FILE = ".portal_state.json"
+# Bump when the markup of a page or section changes, so no section drawn before is reused.
+RENDER_VERSION = 1
+_STATE_FORMAT = 1
+_PAGE_END = "\n</main>\n</body>\n</html>\n"
+
+
 @dataclass
 class PortalResult:
-    """Where the site was written and how many school pages it has."""
+    """Where the site was written, how many school pages it has, and what was redrawn."""
 
     out_dir: Path
     school_pages: int
+    pages_rendered: int = 0  # written anew (in whole or in part)
+    pages_reused: int = 0  # the previous build's file, unchanged
+    sections_rendered: int = 0
+    sections_reused: int = 0
 
 
-def _page(title: str, body: str, css_href: str) -> str:
+def _page_start(title: str, css_href: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
         f'<link rel="stylesheet" href="{css_href}">\n</head>\n'
-        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+        "<body>\n<main>\n"
     )
 
 
-class _Cell(NamedTuple):
-    school_year: str
-    school_code: str
-    school_name: str
-    measure: str
-    student_group: str
-    n: int | None
-    value: str | None
-    suppressed: bool
+def _page(title: str, body: str, css_href: str) -> str:
+    return _page_start(title, css_href) + body + _PAGE_END
 
 
-def _load(release_dir: Path) -> tuple[list[_Cell], list[tuple], dict[str, tuple[str, str]]]:
-    """Published cells sorted by school, measure, group order and year, ready to stream."""
+def _stage_cells(con: duckdb.DuckDBPyConnection, release_dir: Path) -> None:
+    """Temp table `sections`: one row per page section (school, measure), with its position on
+    the page, the measure's latest school year there and a digest of everything it draws.
+
+    A section draws every school year of ALL (the trend) and every group of its latest school
+    year (the bars). The digest is built from per-year sums of row hashes, so it needs one
+    aggregate over the published cells and no copy of them.
+    """
+    con.execute(f"""
+        create temp table year_sums as
+        select
+            school_code,
+            measure,
+            school_year,
+            coalesce(
+                sum(hash(n, value, suppressed)) filter (where student_group = 'ALL'), 0
+            ) as all_hash,
+            count(*) filter (where student_group = 'ALL') as all_rows,
+            coalesce(
+                sum(hash(student_group, n, value, suppressed))
+                    filter (where student_group <> 'ALL'),
+                0
+            ) as group_hash,
+            count(*) as year_rows,
+        from {_published_cells(release_dir)}
+        group by school_code, measure, school_year
+    """)
+    con.execute("""
+        create temp table sections as
+        select
+            school_code,
+            measure,
+            cast(row_number() over (partition by school_code order by measure) - 1 as integer)
+                as position,
+            max(school_year) as latest_year,
+            concat_ws(
+                ':',
+                max(school_year),
+                sum(hash(school_year, all_hash, all_rows)),
+                arg_max(group_hash, school_year),
+                arg_max(year_rows, school_year)
+            ) as content_key,
+        from year_sums
+        group by school_code, measure
+    """)
+    con.execute("drop table year_sums")
+
+
+def _published_cells(release_dir: Path) -> str:
+    data = release_dir / "data"
+    return (
+        f"read_parquet(['{data / 'scorecard_measures.parquet'}', "
+        f"'{data / 'district_measures.parquet'}'])"
+    )
+
+
+def _first_names(con: duckdb.DuckDBPyConnection, release_dir: Path, codes: list[str]) -> dict:
+    """Names of schools missing from the directory: the name on their first cell, in page
+    order (measure, group order, group, year)."""
+    if not codes:
+        return {}
     order = ", ".join(f"'{group}'" for group in GROUP_ORDER)
-    con = duckdb.connect()
-    con.execute("set enable_progress_bar = false")
-    try:
-        data = release_dir / "data"
-        cells = con.execute(f"""
-            select school_year, school_code, school_name, measure, student_group,
-                   n, value, suppressed
-            from read_parquet(['{data / "scorecard_measures.parquet"}',
-                               '{data / "district_measures.parquet"}'])
-            order by school_code, measure,
-                coalesce(list_position([{order}], student_group), 999), student_group,
-                school_year
-        """).fetchall()
-        schools = con.execute(
-            "select school_code, school_name, street, city, state, zip "
-            f"from read_parquet('{data / 'school_directory.parquet'}') order by school_code"
+    return dict(
+        con.execute(
+            f"""
+            select school_code, arg_min(
+                school_name,
+                (measure, coalesce(list_position([{order}], student_group), 999),
+                    student_group, school_year)
+            ),
+            from {_published_cells(release_dir)}
+            where school_code in (select unnest(?::varchar[]))
+            group by school_code
+            """,
+            [codes],
         ).fetchall()
-        dictionary = con.execute(f"""
-            select name, type, description from read_csv('{release_dir / "data_dictionary.csv"}',
-                all_varchar = true)
-            where dataset = 'measure'
-        """).fetchall()
-    finally:
-        con.close()
-    catalog = {code: (unit, description) for code, unit, description in dictionary}
-    return [_Cell(*row) for row in cells], schools, catalog
+    )
+
+
+def _fetch_shown(
+    con: duckdb.DuckDBPyConnection, release_dir: Path, only_changed: bool
+) -> dict[str, list]:
+    """The cells the sections draw (only the sections in `redraw` if asked), as Python lists
+    per column (one conversion per column, not per cell), sorted by school, measure, group
+    order and year."""
+    order = ", ".join(f"'{group}'" for group in GROUP_ORDER)
+    redraw = (
+        "inner join redraw as r on r.school_code = p.school_code and r.measure = p.measure"
+        if only_changed
+        else ""
+    )
+    table = con.sql(f"""
+        select p.school_code, p.measure, p.school_year, p.student_group, p.n, p.value,
+            p.suppressed, p.student_group = 'ALL' as is_trend,
+            p.school_year = s.latest_year as is_latest, s.position,
+        from {_published_cells(release_dir)} as p
+        inner join sections as s on s.school_code = p.school_code and s.measure = p.measure
+        {redraw}
+        where p.student_group = 'ALL' or p.school_year = s.latest_year
+        order by p.school_code, p.measure,
+            coalesce(list_position([{order}], p.student_group), 999), p.student_group,
+            p.school_year
+    """).to_arrow_table()
+    return {name: table.column(name).to_pylist() for name in table.column_names}
 
 
 def _measure_title(measure: str, catalog: dict[str, tuple[str, str]]) -> tuple[str, str]:
@@ -139,11 +233,13 @@ def _measure_title(measure: str, catalog: dict[str, tuple[str, str]]) -> tuple[s
 
 def _data_table(caption: str, header: str, rows: list[tuple[str, str, str]]) -> str:
     body = "".join(
-        f"<tr><td>{escape(a)}</td><td>{escape(b)}</td><td>{escape(c)}</td></tr>" for a, b, c in rows
+        f"<tr><td>{escaped[a]}</td><td>{escaped[b]}</td><td>{escaped[c]}</td></tr>"
+        for a, b, c in rows
     )
+    caption = escaped[caption]
     return (
-        f"<details><summary>Data table: {escape(caption)}</summary><table>"
-        f'<caption>{escape(caption)}</caption><thead><tr><th scope="col">{escape(header)}</th>'
+        f"<details><summary>Data table: {caption}</summary><table>"
+        f'<caption>{caption}</caption><thead><tr><th scope="col">{escaped[header]}</th>'
         '<th scope="col">Value</th><th scope="col">Students (n)</th></tr></thead>'
         f"<tbody>{body}</tbody></table></details>"
     )
@@ -154,57 +250,95 @@ def _n_text(n: int | None) -> str:
 
 
 def _measure_section(
-    index: int, measure: str, cells: list[_Cell], catalog: dict[str, tuple[str, str]]
+    index: int,
+    measure: str,
+    name: str,
+    unit: str,
+    trend: list[tuple],
+    latest_year: str,
+    latest: list[tuple],
 ) -> str:
-    name, unit = _measure_title(measure, catalog)
+    """One measure's block: the trend of ALL over the years and the groups of its latest year.
+
+    `trend` and `latest` hold (label, value, is_suppressed, n) in drawing order.
+    """
     chart_id = f"m{index}"
-    trend = sorted((c for c in cells if c.student_group == "ALL"), key=lambda c: c.school_year)
-    trend_points = [point_from_published(c.school_year, c.value, c.suppressed) for c in trend]
-    latest_year = max(c.school_year for c in cells)
-    latest = [c for c in cells if c.school_year == latest_year]  # already in group order
-    group_points = [point_from_published(c.student_group, c.value, c.suppressed) for c in latest]
-    parts = [f'<section class="measure"><h3 id="{chart_id}">{escape(name)}</h3>']
-    parts.append(f'<p class="note">Measure {escape(measure)}; unit: {escape(unit)}.</p>')
+    parts = [f'<section class="measure"><h3 id="{chart_id}">{escaped[name]}</h3>']
+    parts.append(f'<p class="note">Measure {escaped[measure]}; unit: {escaped[unit]}.</p>')
     parts.append('<div class="charts">')
-    if trend_points:
+    if trend:
         title = f"{name}, all students, by school year"
-        rows = [(p.label, p.text, _n_text(c.n)) for p, c in zip(trend_points, trend, strict=True)]
+        points = [(label, *published_number_and_text(v, s)) for label, v, s, _ in trend]
+        rows = [(p[0], p[2], _n_text(c[3])) for p, c in zip(points, trend, strict=True)]
         parts.append(
-            f"<figure><figcaption>{escape(title)}</figcaption>"
-            f"{line_chart(chart_id + 't', title, trend_points, unit)}"
+            f"<figure><figcaption>{escaped[title]}</figcaption>"
+            f"{line_chart(chart_id + 't', title, points, unit)}"
             f"{_data_table(title, 'School year', rows)}</figure>"
         )
     title = f"{name} by student group, {latest_year}"
+    points = [(label, *published_number_and_text(v, s)) for label, v, s, _ in latest]
     rows = [
-        (f"{GROUP_NAMES.get(p.label, p.label)} ({p.label})", p.text, _n_text(c.n))
-        for p, c in zip(group_points, latest, strict=True)
+        (_GROUP_LABELS.get(p[0]) or _group_label(p[0]), p[2], _n_text(c[3]))
+        for p, c in zip(points, latest, strict=True)
     ]
     parts.append(
-        f"<figure><figcaption>{escape(title)}</figcaption>"
-        f"{bar_chart(chart_id + 'g', title, group_points, unit)}"
+        f"<figure><figcaption>{escaped[title]}</figcaption>"
+        f"{bar_chart(chart_id + 'g', title, points, unit)}"
         f"{_data_table(title, 'Student group', rows)}</figure>"
     )
     parts.append("</div></section>")
     return "".join(parts)
 
 
-def _school_page(
-    code: str, name: str, cells: list[_Cell], catalog: dict[str, tuple[str, str]], address: str
-) -> str:
-    sections = [
-        _measure_section(i, measure, list(measure_cells), catalog)
-        for i, (measure, measure_cells) in enumerate(groupby(cells, key=lambda c: c.measure))
-    ]
-    body = (
+def _page_intro(code: str, name: str, address: str) -> str:
+    return (
         '<p><a href="../index.html">All datasets and schools</a></p>'
         f"<h1>{escape(name)} report card</h1>"
         f"<p>School code {escape(code)}{escape(address)}</p>"
         '<p class="note">Values for small groups are withheld to protect student privacy and '
         'shown as "suppressed"; very high or low percentages of small groups are shown as '
         '"≤5%" or "≥95%". See the <a href="../downloads/suppression_notes.md">suppression '
-        "notes</a>.</p>" + "".join(sections)
+        "notes</a>.</p>"
     )
-    return _page(f"{name} report card", body, "../style.css")
+
+
+def _school_page(code: str, name: str, address: str, sections: list[str]) -> str:
+    return _page(
+        f"{name} report card", _page_intro(code, name, address) + "".join(sections), "../style.css"
+    )
+
+
+def _render_sections(cells: dict[str, list], catalog: dict[str, tuple[str, str]]):
+    """Yield (school_code, position, section html), one pass over the drawn cells."""
+    codes, measures, years = cells["school_code"], cells["measure"], cells["school_year"]
+    groups, ns, values = cells["student_group"], cells["n"], cells["value"]
+    suppressed, is_trend, is_latest = cells["suppressed"], cells["is_trend"], cells["is_latest"]
+    positions = cells["position"]
+    titles = {}
+    total = len(codes)
+    start = 0
+    while start < total:
+        code, measure = codes[start], measures[start]
+        end = start + 1
+        while end < total and measures[end] == measure and codes[end] == code:
+            end += 1
+        if measure not in titles:
+            titles[measure] = _measure_title(measure, catalog)
+        name, unit = titles[measure]
+        trend = [
+            (years[i], values[i], suppressed[i], ns[i]) for i in range(start, end) if is_trend[i]
+        ]
+        latest = [
+            (groups[i], values[i], suppressed[i], ns[i]) for i in range(start, end) if is_latest[i]
+        ]
+        latest_year = max(years[start:end])
+        position = positions[start]
+        yield (
+            code,
+            position,
+            _measure_section(position, measure, name, unit, trend, latest_year, latest),
+        )
+        start = end
 
 
 def _home_page(version: str, schools: list[tuple[str, str]]) -> str:
@@ -238,32 +372,291 @@ def _home_page(version: str, schools: list[tuple[str, str]]) -> str:
     return _page("District open data", body, "style.css")
 
 
-def build_portal(release_dir: str | Path, out_dir: str | Path) -> PortalResult:
-    """Write the static site for `release_dir` into `out_dir` (replaced atomically)."""
+def _write_parts(path: Path, parts: list) -> None:
+    """Write byte strings and views one after the other without joining them first."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        total = sum(len(part) for part in parts)
+        written = os.writev(descriptor, parts)
+        if written < total:  # a short write: the rest in one piece
+            rest = b"".join(bytes(part) for part in parts)[written:]
+            while rest:
+                rest = rest[os.write(descriptor, rest) :]
+    finally:
+        os.close(descriptor)
+
+
+@dataclass
+class _PagesJob:
+    """What drawing and writing pages needs besides the pages and their cells."""
+
+    catalog: dict[str, tuple[str, str]]
+    directory: dict[str, tuple]
+    first_names: dict[str, str]
+    old_pages: dict[str, dict | None]
+    out_dir: Path
+    work_dir: Path
+
+    def write(self, items: list, cells: dict[str, list]) -> tuple[list, dict, dict]:
+        """Draw the sections in `cells` and write the pages `items` (code, sections);
+        return the listed (code, name) pairs, their state and the counts."""
+        drawn = (
+            {
+                (code, position): html.encode("utf-8")
+                for code, position, html in _render_sections(cells, self.catalog)
+            }
+            if cells
+            else {}
+        )
+        listed, state_pages = [], {}
+        counts = dict.fromkeys(
+            ("pages_rendered", "pages_reused", "sections_rendered", "sections_reused"), 0
+        )
+        end_bytes = _PAGE_END.encode("utf-8")
+        for code, page_sections in items:
+            entry = self.directory.get(code)
+            name = entry[1] if entry is not None else self.first_names[code]
+            address = f", {entry[2]}, {entry[3]}, {entry[4]} {entry[5]}" if entry else ""
+            listed.append((code, name))
+            head = (
+                _page_start(f"{name} report card", "../style.css")
+                + _page_intro(code, name, address)
+            ).encode("utf-8")
+            head_digest = hashlib.md5(head, usedforsecurity=False).hexdigest()
+            old_path = self.out_dir / "schools" / f"{code}.html"
+            new_path = self.work_dir / "schools" / f"{code}.html"
+            reused = sum(1 for section in page_sections if section[3] is not None)
+            counts["sections_reused"] += reused
+            counts["sections_rendered"] += len(page_sections) - reused
+            old_page = self.old_pages[code]
+            if (
+                reused == len(page_sections)
+                and old_page["head"] == head_digest
+                and len(old_page["sections"]) == len(page_sections)
+            ):
+                _link_or_copy(old_path, new_path)
+                state_pages[code] = old_page
+                counts["pages_reused"] += 1
+                continue
+            old_bytes = memoryview(old_path.read_bytes()) if reused else memoryview(b"")
+            parts = [head]
+            offset = len(head)
+            recorded = []
+            for position, measure, key, old in page_sections:
+                piece = old_bytes[old[2] : old[3]] if old is not None else drawn[(code, position)]
+                parts.append(piece)
+                recorded.append([measure, key, offset, offset + len(piece)])
+                offset += len(piece)
+            parts.append(end_bytes)
+            _write_parts(new_path, parts)
+            state_pages[code] = {
+                "size": offset + len(end_bytes),
+                "head": head_digest,
+                "sections": recorded,
+            }
+            counts["pages_rendered"] += 1
+        return listed, state_pages, counts
+
+
+# Below this much work a second process costs more than it saves.
+_MIN_ROWS_TO_SPLIT = 20_000
+
+
+def _halves(items: list, cells: dict[str, list]) -> list[tuple[list, dict[str, list]]]:
+    """The pages and their cells split in two at a school, about half the cells each."""
+    codes = cells.get("school_code", [])
+    if len(codes) < _MIN_ROWS_TO_SPLIT or len(items) < 2:
+        return [(items, cells)]
+    split = len(codes) // 2
+    while split < len(codes) and codes[split] == codes[split - 1]:
+        split += 1
+    if split >= len(codes):
+        return [(items, cells)]
+    first_of_second = codes[split]
+    page_split = next(i for i, (code, _) in enumerate(items) if code >= first_of_second)
+    first = {name: column[:split] for name, column in cells.items()}
+    second = {name: column[split:] for name, column in cells.items()}
+    return [(items[:page_split], first), (items[page_split:], second)]
+
+
+_FORKED_JOB: tuple | None = None
+
+
+def _write_forked_half() -> tuple[list, dict, dict]:
+    job, (items, cells) = _FORKED_JOB
+    return job.write(items, cells)
+
+
+def _in_two_processes(job: _PagesJob, halves: list) -> list[tuple[list, dict, dict]]:
+    """The second half in a forked process (it inherits the data; only its small result
+    comes back), the first here, at the same time."""
+    global _FORKED_JOB
+    _FORKED_JOB = (job, halves[1])
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            pending = pool.apply_async(_write_forked_half)
+            first = job.write(*halves[0])
+            second = pending.get()
+    finally:
+        _FORKED_JOB = None
+    return [first, second]
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link a release file into the site (releases are never modified); copy if the
+    file system refuses."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+# The renderer's code, read when the module is imported: the code that draws the pages.
+_RENDERER_CODE = hashlib.md5(
+    Path(__file__).read_bytes() + Path(svg_charts.__file__).read_bytes(), usedforsecurity=False
+).hexdigest()
+
+
+def _renderer_digest(catalog: dict[str, tuple[str, str]]) -> str:
+    """What every section depends on besides its own cells: the renderer's code, the group
+    names, the measure catalog and the DuckDB version. A change to any of them redraws every
+    page."""
+    digest = hashlib.md5(_RENDERER_CODE.encode("utf-8"), usedforsecurity=False)
+    # DuckDB's hash() makes the section digests; another version may hash differently.
+    digest.update(duckdb.__version__.encode("utf-8"))
+    digest.update(json.dumps([GROUP_NAMES, sorted(catalog.items())]).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _read_state(out_dir: Path, renderer: str) -> dict[str, dict]:
+    """Pages of the previous build, if it was drawn by this renderer with this catalog."""
+    try:
+        state = json.loads((out_dir / PORTAL_STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if state.get("format") != _STATE_FORMAT or state.get("renderer") != renderer:
+        return {}
+    pages = state.get("pages")
+    return pages if isinstance(pages, dict) else {}
+
+
+def _previous_page(out_dir: Path, code: str, previous: dict[str, dict]) -> dict | None:
+    """The previous build's record of a page, if its file is still the one recorded."""
+    entry = previous.get(code)
+    if entry is None:
+        return None
+    try:
+        size = (out_dir / "schools" / f"{code}.html").stat().st_size
+    except OSError:
+        return None
+    return entry if size == entry.get("size") else None
+
+
+def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 2) -> PortalResult:
+    """Write the static site for `release_dir` into `out_dir` (replaced atomically).
+
+    Sections whose drawn cells, position and renderer are unchanged since the previous build in
+    `out_dir` are copied from its pages byte for byte (a page with nothing changed is linked
+    whole); the others are drawn. The result is the same site a build from nothing writes.
+    With `processes` = 2 (the default; OPEN_DATA_PORTAL_PROCESSES overrides it) and fork
+    available, half of the pages are drawn and written by a forked process.
+    """
+    if processes is None:
+        processes = int(os.environ.get("OPEN_DATA_PORTAL_PROCESSES", "").strip() or 2)
     release_dir = Path(release_dir).resolve()
     out_dir = Path(out_dir)
     work_dir = out_dir.with_name(f".{out_dir.name}.tmp")
     shutil.rmtree(work_dir, ignore_errors=True)
     (work_dir / "schools").mkdir(parents=True)
-    shutil.copytree(release_dir / "data", work_dir / "downloads" / "data")
+    (work_dir / "downloads" / "data").mkdir(parents=True)
+    for source in sorted((release_dir / "data").iterdir()):
+        _link_or_copy(source, work_dir / "downloads" / "data" / source.name)
     for name in DOCUMENT_FILES:
-        shutil.copy2(release_dir / name, work_dir / "downloads" / name)
+        _link_or_copy(release_dir / name, work_dir / "downloads" / name)
     (work_dir / "style.css").write_text(STYLE.strip() + "\n", encoding="utf-8")
 
-    cells, schools, catalog = _load(release_dir)
-    directory = {row[0]: row for row in schools}
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
+    try:
+        _stage_cells(con, release_dir)
+        data = release_dir / "data"
+        schools = con.execute(
+            "select school_code, school_name, street, city, state, zip "
+            f"from read_parquet('{data / 'school_directory.parquet'}') order by school_code"
+        ).fetchall()
+        dictionary = con.execute(f"""
+            select name, type, description from read_csv('{release_dir / "data_dictionary.csv"}',
+                all_varchar = true)
+            where dataset = 'measure'
+        """).fetchall()
+        catalog = {code: (unit, description) for code, unit, description in dictionary}
+        section_rows = con.execute(
+            "select school_code, position, measure, content_key from sections "
+            "order by school_code, position"
+        ).fetchall()
+        listed_codes = {row[0] for row in schools}
+        first_names = _first_names(
+            con, release_dir, sorted({row[0] for row in section_rows} - listed_codes)
+        )
+        renderer = _renderer_digest(catalog)
+        previous = _read_state(out_dir, renderer)
+        old_pages = {
+            code: _previous_page(out_dir, code, previous) for code in {r[0] for r in section_rows}
+        }
+        pages: dict[str, list[tuple[int, str, str, list | None]]] = {}
+        redraw: list[tuple[str, str]] = []
+        for code, position, measure, key in section_rows:
+            entry = pages.setdefault(code, [])
+            old_page = old_pages[code]
+            old_sections = old_page["sections"] if old_page else []
+            old = old_sections[position] if position < len(old_sections) else None
+            if old is None or old[0] != measure or old[1] != key:
+                old = None
+                redraw.append((code, measure))
+            entry.append((position, measure, key, old))
+        if redraw and len(redraw) < len(section_rows):
+            con.execute(
+                "create temp table redraw as "
+                "select unnest(?::varchar[]) as school_code, unnest(?::varchar[]) as measure",
+                [[code for code, _ in redraw], [measure for _, measure in redraw]],
+            )
+        cells = (
+            _fetch_shown(con, release_dir, only_changed=len(redraw) < len(section_rows))
+            if redraw
+            else {}
+        )
+    finally:
+        con.close()
+    job = _PagesJob(
+        catalog=catalog,
+        directory={row[0]: row for row in schools},
+        first_names=first_names,
+        old_pages=old_pages,
+        out_dir=out_dir,
+        work_dir=work_dir,
+    )
+    halves = _halves(list(pages.items()), cells)
+    if processes > 1 and len(halves) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        done = _in_two_processes(job, halves)
+    else:
+        done = [job.write(items, part) for items, part in halves]
     listed: list[tuple[str, str]] = []
-    for code, school_cells in groupby(cells, key=lambda c: c.school_code):
-        school_cells = list(school_cells)
-        entry = directory.get(code)
-        name = entry[1] if entry is not None else school_cells[0].school_name
-        address = f", {entry[2]}, {entry[3]}, {entry[4]} {entry[5]}" if entry else ""
-        page = _school_page(code, name, school_cells, catalog, address)
-        (work_dir / "schools" / f"{code}.html").write_text(page, encoding="utf-8")
-        listed.append((code, name))
+    state_pages: dict[str, dict] = {}
+    result = PortalResult(out_dir=out_dir, school_pages=0)
+    for part_listed, part_pages, counts in done:
+        listed += part_listed
+        state_pages |= part_pages
+        result.pages_rendered += counts["pages_rendered"]
+        result.pages_reused += counts["pages_reused"]
+        result.sections_rendered += counts["sections_rendered"]
+        result.sections_reused += counts["sections_reused"]
     listed.sort(key=lambda item: (item[0] != DISTRICT_CODE, item[1]))
     version = release_dir.name
     (work_dir / "index.html").write_text(_home_page(version, listed), encoding="utf-8")
+    (work_dir / PORTAL_STATE_FILE).write_text(
+        json.dumps({"format": _STATE_FORMAT, "renderer": renderer, "pages": state_pages}),
+        encoding="utf-8",
+    )
 
     if out_dir.exists():
         old_dir = out_dir.with_name(f".{out_dir.name}.old")
@@ -274,4 +667,5 @@ def build_portal(release_dir: str | Path, out_dir: str | Path) -> PortalResult:
     else:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         work_dir.rename(out_dir)
-    return PortalResult(out_dir=out_dir, school_pages=len(listed))
+    result.school_pages = len(listed)
+    return result

@@ -59,7 +59,13 @@ def _values_sql(rows: list[tuple[str, ...]]) -> str:
 
 
 def _build_equations(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Create _eq_members(eq_kind, eq_key, cell_id, is_total) for the protected cells."""
+    """Create _eq_members(eq_id, eq_kind, cell_id, is_total, ...) for the protected cells.
+
+    Group equations are keyed by (school_year, measure, school_code, dimension) and school
+    equations by (school_year, measure, student_group); each gets an integer id once, so the
+    rounds group and join on integers. The static facts the rounds need about a member (no n,
+    no value, additive) are copied beside it, so only the hidden flags are looked up.
+    """
     dimension_rows = [
         (dimension, group)
         for dimension, groups in MULTI_GROUP_DIMENSIONS.items()
@@ -69,113 +75,227 @@ def _build_equations(con: duckdb.DuckDBPyConnection, table: str) -> None:
         create or replace temp table _dimension_groups as
         select * from (values {_values_sql(dimension_rows)}) as t(dimension, student_group)
     """)
+    facts = "c.count_n is null as is_n_missing, c.value is null as is_value_missing, c.is_additive"
+    con.execute(f"""
+        create or replace temp table _group_members as
+        select c.school_year, c.measure, c.school_code, d.dimension, c.cell_id, {facts},
+        from {table} as c
+        inner join _dimension_groups as d on d.student_group = c.student_group
+        where c.is_protected
+    """)
+    con.execute("""
+        create or replace temp table _group_equations as
+        select row_number() over () as eq_id, *
+        from (select distinct school_year, measure, school_code, dimension from _group_members)
+    """)
+    group_count = con.execute("select count(*) from _group_equations").fetchall()[0][0]
+    con.execute(f"""
+        create or replace temp table _school_equations as
+        select {group_count} + row_number() over () as eq_id, *
+        from (select distinct school_year, measure, student_group from {table} where is_protected)
+    """)
     con.execute(f"""
         create or replace temp table _eq_members as
-        with group_members as (
-            select
-                'group' as eq_kind,
-                concat_ws('|', c.school_year, c.measure, c.school_code, d.dimension) as eq_key,
-                c.school_year, c.measure, c.school_code,
-                c.cell_id,
-                false as is_total,
-            from {table} as c
-            inner join _dimension_groups as d on d.student_group = c.student_group
-            where c.is_protected
-        ),
-        group_keys as (
-            select distinct eq_key, school_year, measure, school_code from group_members
-        ),
-        group_totals as (
-            select 'group' as eq_kind, k.eq_key, c.cell_id, true as is_total,
-            from group_keys as k
-            inner join {table} as c
-                on c.school_year = k.school_year
-                and c.measure = k.measure
-                and c.school_code = k.school_code
-                and c.student_group = '{ALL_STUDENTS_GROUP}'
-        ),
-        school_cells as (
-            select
-                'school' as eq_kind,
-                concat_ws('|', c.school_year, c.measure, c.student_group) as eq_key,
-                c.cell_id,
-                c.school_code = '{DISTRICT_CODE}' as is_total,
-            from {table} as c
-            where c.is_protected
-        )
-        select eq_kind, eq_key, cell_id, is_total from group_members
+        select
+            e.eq_id, 'group' as eq_kind, m.cell_id, false as is_total,
+            m.is_n_missing, m.is_value_missing, m.is_additive,
+        from _group_members as m
+        inner join _group_equations as e
+            on e.school_year = m.school_year
+            and e.measure = m.measure
+            and e.school_code = m.school_code
+            and e.dimension = m.dimension
         union all
-        select eq_kind, eq_key, cell_id, is_total from group_totals
+        select e.eq_id, 'group' as eq_kind, c.cell_id, true as is_total, {facts},
+        from _group_equations as e
+        inner join {table} as c
+            on c.school_year = e.school_year
+            and c.measure = e.measure
+            and c.school_code = e.school_code
+            and c.student_group = '{ALL_STUDENTS_GROUP}'
         union all
-        select eq_kind, eq_key, cell_id, is_total from school_cells
+        select
+            e.eq_id, 'school' as eq_kind, c.cell_id, c.school_code = '{DISTRICT_CODE}' as is_total,
+            {facts},
+        from {table} as c
+        inner join _school_equations as e
+            on e.school_year = c.school_year
+            and e.measure = c.measure
+            and e.student_group = c.student_group
+        where c.is_protected
     """)
-
-
-def _complement_round(
-    con: duckdb.DuckDBPyConnection, table: str, eq_kind: str, quantity: str
-) -> int:
-    """Hide the next smallest cell in every equation with exactly one hidden cell.
-
-    quantity 'n' hides the whole cell; quantity 'value' hides only the value (n stays).
-    Returns the number of cells newly hidden.
-    """
-    hidden_col = "hidden_n" if quantity == "n" else "hidden_value"
-    missing_expr = "c.count_n is null" if quantity == "n" else "c.value is null"
-    additive_filter = "" if quantity == "n" else "and c.is_additive"
-    con.execute(f"""
-        create or replace temp table _picks as
-        with member_state as (
-            select
-                m.eq_key,
-                m.is_total,
-                c.cell_id,
-                c.count_n,
-                c.school_code,
-                c.student_group,
-                c.{hidden_col} as is_hidden,
-                ({missing_expr}) as is_missing,
-            from _eq_members as m
-            inner join {table} as c on c.cell_id = m.cell_id
-            where m.eq_kind = '{eq_kind}' {additive_filter}
-        ),
-        eq_state as (
-            select
-                eq_key,
-                count(*) filter (where is_hidden) as hidden_count,
-                count(*) filter (where is_missing and not is_hidden) as missing_count,
-                bool_or(is_total) as has_total,
-            from member_state
-            group by eq_key
-        ),
-        ranked as (
-            select
-                s.cell_id,
-                row_number() over (
-                    partition by s.eq_key
-                    order by s.is_total, s.count_n, s.school_code, s.student_group
-                ) as pick_rank,
-            from member_state as s
-            inner join eq_state as e on e.eq_key = s.eq_key
-            where e.has_total and e.hidden_count = 1 and e.missing_count = 0
-                and not s.is_hidden and not s.is_missing
-        )
-        select distinct cell_id from ranked where pick_rank = 1
-    """)
-    picked = con.execute("select count(*) from _picks").fetchall()[0][0]
-    if picked:
-        hide = "hidden_n = true, hidden_value = true" if quantity == "n" else "hidden_value = true"
+    con.execute("drop table _group_members; drop table _group_equations")
+    con.execute("drop table _school_equations")
+    # One view per rule: the members of its equations, and what counts as missing there.
+    # Values of non-additive measures are no part of any value equation.
+    for eq_kind in ("group", "school"):
         con.execute(f"""
-            update {table}
-            set {hide}, reason = coalesce(reason, 'complementary_{eq_kind}')
-            where cell_id in (select cell_id from _picks)
+            create or replace temp view _members_{eq_kind}_n as
+            select eq_id, cell_id, is_total, is_n_missing as is_missing,
+            from _eq_members where eq_kind = '{eq_kind}'
         """)
-    return picked
+        con.execute(f"""
+            create or replace temp view _members_{eq_kind}_value as
+            select eq_id, cell_id, is_total, is_value_missing as is_missing,
+            from _eq_members where eq_kind = '{eq_kind}' and is_additive
+        """)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One kind of equation for one quantity, and what a pick in it hides.
+
+    members: table of (eq_id, cell_id, is_total, is_missing) for this rule's equations.
+    hidden: the cell column that counts as hidden. total: SQL (over m = member, c = cell) that
+    makes an equation's total known. candidate: SQL a pickable cell satisfies in a qualifying
+    equation. order: how the candidates are ranked (the first is picked). hide: the SET clause.
+    """
+
+    name: str
+    members: str
+    hidden: str
+    total: str
+    candidate: str
+    order: str
+    hide: str
+    reason: str
+
+
+def _complement_rule(eq_kind: str, quantity: str) -> _Rule:
+    return _Rule(
+        name=f"{eq_kind}_{quantity}",
+        members=f"_members_{eq_kind}_{quantity}",
+        hidden="hidden_n" if quantity == "n" else "hidden_value",
+        total="m.is_total",
+        candidate="not m.is_missing",
+        order="m.is_total, c.count_n, c.school_code, c.student_group",
+        hide="hidden_n = true, hidden_value = true" if quantity == "n" else "hidden_value = true",
+        reason=f"complementary_{eq_kind}",
+    )
+
+
+# A band's value is one unknown of its partition once withheld; the shared n (the total) is
+# known when any member publishes it.
+_PARTITION_RULE = _Rule(
+    name="partition",
+    members="_members_partition",
+    hidden="hidden_value",
+    total="not c.hidden_n and c.count_n is not null",
+    candidate="true",
+    order="coalesce(c.pct * c.count_n, c.value) nulls last, c.measure",  # pct x n ~ numerator
+    hide="hidden_value = true",
+    reason="complementary_band",
+)
+
+
+class _Rounds:
+    """Rules applied in turn, round after round, until a whole round hides nothing.
+
+    Every rule hides the next smallest cell of each equation that has a known total, exactly one
+    hidden cell and no missing one (so subtraction would give the hidden cell back). An
+    equation's counts change only when one of its cells is newly hidden, so each rule keeps its
+    equations' counts in a table and, before each look, adds the cells hidden since its last
+    look (by any rule, its own picks included) instead of recounting every equation. Picks are
+    the same, round by round, as recounting everything each time.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        self.con = con
+        self.table = table
+        self.step = 0
+        self.last_step: dict[str, int] = {}
+        con.execute("create or replace temp table _hidden_log (cell_id bigint, step integer)")
+
+    def _count(self, rule: _Rule) -> None:
+        con, table = self.con, self.table
+        if rule.name not in self.last_step:
+            con.execute(f"""
+                create or replace temp table _state_{rule.name} as
+                select
+                    m.eq_id,
+                    count(*) filter (where c.{rule.hidden}) as hidden_count,
+                    count(*) filter (where m.is_missing and not c.{rule.hidden}) as missing_count,
+                    bool_or({rule.total}) as has_total,
+                from {rule.members} as m
+                inner join {table} as c on c.cell_id = m.cell_id
+                group by m.eq_id
+            """)
+            return
+        con.execute(f"""
+            update _state_{rule.name} as s
+            set hidden_count = s.hidden_count + d.hidden_added,
+                missing_count = s.missing_count - d.missing_hidden
+            from (
+                select
+                    m.eq_id,
+                    count(*) as hidden_added,
+                    count(*) filter (where m.is_missing) as missing_hidden,
+                from {rule.members} as m
+                inner join (
+                    select distinct cell_id from _hidden_log
+                    where step >= {self.last_step[rule.name]}
+                ) as h on h.cell_id = m.cell_id
+                group by m.eq_id
+            ) as d
+            where s.eq_id = d.eq_id
+        """)
+
+    def _look(self, rule: _Rule) -> int:
+        """Hide the picks of every qualifying equation; return how many cells were hidden."""
+        con, table = self.con, self.table
+        self._count(rule)
+        con.execute(f"""
+            create or replace temp table _picks as
+            with qualifying as (
+                select eq_id from _state_{rule.name}
+                where has_total and hidden_count = 1 and missing_count = 0
+            ),
+            ranked as (
+                select
+                    c.cell_id,
+                    row_number() over (partition by m.eq_id order by {rule.order}) as pick_rank,
+                from {rule.members} as m
+                inner join qualifying as q on q.eq_id = m.eq_id
+                inner join {table} as c on c.cell_id = m.cell_id
+                where not c.{rule.hidden} and {rule.candidate}
+            )
+            select distinct cell_id from ranked where pick_rank = 1
+        """)
+        picked = con.execute("select count(*) from _picks").fetchall()[0][0]
+        if picked:
+            con.execute(f"""
+                update {table}
+                set {rule.hide}, reason = coalesce(reason, '{rule.reason}')
+                where cell_id in (select cell_id from _picks)
+            """)
+        return picked
+
+    def _record(self, name: str, picked: int) -> int:
+        if picked:
+            self.con.execute(f"insert into _hidden_log select cell_id, {self.step} from _picks")
+        self.last_step[name] = self.step
+        self.step += 1
+        return picked
+
+    def run(self, steps: list) -> int:
+        """Apply the steps (rules, or (name, callable) pairs) in rounds; return the rounds."""
+        for round_number in range(1, MAX_ITERATIONS + 1):
+            hidden = 0
+            for step in steps:
+                if isinstance(step, _Rule):
+                    hidden += self._record(step.name, self._look(step))
+                else:
+                    name, look = step
+                    hidden += self._record(name, look())
+            if hidden == 0:
+                return round_number
+        raise RuntimeError(f"complementary suppression did not settle in {MAX_ITERATIONS} rounds")
 
 
 def _build_partitions(
     con: duckdb.DuckDBPyConnection, table: str, policy: SuppressionPolicy
 ) -> None:
-    """Create _partition_members(eq_key, cell_id): one equation per set, year, school, group."""
+    """Create _members_partition: one equation per set, school year, school and group."""
     rows = [
         (set_name, measure)
         for set_name, measures in sorted(policy.partition_sets.items())
@@ -183,69 +303,21 @@ def _build_partitions(
     ]
     values = _values_sql(rows) if rows else "(null, null)"
     con.execute(f"""
-        create or replace temp table _partition_members as
+        create or replace temp table _members_partition as
         with sets as (
             select * from (values {values}) as t(set_name, measure) where set_name is not null
         )
         select
-            concat_ws('|', p.set_name, c.school_year, c.school_code, c.student_group) as eq_key,
+            dense_rank() over (
+                order by p.set_name, c.school_year, c.school_code, c.student_group
+            ) as eq_id,
             c.cell_id,
+            false as is_total,
+            c.value is null as is_missing,
         from {table} as c
         inner join sets as p on p.measure = c.measure
         where c.is_protected and c.is_additive
     """)
-
-
-def _partition_round(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    """Withhold the next smallest value in every partition with exactly one withheld value.
-
-    The total of a partition is the shared n, known when any member publishes it. A member with
-    no value at all (and not withheld) already leaves a second unknown, so its set is safe.
-    """
-    con.execute(f"""
-        create or replace temp table _picks as
-        with member_state as (
-            select
-                m.eq_key,
-                c.cell_id,
-                c.measure,
-                coalesce(c.pct * c.count_n, c.value) as size,  -- pct x n orders like the numerator
-                c.hidden_value as is_hidden,
-                c.value is null and not c.hidden_value as is_missing,
-                not c.hidden_n and c.count_n is not null as is_n_published,
-            from _partition_members as m
-            inner join {table} as c on c.cell_id = m.cell_id
-        ),
-        eq_state as (
-            select
-                eq_key,
-                count(*) filter (where is_hidden) as hidden_count,
-                count(*) filter (where is_missing) as missing_count,
-                bool_or(is_n_published) as is_total_known,
-            from member_state
-            group by eq_key
-        ),
-        ranked as (
-            select
-                s.cell_id,
-                row_number() over (
-                    partition by s.eq_key order by s.size nulls last, s.measure
-                ) as pick_rank,
-            from member_state as s
-            inner join eq_state as e on e.eq_key = s.eq_key
-            where e.is_total_known and e.hidden_count = 1 and e.missing_count = 0
-                and not s.is_hidden
-        )
-        select distinct cell_id from ranked where pick_rank = 1
-    """)
-    picked = con.execute("select count(*) from _picks").fetchall()[0][0]
-    if picked:
-        con.execute(f"""
-            update {table}
-            set hidden_value = true, reason = coalesce(reason, 'complementary_band')
-            where cell_id in (select cell_id from _picks)
-        """)
-    return picked
 
 
 def _two_cell_round(con: duckdb.DuckDBPyConnection, table: str, min_n: int) -> int:
@@ -280,17 +352,20 @@ def _two_cell_round(con: duckdb.DuckDBPyConnection, table: str, min_n: int) -> i
     return picked
 
 
-def _iterate(con, table: str, steps) -> int:
-    for round_number in range(1, MAX_ITERATIONS + 1):
-        if sum(step() for step in steps) == 0:
-            return round_number
-    raise RuntimeError(f"complementary suppression did not settle in {MAX_ITERATIONS} rounds")
-
-
 def apply_suppression(
-    con: duckdb.DuckDBPyConnection, table: str, policy: SuppressionPolicy
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    policy: SuppressionPolicy,
+    link_context: str | None = None,
 ) -> SuppressionStats:
-    """Add hidden_n, hidden_value and reason columns to `table` and fill them."""
+    """Add hidden_n, hidden_value and reason columns to `table` and fill them.
+
+    Every equation lies within one school year, so any set of whole school years can be
+    suppressed on its own. The one link across years is a derived measure that follows its base
+    cell of the year before (policy.linked_measures): when that year is not in `table`,
+    `link_context` names a table (school_year, school_code, student_group, measure,
+    hidden_value) holding those base cells as they were published.
+    """
     con.execute(f"""
         alter table {table} add column hidden_n boolean default false;
         alter table {table} add column hidden_value boolean default false;
@@ -304,14 +379,19 @@ def apply_suppression(
             and (count_n < {int(policy.min_n)} or (count_n is null and value is not null))
     """)
     _build_equations(con, table)
-    n_rounds = _iterate(
-        con,
-        table,
-        [
-            lambda: _complement_round(con, table, "group", "n"),
-            lambda: _two_cell_round(con, table, policy.min_n),
-            lambda: _complement_round(con, table, "school", "n"),
-        ],
+    two_cell_looked = []
+
+    def two_cell() -> int:
+        # A yes/no group qualifies only while it and its parent are both published, and
+        # nothing is ever published again once hidden: the first look hides every group that
+        # will ever qualify, so later looks would find none.
+        if two_cell_looked:
+            return 0
+        two_cell_looked.append(True)
+        return _two_cell_round(con, table, policy.min_n)
+
+    n_rounds = _Rounds(con, table).run(
+        [_complement_rule("group", "n"), ("two_cell", two_cell), _complement_rule("school", "n")]
     )
     con.execute(f"""
         update {table}
@@ -325,16 +405,10 @@ def apply_suppression(
                 or pct >= {float(policy.coding_high_percent)})
     """)
     _build_partitions(con, table, policy)
-    value_rounds = _iterate(
-        con,
-        table,
-        [
-            lambda: _complement_round(con, table, "group", "value"),
-            lambda: _complement_round(con, table, "school", "value"),
-            lambda: _partition_round(con, table),
-        ],
+    value_rounds = _Rounds(con, table).run(
+        [_complement_rule("group", "value"), _complement_rule("school", "value"), _PARTITION_RULE]
     )
-    _apply_links(con, table, policy)
+    _apply_links(con, table, policy, link_context)
     reason_counts = dict(
         con.execute(
             f"select reason, count(*) from {table} where reason is not null group by reason"
@@ -343,13 +417,20 @@ def apply_suppression(
     return SuppressionStats(reason_counts, n_rounds, value_rounds)
 
 
-def _apply_links(con: duckdb.DuckDBPyConnection, table: str, policy: SuppressionPolicy) -> None:
+def _apply_links(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    policy: SuppressionPolicy,
+    link_context: str | None = None,
+) -> None:
     """Withhold a derived measure's value wherever a cell it is computed from is withheld."""
+    columns = "school_year, school_code, student_group, measure, hidden_value"
+    bases = f"(select {columns} from {table}" + (
+        f" union all select {columns} from {link_context})" if link_context else ")"
+    )
     for measure, (base_measure, uses_previous_year) in policy.linked_measures.items():
         previous_year_clause = (
-            """or b.school_year = concat(
-                    cast(cast(left(d.school_year, 4) as integer) - 1 as varchar), '-',
-                    substr(d.school_year, 3, 2))"""
+            f"or b.school_year = {previous_school_year_sql('d.school_year')}"
             if uses_previous_year
             else ""
         )
@@ -357,7 +438,7 @@ def _apply_links(con: duckdb.DuckDBPyConnection, table: str, policy: Suppression
             update {table} as d
             set hidden_value = true, reason = coalesce(d.reason, 'linked_measure')
             where d.measure = '{measure}' and not d.hidden_value and exists (
-                select 1 from {table} as b
+                select 1 from {bases} as b
                 where b.measure = '{base_measure}'
                     and b.school_code = d.school_code
                     and b.student_group = d.student_group
@@ -365,3 +446,16 @@ def _apply_links(con: duckdb.DuckDBPyConnection, table: str, policy: Suppression
                     and (b.school_year = d.school_year {previous_year_clause})
             )
         """)
+
+
+def previous_school_year_sql(school_year: str) -> str:
+    """SQL for the school year before `school_year` ('2025-26' -> '2024-25')."""
+    return (
+        f"concat(cast(cast(left({school_year}, 4) as integer) - 1 as varchar), '-', "
+        f"substr({school_year}, 3, 2))"
+    )
+
+
+def previous_school_year(school_year: str) -> str:
+    """The school year before ('2025-26' -> '2024-25'), as previous_school_year_sql gives it."""
+    return f"{int(school_year[:4]) - 1}-{school_year[2:4]}"

@@ -1,18 +1,22 @@
 """Inline SVG charts for the static portal, built as strings so the site needs no script,
 CDN or network. Every chart carries a <title> and <desc> for screen readers; the page puts a data
-table next to it. A withheld value is drawn as the word "suppressed", never as a zero bar."""
+table next to it. A withheld value is drawn as the word "suppressed", never as a zero bar.
+
+The portal draws about 90,000 charts for a district of 1,000 schools, so the functions here take
+points as plain (label, number, text) tuples (ChartPoint is one) and do no work twice:
+`point_from_published` remembers the text of every published value it has seen.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 WIDTH = 360
 BAR_ROW_HEIGHT = 22
 
 
-@dataclass(frozen=True)
-class ChartPoint:
+class ChartPoint(NamedTuple):
     """One label and its published value: a number, a coded text such as "≤5%", or withheld."""
 
     label: str
@@ -32,15 +36,50 @@ def display_number(number: float) -> str:
     return f"{round(number, 2 if abs(number) < 10 else 1):g}"
 
 
+class _EscapedText(dict):
+    """HTML-escaped text, remembered: labels, titles and value texts repeat across pages."""
+
+    limit = 1_000_000
+
+    def __missing__(self, text: str) -> str:
+        escaped = escape(text)
+        if len(self) >= self.limit:
+            self.clear()
+        self[text] = escaped
+        return escaped
+
+
+escaped = _EscapedText()
+
+# Published value string -> (number or None, display text). Values repeat a great deal across
+# schools and groups (a few hundred thousand distinct ones in millions of cells).
+_PUBLISHED_VALUES: dict[str, tuple[float | None, str]] = {}
+_PUBLISHED_VALUES_LIMIT = 2_000_000
+
+
+def published_number_and_text(value: str | None, is_suppressed: bool) -> tuple[float | None, str]:
+    """The number to draw (None when not drawn) and the text to print for a published value."""
+    if not value:
+        return None, "suppressed" if is_suppressed else "no data"
+    known = _PUBLISHED_VALUES.get(value)
+    if known is not None:
+        return known
+    try:
+        number = float(value)
+    except ValueError:
+        known = (None, value)  # coded: "≤5%" / "≥95%"
+    else:
+        known = (number, display_number(number))
+    if len(_PUBLISHED_VALUES) >= _PUBLISHED_VALUES_LIMIT:
+        _PUBLISHED_VALUES.clear()
+    _PUBLISHED_VALUES[value] = known
+    return known
+
+
 def point_from_published(label: str, value: str | None, is_suppressed: bool) -> ChartPoint:
     """Turn a published value string into a chart point."""
-    if value:
-        try:
-            number = float(value)
-        except ValueError:
-            return ChartPoint(label, None, value)  # coded: "≤5%" / "≥95%"
-        return ChartPoint(label, number, display_number(number))
-    return ChartPoint(label, None, "suppressed" if is_suppressed else "no data")
+    number, text = published_number_and_text(value, is_suppressed)
+    return ChartPoint(label, number, text)
 
 
 def _svg_open(chart_id: str, height: int, title: str, description: str) -> str:
@@ -48,19 +87,19 @@ def _svg_open(chart_id: str, height: int, title: str, description: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
-        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<title id="{chart_id}-title">{escaped[title]}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
     )
 
 
-def _describe(points: list[ChartPoint]) -> str:
-    return "; ".join(f"{p.label}: {p.text}" for p in points)
+def _describe(points) -> str:
+    return "; ".join(f"{label}: {text}" for label, _, text in points)
 
 
-def _domain(points: list[ChartPoint], unit: str) -> tuple[float, float]:
-    numbers = [p.number for p in points if p.number is not None]
+def _domain(points, unit: str) -> tuple[float, float]:
     if unit == "percent":
         return 0.0, 100.0
+    numbers = [number for _, number, _ in points if number is not None]
     low = min([0.0, *numbers])
     high = max([0.0, *numbers])
     if high == low:
@@ -68,84 +107,86 @@ def _domain(points: list[ChartPoint], unit: str) -> tuple[float, float]:
     return low, high
 
 
-def line_chart(chart_id: str, title: str, points: list[ChartPoint], unit: str) -> str:
-    """Values over school years; withheld years show the word "suppressed" on the axis."""
+def line_chart(chart_id: str, title: str, points, unit: str) -> str:
+    """Values over school years; withheld years show the word "suppressed" on the axis.
+
+    `points` are ChartPoints or (label, number, text) tuples.
+    """
     height = 170
     left, right, top, bottom = 48, WIDTH - 36, 22, height - 40
     low, high = _domain(points, unit)
-
-    def y_of(number: float) -> float:
-        return bottom - (number - low) / (high - low) * (bottom - top)
-
-    step = (right - left) / max(len(points) - 1, 1)
-    xs = [left + i * step if len(points) > 1 else (left + right) / 2 for i in range(len(points))]
-    parts = [_svg_open(chart_id, height, title, _describe(points))]
-    parts.append(
+    span = high - low
+    plot_height = bottom - top
+    count = len(points)
+    step = (right - left) / max(count - 1, 1)
+    parts = [
+        _svg_open(chart_id, height, title, _describe(points)),
         f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" class="axis"/>'
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" class="axis"/>'
         f'<text x="{left - 4}" y="{top + 4}" class="tick" text-anchor="end">{high:g}</text>'
-        f'<text x="{left - 4}" y="{bottom}" class="tick" text-anchor="end">{low:g}</text>'
-    )
+        f'<text x="{left - 4}" y="{bottom}" class="tick" text-anchor="end">{low:g}</text>',
+    ]
+    marks = []
     segment: list[str] = []
-    for x, point in zip(xs, points, strict=True):
-        if point.is_drawn:
-            segment.append(f"{x:.1f},{y_of(point.number):.1f}")
+    for i, (label, number, text) in enumerate(points):
+        x = left + i * step if count > 1 else (left + right) / 2
+        if number is not None:
+            y = bottom - (number - low) / span * plot_height
+            segment.append(f"{x:.1f},{y:.1f}")
+            marks.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" class="dot"/>'
+                f'<text x="{x:.1f}" y="{y - 8:.1f}" class="label" text-anchor="middle">'
+                f"{escaped[text]}</text>"
+            )
         else:
             if len(segment) > 1:
                 parts.append(f'<polyline points="{" ".join(segment)}" class="line"/>')
             segment = []
+            marks.append(
+                f'<text x="{x:.1f}" y="{bottom - 8}" class="withheld" text-anchor="middle">'
+                f"{escaped[text]}</text>"
+            )
+        marks.append(
+            f'<text x="{x:.1f}" y="{bottom + 16}" class="tick" text-anchor="middle">'
+            f"{escaped[label]}</text>"
+        )
     if len(segment) > 1:
         parts.append(f'<polyline points="{" ".join(segment)}" class="line"/>')
-    for x, point in zip(xs, points, strict=True):
-        if point.is_drawn:
-            y = y_of(point.number)
-            parts.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" class="dot"/>'
-                f'<text x="{x:.1f}" y="{y - 8:.1f}" class="label" text-anchor="middle">'
-                f"{escape(point.text)}</text>"
-            )
-        else:
-            parts.append(
-                f'<text x="{x:.1f}" y="{bottom - 8}" class="withheld" text-anchor="middle">'
-                f"{escape(point.text)}</text>"
-            )
-        parts.append(
-            f'<text x="{x:.1f}" y="{bottom + 16}" class="tick" text-anchor="middle">'
-            f"{escape(point.label)}</text>"
-        )
+    parts.extend(marks)
     parts.append("</svg>")
     return "".join(parts)
 
 
-def bar_chart(chart_id: str, title: str, points: list[ChartPoint], unit: str) -> str:
-    """One horizontal bar per student group; withheld groups show "suppressed" instead."""
+def bar_chart(chart_id: str, title: str, points, unit: str) -> str:
+    """One horizontal bar per student group; withheld groups show "suppressed" instead.
+
+    `points` are ChartPoints or (label, number, text) tuples.
+    """
     label_width, value_width = 70, 70
     left, right = label_width, WIDTH - value_width
     height = BAR_ROW_HEIGHT * len(points) + 8
     low, high = _domain(points, unit)
-
-    def x_of(number: float) -> float:
-        return left + (number - low) / (high - low) * (right - left)
-
-    zero = x_of(0.0)
+    span = high - low
+    plot_width = right - left
+    zero = left + (0.0 - low) / span * plot_width
     parts = [_svg_open(chart_id, height, title, _describe(points))]
-    for row, point in enumerate(points):
+    for row, (label, number, text) in enumerate(points):
         y = 4 + row * BAR_ROW_HEIGHT
         parts.append(
             f'<text x="{label_width - 6}" y="{y + 15}" class="tick" text-anchor="end">'
-            f"{escape(point.label)}</text>"
+            f"{escaped[label]}</text>"
         )
-        if point.is_drawn:
-            end = x_of(point.number)
+        if number is not None:
+            end = left + (number - low) / span * plot_width
             x, width = min(zero, end), max(abs(end - zero), 1.0)
             parts.append(
                 f'<rect x="{x:.1f}" y="{y + 3}" width="{width:.1f}" height="{BAR_ROW_HEIGHT - 8}" '
                 f'class="bar"/>'
-                f'<text x="{right + 6}" y="{y + 15}" class="label">{escape(point.text)}</text>'
+                f'<text x="{right + 6}" y="{y + 15}" class="label">{escaped[text]}</text>'
             )
         else:
             parts.append(
-                f'<text x="{left + 4}" y="{y + 15}" class="withheld">{escape(point.text)}</text>'
+                f'<text x="{left + 4}" y="{y + 15}" class="withheld">{escaped[text]}</text>'
             )
     parts.append(
         f'<line x1="{zero:.1f}" y1="2" x2="{zero:.1f}" y2="{height - 2}" class="axis"/></svg>'

@@ -43,7 +43,13 @@ def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
             manifest_path=district_dbt_project.manifest_path,
             parquet_dir=outputs / "bi" / "parquet",
         )
-        context.log.info(f"published {len(result.tables)} tables to {result.target}")
+        summary = (
+            f"{len(result.tables_rebuilt)} tables written whole, "
+            f"{len(result.years_rebuilt)} rewritten for some school years, "
+            f"{len(result.tables_reused)} reused; Parquet: {len(result.parquet_written)} files "
+            f"written, {result.parquet_reused} reused, {len(result.parquet_removed)} removed"
+        )
+        context.log.info(f"published {len(result.tables)} tables to {result.target}: {summary}")
         return dg.MaterializeResult(
             metadata={
                 "target": result.target.split("@")[-1],
@@ -51,6 +57,17 @@ def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
                 "rows": dg.MetadataValue.json(result.rows_by_table),
                 "parquet_files": len(result.parquet_files),
                 "seconds": round(result.seconds, 2),
+                "summary": summary,
+                "tables_rebuilt": dg.MetadataValue.json(list(result.tables_rebuilt)),
+                "tables_years_rebuilt": dg.MetadataValue.json(result.years_rebuilt),
+                "tables_measures_rebuilt": dg.MetadataValue.json(result.measures_rebuilt),
+                "tables_reused": len(result.tables_reused),
+                "tables_dropped": dg.MetadataValue.json(list(result.tables_dropped)),
+                "parquet_files_written": len(result.parquet_written),
+                "parquet_files_reused": result.parquet_reused,
+                "parquet_files_removed": len(result.parquet_removed),
+                "parquet_years_written": dg.MetadataValue.json(result.parquet_years_written),
+                "fingerprint_seconds": round(result.fingerprint_seconds, 2),
             }
         )
 
@@ -62,10 +79,15 @@ def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
         description="Privacy-safe public release: suppressed aggregates, datapackage.json, "
         "DCAT data.json, dictionary, checksums; previous releases kept.",
     )
-    def open_data_release() -> dg.MaterializeResult:
+    def open_data_release(context) -> dg.MaterializeResult:
         from exports.open_data.release import build_release
 
         result = build_release(warehouse, open_data_dir)
+        context.log.info(
+            f"release {result.version}: school years suppressed anew {result.years_rebuilt}, "
+            f"copied from {result.previous_version} {result.years_reused}; "
+            f"removed old releases {result.removed_releases}"
+        )
         return dg.MaterializeResult(
             metadata={
                 "version": result.version,
@@ -74,6 +96,9 @@ def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
                 "suppression": dg.MetadataValue.json(result.reason_counts),
                 "previous_version": result.previous_version or "",
                 "seconds": round(result.elapsed_seconds, 2),
+                "years_rebuilt": dg.MetadataValue.json(result.years_rebuilt),
+                "years_reused": dg.MetadataValue.json(result.years_reused),
+                "removed_releases": dg.MetadataValue.json(result.removed_releases),
             }
         )
 
@@ -94,6 +119,10 @@ def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
             metadata={
                 "index": dg.MetadataValue.path(str(result.out_dir / "index.html")),
                 "school_pages": result.school_pages,
+                "pages_rendered": result.pages_rendered,
+                "pages_reused": result.pages_reused,
+                "sections_rendered": result.sections_rendered,
+                "sections_reused": result.sections_reused,
             }
         )
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from exports.bi import publish_marts
@@ -127,7 +128,7 @@ def test_a_new_warehouse_replaces_the_published_file_while_an_open_reader_keeps_
         assert con.execute(count_sql).fetchone()[0] == 40
 
 
-def test_parquet_files_one_per_table_match_the_warehouse_and_restricted_is_owner_only(
+def test_parquet_files_one_dataset_per_table_match_the_warehouse_and_restricted_is_owner_only(
     warehouse_path: Path, tmp_path: Path
 ) -> None:
     parquet_dir = tmp_path / "parquet"
@@ -135,25 +136,49 @@ def test_parquet_files_one_per_table_match_the_warehouse_and_restricted_is_owner
         warehouse_path, f"duckdb:///{tmp_path / 'bi.duckdb'}", parquet_dir=parquet_dir
     )
 
+    # Tables with a school_year column are folders partitioned by it (hive style); the others
+    # are one file each.
     assert _files_in(parquet_dir) == {
         "marts/dim_schools.parquet",
-        "marts/enrollment_by_group.parquet",
+        "marts/enrollment_by_group/school_year=2024-25/data.parquet",
         "marts/measure_catalog.parquet",
-        "marts/school_scorecard.parquet",
+        *(
+            f"marts/school_scorecard/school_year={year}/data.parquet"
+            for year in ("2021-22", "2022-23", "2023-24", "2024-25")
+        ),
         "reference/attendance_bands.parquet",
         "restricted/dim_students.parquet",
-        "restricted/fct_student_early_warning.parquet",
+        "restricted/fct_student_early_warning/school_year=2024-25/data.parquet",
     }
-    assert len(result.parquet_files) == 7
+    assert len(result.parquet_files) == 10
     assert stat.S_IMODE((parquet_dir / "restricted").stat().st_mode) == 0o700
     assert stat.S_IMODE((parquet_dir / "restricted/dim_students.parquet").stat().st_mode) == 0o600
+    early_warning = parquet_dir / "restricted/fct_student_early_warning"
+    assert stat.S_IMODE(early_warning.stat().st_mode) == 0o700
+    assert stat.S_IMODE((early_warning / "school_year=2024-25/data.parquet").stat().st_mode) == (
+        0o600
+    )
+    columns = "school_year, school_code, measure_code, student_group, value, n, status_color"
+    files = parquet_dir / "marts/school_scorecard/*/*.parquet"
     with duckdb.connect() as con:
+        # The school year comes back from the folder names.
         from_parquet = con.execute(
             TABLE_CHECKSUM_SQL.format(
-                table=f"read_parquet('{parquet_dir / 'marts/school_scorecard.parquet'}')"
+                table=f"(select {columns} from read_parquet('{files}', hive_partitioning = true))"
             )
         ).fetchone()
-    assert from_parquet == _checksum(warehouse_path, "marts.school_scorecard")
+    with duckdb.connect(str(warehouse_path), read_only=True) as con:
+        from_warehouse = con.execute(
+            TABLE_CHECKSUM_SQL.format(table=f"(select {columns} from marts.school_scorecard)")
+        ).fetchone()
+    assert from_parquet == from_warehouse
+    frame = pd.read_parquet(parquet_dir / "marts/school_scorecard")
+    assert len(frame) == 32 and set(frame.school_year.astype(str)) == {
+        "2021-22",
+        "2022-23",
+        "2023-24",
+        "2024-25",
+    }
 
 
 def test_parquet_files_of_tables_no_longer_in_the_warehouse_are_removed(
