@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.settings import RunSettings
 
@@ -25,6 +24,7 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
         nightly_current_year_job,
     )
     from orchestration.dbt.project import district_dbt_project
+    from orchestration.dbt.resource import DistrictDbtCliResource
     from orchestration.demo.assets import build_demo_sources_asset
     from orchestration.exports.assets import build_export_assets
     from orchestration.jobs import full_refresh_job
@@ -47,7 +47,9 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
         jobs=[full_refresh_job, nightly_current_year_job, backfill_school_year_job],
         schedules=[build_nightly_schedule(settings), build_current_year_schedule(settings)],
         sensors=build_sensors(settings),
-        resources={"dbt": DbtCliResource(project_dir=district_dbt_project, dbt_executable=_dbt())},
+        resources={
+            "dbt": DistrictDbtCliResource(project_dir=district_dbt_project, dbt_executable=_dbt())
+        },
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import duckdb
 
 from exports.bi.type_mapping import quote_duckdb_identifier
+from ingestion.common.warehouse import duckdb_settings
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,17 @@ class MissingSchemaError(LookupError):
     """A schema asked for is absent or empty: publishing it would wipe what analysts have."""
 
 
+def duckdb_limits() -> dict[str, str | int]:
+    """The memory limit and thread count every warehouse connection gets (DUCKDB_MEMORY_LIMIT,
+    DUCKDB_THREADS; ingestion/common/warehouse.py): a publication spills rather than compete
+    with the rest of the machine for memory."""
+    settings = duckdb_settings()
+    return {"memory_limit": settings["memory_limit"], "threads": settings["threads"]}
+
+
 def open_warehouse(warehouse_path: str) -> duckdb.DuckDBPyConnection:
     """Open the warehouse read-only, so publishing can never change it."""
-    return duckdb.connect(str(warehouse_path), read_only=True)
+    return duckdb.connect(str(warehouse_path), read_only=True, config=duckdb_limits())
 
 
 def current_catalog(con: duckdb.DuckDBPyConnection) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from exports.bi.warehouse import duckdb_limits
 from exports.open_data import svg_charts
 from exports.open_data.metadata import DATASET_DESCRIPTIONS, DATASET_TITLES
 from exports.open_data.policy import DISTRICT_CODE
@@ -575,7 +576,7 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
         _link_or_copy(release_dir / name, work_dir / "downloads" / name)
     (work_dir / "style.css").write_text(STYLE.strip() + "\n", encoding="utf-8")
 
-    con = duckdb.connect()
+    con = duckdb.connect(config=duckdb_limits())
     con.execute("set enable_progress_bar = false")
     try:
         _stage_cells(con, release_dir)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 
+from exports.bi.warehouse import duckdb_limits
 from exports.open_data.datasets import (
     DATASET_NAMES,
     build_directory_dataset,
@@ -474,7 +475,7 @@ def build_release(
     (work_dir / "data").mkdir(parents=True)
     sha256s: dict[str, str] = {}
     try:
-        con = duckdb.connect()
+        con = duckdb.connect(config=duckdb_limits())
         con.execute("set enable_progress_bar = false")
         # Files are written in the order rows were staged (school year first).
         con.execute("set preserve_insertion_order = true")

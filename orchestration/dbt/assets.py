@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from uuid import uuid4
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -46,10 +47,25 @@ def district_dbt_models(
     context.log.info(
         shlex.join([*(f"{name}={value}" for name, value in env.items()), "dbt", *args])
     )
+    target_path = _invocation_target_path(context)
+    # dbt re-parses the whole project (about 10 s) unless it finds its partial-parse state in
+    # the target folder, and each invocation gets a fresh one: start it from the last build's.
+    _copy_files(LAST_BUILD_PATH, target_path, ("partial_parse.msgpack",))
     with _environment({REFRESH_YEARS_ENV: env.get(REFRESH_YEARS_ENV)}):
-        invocation = dbt.cli(args, context=context)
+        invocation = dbt.cli(args, context=context, target_path=target_path)
     yield from invocation.stream()
     _copy_files(invocation.target_path, LAST_BUILD_PATH, LAST_BUILD_FILES)
+
+
+def _invocation_target_path(context: dg.AssetExecutionContext) -> Path:
+    """A folder of its own for this dbt invocation's artifacts, named as dagster-dbt names them,
+    under DBT_TARGET_PATH (default `target` in the dbt project)."""
+    base = Path(os.environ.get("DBT_TARGET_PATH") or "target")
+    if not base.is_absolute():
+        base = district_dbt_project.project_dir / base
+    return (
+        base / f"{context.op_execution_context.op.name}-{context.run.run_id[:7]}-{uuid4().hex[:7]}"
+    )
 
 
 def _copy_files(source: Path, destination: Path, names: tuple[str, ...]) -> None:
@@ -70,18 +86,18 @@ def _environment(values: dict[str, str | None]) -> Iterator[None]:
     """
     saved = {name: os.environ.get(name) for name in values}
     try:
-        for name, value in values.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _set_environment(values)
         yield
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _set_environment(saved)
+
+
+def _set_environment(values: dict[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @dg.asset(
