@@ -91,7 +91,15 @@ def test_reexecution_from_failure_matches_a_clean_run(tiny_pipeline_run, tmp_pat
             for event in failed.all_events
             if event.event_type_value == "STEP_FAILURE"
         }
-        assert failed_steps == {"publications__bi_database"}
+        assert failed_steps == {"publications__bi_database_and_release"}
+        # The release shares the failed step with the BI publication but does not depend on it.
+        published = {
+            event.asset_key.to_user_string()
+            for event in failed.all_events
+            if event.event_type_value == "ASSET_MATERIALIZATION"
+        }
+        assert "publications/open_data_release" in published
+        assert "publications/bi_database" not in published
 
         os.environ.pop("BI_DATABASE_URL")
         retried = dg.execute_job(
@@ -101,7 +109,7 @@ def test_reexecution_from_failure_matches_a_clean_run(tiny_pipeline_run, tmp_pat
         )
         assert retried.success
         rerun_steps = _steps(retried, "STEP_START")
-        assert "publications__bi_database" in rerun_steps
+        assert "publications__bi_database_and_release" in rerun_steps
         assert "district_dbt" not in rerun_steps
 
     assert _fingerprints(warehouse) == _fingerprints(tiny_pipeline_run.warehouse_path)
