@@ -1,5 +1,6 @@
 """Every dbt model, seed and snapshot as a Dagster asset, and every dbt test as an asset check."""
 
+import json
 import os
 import shlex
 import shutil
@@ -26,6 +27,22 @@ LAST_BUILD_PATH = district_dbt_project.project_dir / "target" / "last_build"
 """The newest successful `dbt build`'s manifest (every node it ran carries its compiled SQL) and
 its partial-parse state, which spares the docs step a second parse of the project."""
 LAST_BUILD_FILES = ("manifest.json", "partial_parse.msgpack")
+PUBLISHED_SCHEMAS = ("marts", "reference", "restricted")
+"""The schemas the publications read: the marts, the reference seeds and the restricted marts."""
+
+
+def dbt_relations(schemas: tuple[str, ...]) -> list[tuple[str, str, dg.AssetKey]]:
+    """(schema, table, asset key) of every dbt model and seed built into `schemas`, sorted.
+
+    Read from the manifest, so a new mart is checked and published the day it is added.
+    """
+    manifest = json.loads(district_dbt_project.manifest_path.read_text())
+    relations = [
+        (node["schema"], node["alias"] or node["name"], DBT_TRANSLATOR.get_asset_key(node))
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed") and node["schema"] in schemas
+    ]
+    return sorted(relations, key=lambda relation: relation[:2])
 
 
 @dbt_assets(

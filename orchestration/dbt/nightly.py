@@ -38,19 +38,23 @@ sources load only what changed (orchestration/sources/load_mode.py)."""
 
 
 DOCS_SITE_KEY = dg.AssetKey(["docs", "dbt_docs_site"])
-UNCHANGED_DBT_NODES = "resource_type:seed config.materialized:view"
-"""dbt seeds and views: their content or definition changes only with a deploy, which a full
-refresh follows (refresh_years.CURRENT_YEAR_EXCLUDE leaves them out of the dbt command too)."""
+SEEDS = "resource_type:seed"
+"""dbt seeds: their content changes only with a deploy, which a full refresh follows."""
 CURRENT_YEAR_SELECTION = (
     dg.AssetSelection.all()
     - dg.AssetSelection.assets(DOCS_SITE_KEY)
-    - build_dbt_asset_selection([district_dbt_models], dbt_select=UNCHANGED_DBT_NODES)
+    - build_dbt_asset_selection([district_dbt_models], dbt_select=SEEDS)
 )
-"""Everything but the dbt docs site, seeds and views: the docs change only with the models (a
+"""Everything but the dbt docs site and the seeds: the docs change only with the models (a
 deploy, followed by a full refresh), and generating them costs as much as a third of the
-current-year dbt build; seeds and views likewise (UNCHANGED_DBT_NODES). Leaving them out of the
-selection, not only out of the dbt command, keeps the assets downstream of the dbt step (the
-exports) from waiting on materializations that the run does not make."""
+current-year dbt build; seeds likewise. Seeds read nothing, so leaving them out of the selection
+leaves the order of the steps as it is, and the exports downstream of the dbt step do not wait
+on materializations the run does not make.
+
+The staging views stay selected although the dbt command leaves them out too
+(refresh_years.CURRENT_YEAR_EXCLUDE: their definitions change only with a deploy): they are the
+only dbt assets that read the raw tables, so without them the dbt step would have no upstream in
+the job and would run before the sources load and their blocking checks pass."""
 
 
 def _dbt_years_config(school_years: list[str]) -> dict:

@@ -1,12 +1,10 @@
 """GX suites on every mart, as blocking asset checks: the gate the exports wait behind."""
 
-import json
 from collections.abc import Iterator
 
 import dagster as dg
 
-from orchestration.dbt.assets import DBT_TRANSLATOR
-from orchestration.dbt.project import district_dbt_project
+from orchestration.dbt.assets import dbt_relations
 from orchestration.quality.checks import SUITE_CHECK, _outcome_metadata, _severity
 from orchestration.settings import RunSettings
 
@@ -15,14 +13,7 @@ CHECKED_SCHEMAS = ("marts", "restricted")
 
 def mart_tables() -> list[tuple[str, str, dg.AssetKey]]:
     """(schema, table, asset key) of every mart model in the dbt manifest."""
-    manifest = json.loads(district_dbt_project.manifest_path.read_text())
-    tables = []
-    for node in manifest["nodes"].values():
-        if node["resource_type"] == "model" and node["schema"] in CHECKED_SCHEMAS:
-            tables.append(
-                (node["schema"], node["alias"] or node["name"], DBT_TRANSLATOR.get_asset_key(node))
-            )
-    return sorted(tables, key=lambda t: (t[0], t[1]))
+    return dbt_relations(CHECKED_SCHEMAS)
 
 
 def build_mart_checks(settings: RunSettings) -> dg.AssetChecksDefinition:
