@@ -64,6 +64,7 @@ def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
         step fails with the first error.
         """
         selected = context.selected_asset_keys
+        _import_publishers()
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="publish") as pool:
             futures = {}
             if bi_key in selected:
@@ -127,6 +128,17 @@ def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
         )
 
     return [bi_database_and_release, open_data_portal, ckan_portal]
+
+
+def _import_publishers() -> None:
+    """Import both publications' modules in the calling thread, before the two threads start.
+
+    Two threads importing the exports packages for the first time at once can deadlock on
+    Python's module locks (each holding a package the other needs: `_DeadlockError` on
+    `exports.bi.warehouse`), so the step imports them once, alone, before it forks.
+    """
+    import exports.bi.publish  # noqa: F401
+    import exports.open_data.release  # noqa: F401
 
 
 def _publish_bi(log, outputs: Path, warehouse: Path) -> dict:
