@@ -24,11 +24,17 @@ Data tests of the incremental models validate only the recomputed years
 
 No production run executes the dbt unit tests: they test the SQL on fixed inputs, not the
 night's data, so they belong with the code (`make test` runs them on every change,
-tests/orchestration/test_dbt_unit_tests.py), as dbt's own guidance has it. A run for chosen
-years also leaves out what does not change from night to night: the seeds and their tests and
-the views (their definitions change only with a deploy, which a full refresh follows), and the
-data tests tagged `full_refresh_only` (uniqueness re-scans of raw-sized staging views whose
-keys the blocking raw checks have already validated, dbt_project.yml).
+tests/orchestration/test_dbt_unit_tests.py), as dbt's own guidance has it. Nor the staging
+uniqueness tests (`unique`, `unique_combination_of_columns` on the raw sources and staging
+views): each is a source contract's natural key, which the blocking raw check of that table
+validates on every row loaded before dbt starts, and each re-scans a raw-sized table (about
+5 s of a Los Angeles full refresh). `make test` runs them on the tiny district and holds the
+match between them and the contracts (tests/orchestration/test_dbt_unit_tests.py).
+
+A run for chosen years also leaves out what does not change from night to night: the seeds and
+their tests and the views (their definitions change only with a deploy, which a full refresh
+follows), and the other staging tests, tagged `full_refresh_only` (dbt_project.yml): their
+rows were validated by the night's raw checks.
 """
 
 from __future__ import annotations
@@ -43,10 +49,18 @@ CURRENT = "current"
 """The keyword the dbt macro resolves to the school year of the as-of date."""
 REFRESH_YEARS_ENV = "DBT_REFRESH_SCHOOL_YEARS"
 """The environment variable the dbt macros read the recomputed years from (comma-separated)."""
-CURRENT_YEAR_EXCLUDE = (
-    "resource_type:unit_test resource_type:seed config.materialized:view tag:full_refresh_only"
+STAGING_TESTS = "tag:full_refresh_only"
+"""Every data test of the raw sources and the staging views (dbt_project.yml tags them)."""
+KEY_TESTS_OF_RAW_CHECKS = " ".join(
+    f"{STAGING_TESTS},test_name:{test}" for test in ("unique", "unique_combination_of_columns")
 )
-"""What a run for chosen years leaves out (module docstring): dbt's `--exclude` argument."""
+"""The staging tests that repeat a blocking raw check exactly: each source's natural key."""
+PRODUCTION_EXCLUDE = f"resource_type:unit_test {KEY_TESTS_OF_RAW_CHECKS}"
+"""What every production `dbt build` leaves out (module docstring): dbt's `--exclude` argument."""
+CURRENT_YEAR_EXCLUDE = (
+    f"{PRODUCTION_EXCLUDE} resource_type:seed config.materialized:view {STAGING_TESTS}"
+)
+"""What a run for chosen years leaves out besides (module docstring)."""
 SCHOOL_YEAR_PATTERN = re.compile(r"\d{4}-\d{2}")
 
 
@@ -80,7 +94,7 @@ def resolve_school_years(requested: list[str], env: dict[str, str] | None = None
 def dbt_build_args(config: SchoolYearsConfig, env: dict[str, str] | None = None) -> list[str]:
     """The `dbt build` arguments for the years the run config asks for."""
     if not resolve_school_years(config.school_years, env):
-        return ["build", "--full-refresh", "--exclude", "resource_type:unit_test"]
+        return ["build", "--full-refresh", "--exclude", PRODUCTION_EXCLUDE]
     return ["build", "--exclude", CURRENT_YEAR_EXCLUDE]
 
 

@@ -34,6 +34,7 @@ from orchestration.dbt.nightly import backfill_school_year_job, nightly_current_
 from orchestration.dbt.project import district_dbt_project
 from orchestration.dbt.refresh_years import (
     CURRENT_YEAR_EXCLUDE,
+    PRODUCTION_EXCLUDE,
     REFRESH_YEARS_ENV,
     SchoolYearsConfig,
     dbt_build_args,
@@ -93,8 +94,10 @@ def test_no_years_is_a_full_refresh_of_every_model():
         "build",
         "--full-refresh",
         "--exclude",
-        "resource_type:unit_test",
+        PRODUCTION_EXCLUDE,
     ]
+    assert PRODUCTION_EXCLUDE.split()[0] == "resource_type:unit_test"
+    assert CURRENT_YEAR_EXCLUDE.startswith(PRODUCTION_EXCLUDE)
 
 
 def test_years_reach_dbt_in_the_environment_and_current_can_be_pinned():
