@@ -60,11 +60,15 @@ def build_source_assets(source: str, settings: RunSettings) -> "dg.AssetsDefinit
     )
     def load_source(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
         from ingestion.common.warehouse import connect_warehouse
+        from quality.gx_import import start_gx_import
 
         sources = sources_for_run(settings.sources, context.run.tags)
+        load = _loader(source)
+        # The raw checks that follow need GX; its import runs beside the load's DuckDB work.
+        start_gx_import()
         con = connect_warehouse(sources.warehouse_path)
         try:
-            results = _loader(source)(con, sources)
+            results = load(con, sources)
         finally:
             con.close()
         for contract in contracts:
