@@ -231,27 +231,28 @@ def settle_disk() -> float:
     return round(time.perf_counter() - started, 2)
 
 
-def run_nights(paths: WorkPaths, options: BenchOptions, results: dict) -> list[dict]:
+def run_nights(paths: WorkPaths, options: BenchOptions) -> list[dict]:
     """`options.nights` nightly refreshes, each after one more school day lands; stops at the
-    first that fails. Each drop is recorded under `nightly_drops`."""
+    first that fails. Each night's record carries its drop (`drop`) and the seconds its disk
+    took to settle (`disk_sync_s`)."""
     nights: list[dict] = []
-    results["nightly_drops"] = []
     for number in range(1, options.nights + 1):
         drop = land_next_school_day(paths.sources / "sis")
-        results["nightly_drops"].append(
-            {k: (str(v) if isinstance(v, Path | date) else v) for k, v in asdict(drop).items()}
-        )
         _log(
             f"night {number}: landed drop {drop.drop_date} (school day {drop.new_school_day}, "
             f"+{drop.attendance_rows_added:,} attendance rows) in {drop.seconds:.1f} s"
         )
-        results["disk_sync_s"].append(settle_disk())
+        disk_sync_s = settle_disk()
         label = "nightly" if number == 1 else f"nightly-{number}"
         night = run_pipeline_job(
             paths, label, "nightly", drop.current_school_year, max_rss_mb=options.max_rss_mb
         )
         night["night"] = number
         night["drop_date"] = drop.drop_date.isoformat()
+        night["drop"] = {
+            k: (str(v) if isinstance(v, Path | date) else v) for k, v in asdict(drop).items()
+        }
+        night["disk_sync_s"] = disk_sync_s
         nights.append(night)
         _log(
             f"night {number} ({night.get('job')}): {night['wall_s']:.1f} s, "
@@ -331,7 +332,9 @@ def run_benchmark(options: BenchOptions) -> dict:
 
     peaks = [full["peak_rss_mb"]]
     if not options.is_incremental_skipped:
-        nights = run_nights(paths, options, results)
+        nights = run_nights(paths, options)
+        results["nightly_drops"] = [night["drop"] for night in nights]
+        results["disk_sync_s"].extend(night["disk_sync_s"] for night in nights)
         peaks.extend(night["peak_rss_mb"] for night in nights)
         median = median_night(nights)
         results["incremental"] = median

@@ -49,11 +49,12 @@ CURRENT = "current"
 """The keyword the dbt macro resolves to the school year of the as-of date."""
 REFRESH_YEARS_ENV = "DBT_REFRESH_SCHOOL_YEARS"
 """The environment variable the dbt macros read the recomputed years from (comma-separated)."""
-STAGING_TESTS = "tag:full_refresh_only"
-"""Every data test of the raw sources and the staging views (dbt_project.yml tags them)."""
-KEY_TESTS_OF_RAW_CHECKS = " ".join(
-    f"{STAGING_TESTS},test_name:{test}" for test in ("unique", "unique_combination_of_columns")
-)
+STAGING_TEST_TAG = "full_refresh_only"
+"""The tag dbt_project.yml gives every data test of the raw sources and the staging views."""
+STAGING_TESTS = f"tag:{STAGING_TEST_TAG}"
+KEY_TEST_NAMES = ("unique", "unique_combination_of_columns")
+"""The generic tests that state a natural key."""
+KEY_TESTS_OF_RAW_CHECKS = " ".join(f"{STAGING_TESTS},test_name:{test}" for test in KEY_TEST_NAMES)
 """The staging tests that repeat a blocking raw check exactly: each source's natural key."""
 PRODUCTION_EXCLUDE = f"resource_type:unit_test {KEY_TESTS_OF_RAW_CHECKS}"
 """What every production `dbt build` leaves out (module docstring): dbt's `--exclude` argument."""

@@ -21,19 +21,20 @@ from pathlib import Path
 
 from ingestion.contracts import ALL_TABLES
 from orchestration.dbt.project import DBT_PROJECT_DIR, district_dbt_project
-from orchestration.dbt.refresh_years import KEY_TESTS_OF_RAW_CHECKS, STAGING_TESTS
-
-KEY_TEST_NAMES = ("unique", "unique_combination_of_columns")
+from orchestration.dbt.refresh_years import (
+    KEY_TEST_NAMES,
+    KEY_TESTS_OF_RAW_CHECKS,
+    STAGING_TEST_TAG,
+)
 
 
 def _staging_key_tests(manifest: dict) -> dict[str, dict]:
     """The manifest's staging tests named in KEY_TESTS_OF_RAW_CHECKS, by unique id."""
-    tag = STAGING_TESTS.removeprefix("tag:")
     return {
         unique_id: node
         for unique_id, node in manifest["nodes"].items()
         if node["resource_type"] == "test"
-        and tag in node["tags"]
+        and STAGING_TEST_TAG in node["tags"]
         and (node.get("test_metadata") or {}).get("name") in KEY_TEST_NAMES
     }
 
