@@ -88,9 +88,10 @@ def run(requested_job: str, current_school_year: str | None) -> dict:
     import dagster as dg
 
     started = time.perf_counter()
-    from orchestration.definitions import build_definitions
+    # The module's own definitions, as Dagster's run worker loads them: the code location
+    # builds them once, on import.
+    from orchestration.definitions import defs
 
-    defs = build_definitions()
     repository = defs.get_repository_def()
     job_names = [job.name for job in repository.get_all_jobs()]
     definitions_s = time.perf_counter() - started

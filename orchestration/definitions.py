@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.process_gc import freeze_loaded_objects
 from orchestration.settings import RunSettings
 
 
@@ -59,3 +60,4 @@ def _dbt() -> str:
 
 
 defs = build_definitions()
+freeze_loaded_objects()  # the definitions live as long as the process (orchestration/process_gc.py)
