@@ -13,8 +13,9 @@ night then spends about 1 s in collections.
 Nothing is kept alive that would otherwise be freed: reference counting still frees every
 object that is no longer used; only cycles among frozen objects wait, and the garbage already
 there is collected before the freeze. They are unfrozen when the process exits, so the
-interpreter's last collections free them as before: DuckDB's bindings report every instance
-still alive at exit as a leak on stderr, which a frozen module would trigger.
+interpreter's last collections free them as before (the 1.3 s at exit remain, after the run has
+ended): DuckDB's bindings report every instance still alive at exit as a leak on stderr, which
+a frozen module would trigger.
 """
 
 from __future__ import annotations
