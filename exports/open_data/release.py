@@ -393,12 +393,26 @@ def verify_checksums(release_dir: Path) -> list[str]:
 
 
 def _point_latest(out_dir: Path, version: str) -> None:
+    """Point `releases/latest` and latest.json at `version`, each swapped in one rename.
+
+    A copy of the output folder that followed symlinks (cp -rL, some backup tools) leaves a
+    real folder named `latest`, which a rename cannot replace. `latest` is never a version
+    (build_release refuses the name), so that folder only duplicates a release: it is moved
+    aside, the link takes its place, and the copy is deleted.
+    """
     releases_dir = out_dir / "releases"
+    latest = releases_dir / "latest"
     link_tmp = releases_dir / f".latest-{os.getpid()}"
     if link_tmp.is_symlink() or link_tmp.exists():
         link_tmp.unlink()
     link_tmp.symlink_to(version, target_is_directory=True)
-    os.replace(link_tmp, releases_dir / "latest")
+    copied = None
+    if latest.is_dir() and not latest.is_symlink():
+        copied = releases_dir / f".latest-copy-{os.getpid()}"
+        os.replace(latest, copied)
+    os.replace(link_tmp, latest)
+    if copied is not None:
+        shutil.rmtree(copied)
     pointer_tmp = out_dir / f".latest-{os.getpid()}.json"
     write_json(pointer_tmp, {"version": version, "path": f"releases/{version}"})
     os.replace(pointer_tmp, out_dir / "latest.json")
@@ -417,7 +431,12 @@ def prune_releases(out_dir: Path, keep: int) -> list[str]:
     latest = read_latest_version(out_dir)
     found = []
     for folder in releases_dir.iterdir():
-        if folder.name.startswith(".") or folder.is_symlink() or not folder.is_dir():
+        if (
+            folder.name.startswith(".")
+            or folder.name == "latest"
+            or folder.is_symlink()
+            or not folder.is_dir()
+        ):
             continue
         try:
             created = json.loads((folder / "release.json").read_text(encoding="utf-8"))[

@@ -259,6 +259,20 @@ def test_new_release_keeps_the_previous_one_and_moves_latest(fixture_warehouse, 
     assert sorted(p.name for p in (tmp_path / "releases").iterdir()) == ["latest", "v1", "v2"]
 
 
+def test_a_copied_latest_folder_is_replaced_by_the_link(fixture_warehouse, tmp_path):
+    # A copy that follows symlinks (cp -rL, some backup tools) turns `releases/latest` into a
+    # real folder holding the files of the release it pointed to.
+    first = build_release(fixture_warehouse, tmp_path, release_version="v1")
+    latest = tmp_path / "releases" / "latest"
+    latest.unlink()
+    shutil.copytree(first.release_dir, latest)
+    second = build_release(fixture_warehouse, tmp_path, release_version="v2", keep_releases=1)
+    assert latest.is_symlink() and latest.resolve() == second.release_dir.resolve()
+    assert second.removed_releases == ["v1"]  # the copied folder is not taken for a release
+    assert sorted(p.name for p in (tmp_path / "releases").iterdir()) == ["latest", "v2"]
+    assert verify_checksums(second.release_dir) == []
+
+
 def test_failed_release_leaves_nothing_behind(tmp_path):
     broken = tmp_path / "broken.duckdb"
     duckdb.connect(str(broken)).close()  # no marts at all
