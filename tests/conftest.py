@@ -7,10 +7,16 @@ happens once per session; tests that need a built warehouse read it and never wr
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -70,3 +76,27 @@ def tiny_pipeline_run(tmp_path_factory) -> PipelineRun:
     return PipelineRun(
         root, root / "sources", Path(env["WAREHOUSE_PATH"]), root / "outputs", result
     )
+
+
+@pytest.fixture
+def run_in_fresh_interpreter(tmp_path) -> Callable[[str], subprocess.CompletedProcess]:
+    """Run a Python snippet in a new interpreter from the repository root; its completed process.
+
+    For what depends on process state this test session has already settled: which modules are
+    imported, the garbage collector's settings, what the interpreter prints at exit. The snippet
+    runs from a script file: under `python -c`, pyspark (which GX imports when it is installed)
+    takes the nameless main module for a doctest run and exits.
+    """
+
+    def run(code: str) -> subprocess.CompletedProcess:
+        script = tmp_path / "case.py"
+        script.write_text(textwrap.dedent(code))
+        return subprocess.run(
+            [sys.executable, str(script)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=REPO_ROOT,
+        )
+
+    return run

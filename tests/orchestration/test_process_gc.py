@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-def test_loading_the_code_location_freezes_its_objects_and_exits_without_leak_reports(tmp_path):
+def test_loading_the_code_location_freezes_its_objects_and_exits_without_leak_reports(
+    run_in_fresh_interpreter,
+):
     # A fresh interpreter: this test process's collector settings are the session's own.
-    script = tmp_path / "load_definitions.py"
-    script.write_text(
-        textwrap.dedent(
-            """
-            import gc
-            from orchestration.definitions import defs
-            from orchestration.process_gc import FIRST_GENERATION_THRESHOLD
-            assert defs.get_repository_def().get_all_jobs()
-            assert gc.get_freeze_count() > 100_000, gc.get_freeze_count()
-            assert gc.get_threshold()[0] == FIRST_GENERATION_THRESHOLD, gc.get_threshold()
-            print("loaded")
-            """
-        )
-    )
-    completed = subprocess.run(
-        [sys.executable, str(script)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=REPO_ROOT,
-        env={"PYTHONPATH": str(REPO_ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    completed = run_in_fresh_interpreter(
+        """
+        import gc
+        from orchestration.definitions import defs
+        from orchestration.process_gc import FIRST_GENERATION_THRESHOLD
+        assert defs.get_repository_def().get_all_jobs()
+        assert gc.get_freeze_count() > 100_000, gc.get_freeze_count()
+        assert gc.get_threshold()[0] == FIRST_GENERATION_THRESHOLD, gc.get_threshold()
+        print("loaded")
+        """
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert completed.stdout.strip() == "loaded"
