@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quality.duckdb_dialect import warehouse_url
-from quality.gx_import import wait_for_gx_import
 from quality.suites.raw import ERROR, Rule
 
 MAX_EXAMPLES = 10
@@ -82,7 +81,6 @@ class SuiteRunner:
         data_docs: str | None = None,
         history_days: int | None = None,
     ) -> None:
-        wait_for_gx_import()
         import great_expectations as gx
 
         logging.getLogger("great_expectations").setLevel(logging.WARNING)

@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+POSTGRES_URL = os.environ.get(
+    "DISTRICT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@localhost:5432/test"
+)
 
 
 @dataclass(frozen=True)
@@ -100,3 +103,28 @@ def run_in_fresh_interpreter(tmp_path) -> Callable[[str], subprocess.CompletedPr
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The real PostgreSQL the tests that publish to it need; fail loudly when it is missing."""
+    import psycopg
+
+    from exports.bi.postgres_target import postgres_conninfo
+
+    try:
+        with psycopg.connect(postgres_conninfo(POSTGRES_URL), connect_timeout=5) as conn:
+            conn.execute("select 1")
+    except psycopg.OperationalError as error:
+        reason = (
+            f"PostgreSQL at {POSTGRES_URL} (localhost:5432, user postgres, database test) is "
+            "required: the BI publish tests prove role grants, comments and the atomic schema "
+            "swap against a real server, which no fake can show. Start PostgreSQL, point "
+            "DISTRICT_TEST_POSTGRES_URL elsewhere, or set DISTRICT_ALLOW_NO_POSTGRES=1 to skip "
+            f"them. Connection error: {error}"
+        )
+        if os.environ.get("DISTRICT_ALLOW_NO_POSTGRES") == "1":
+            print(f"SKIPPING PostgreSQL tests: {reason}")
+            pytest.skip(reason)
+        pytest.fail(reason, pytrace=False)
+    return POSTGRES_URL

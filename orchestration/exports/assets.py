@@ -7,7 +7,6 @@ CKAN follow the release.
 """
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import dagster as dg
@@ -55,32 +54,34 @@ def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
         can_subset=True,
     )
     def bi_database_and_release(context: dg.AssetExecutionContext):
-        """The BI publication and the open-data release, side by side.
+        """The BI publication and the open-data release, side by side (exports/publications.py).
 
-        They read the warehouse and nothing of each other, and each is part Python, part
-        DuckDB: run in two threads they overlap on the machine's cores instead of waiting for
-        each other in the in-process executor (a quarter of the exports' time). Each is
-        reported as it finishes; if one fails, the other's publication still stands and the
-        step fails with the first error.
+        Each is reported as it finishes; if one fails, the other's publication still stands
+        and the step fails with the first error.
         """
+        from exports.publications import BI, publish_side_by_side
+
         selected = context.selected_asset_keys
-        _import_publishers()
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="publish") as pool:
-            futures = {}
-            if bi_key in selected:
-                futures[bi_key] = pool.submit(_publish_bi, context.log, outputs, warehouse)
-            if release_key in selected:
-                futures[release_key] = pool.submit(
-                    _publish_release, context.log, warehouse, open_data_dir
+        (outputs / "bi").mkdir(parents=True, exist_ok=True)
+        outcomes = publish_side_by_side(
+            warehouse,
+            bi_url=_bi_url(outputs) if bi_key in selected else None,
+            manifest_path=district_dbt_project.manifest_path,
+            parquet_dir=outputs / "bi" / "parquet",
+            open_data_dir=open_data_dir if release_key in selected else None,
+        )
+        errors = []
+        for outcome in outcomes:
+            if outcome.error is not None:
+                errors.append(outcome.error)
+            elif outcome.name == BI:
+                yield dg.MaterializeResult(
+                    asset_key=bi_key, metadata=_bi_metadata(context.log, outcome.result)
                 )
-            errors = []
-            for key, future in futures.items():
-                try:
-                    metadata = future.result()
-                except Exception as error:  # reported after the other publication's result
-                    errors.append(error)
-                    continue
-                yield dg.MaterializeResult(asset_key=key, metadata=metadata)
+            else:
+                yield dg.MaterializeResult(
+                    asset_key=release_key, metadata=_release_metadata(context.log, outcome.result)
+                )
         if errors:
             raise errors[0]
 
@@ -130,32 +131,13 @@ def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
     return [bi_database_and_release, open_data_portal, ckan_portal]
 
 
-def _import_publishers() -> None:
-    """Import both publications' modules in the calling thread, before the two threads start.
-
-    Two threads importing the exports packages for the first time at once can deadlock on
-    Python's module locks (each holding a package the other needs: `_DeadlockError` on
-    `exports.bi.warehouse`), so the step imports them once, alone, before it forks.
-    """
-    import exports.bi.publish  # noqa: F401
-    import exports.open_data.release  # noqa: F401
+def _bi_url(outputs: Path) -> str:
+    """The BI target, read at run time so a corrected target takes effect on a re-execution."""
+    return os.environ.get("BI_DATABASE_URL") or f"duckdb:///{outputs / 'bi' / 'district_bi.duckdb'}"
 
 
-def _publish_bi(log, outputs: Path, warehouse: Path) -> dict:
-    """Publish the marts to the BI database and Parquet; the asset's metadata."""
-    from exports.bi.publish import publish_marts
-
-    # Read at run time, so a corrected target takes effect on a re-execution.
-    bi_url = os.environ.get("BI_DATABASE_URL") or (
-        f"duckdb:///{outputs / 'bi' / 'district_bi.duckdb'}"
-    )
-    (outputs / "bi").mkdir(parents=True, exist_ok=True)
-    result = publish_marts(
-        warehouse,
-        bi_url,
-        manifest_path=district_dbt_project.manifest_path,
-        parquet_dir=outputs / "bi" / "parquet",
-    )
+def _bi_metadata(log, result) -> dict:
+    """The BI publication's asset metadata, with a summary line in the run log."""
     summary = (
         f"{len(result.tables_rebuilt)} tables written whole, "
         f"{len(result.years_rebuilt)} rewritten for some school years, "
@@ -183,11 +165,8 @@ def _publish_bi(log, outputs: Path, warehouse: Path) -> dict:
     }
 
 
-def _publish_release(log, warehouse: Path, open_data_dir: Path) -> dict:
-    """Build the open-data release; the asset's metadata."""
-    from exports.open_data.release import build_release
-
-    result = build_release(warehouse, open_data_dir)
+def _release_metadata(log, result) -> dict:
+    """The open-data release's asset metadata, with a summary line in the run log."""
     log.info(
         f"release {result.version}: school years suppressed anew {result.years_rebuilt}, "
         f"copied from {result.previous_version} {result.years_reused}; "

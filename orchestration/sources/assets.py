@@ -24,11 +24,6 @@ SOURCE_DESCRIPTIONS = {
     "planning": "School targets toward the 2026 district goals.",
 }
 SOURCES = tuple(SOURCE_DESCRIPTIONS)
-LOADS_INSIDE_DUCKDB = frozenset({"sis", "tutoring", "survey", "planning"})
-"""Sources whose files DuckDB reads itself, the GIL released: GX's import for the raw checks goes
-on beside their loads (quality/gx_import.py). HR's rows come through SQLAlchemy in Python, which
-the import would slow down by about as much as it overlaps (measured on the nightly: HR's load
-1.3 s alone, 3.5 s beside the import)."""
 
 
 def raw_asset_key(raw_table: str) -> dg.AssetKey:
@@ -65,12 +60,9 @@ def build_source_assets(source: str, settings: RunSettings) -> "dg.AssetsDefinit
     )
     def load_source(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
         from ingestion.common.warehouse import connect_warehouse
-        from quality.gx_import import start_gx_import
 
         sources = sources_for_run(settings.sources, context.run.tags)
         load = _loader(source)
-        if source in LOADS_INSIDE_DUCKDB:
-            start_gx_import()
         con = connect_warehouse(sources.warehouse_path)
         try:
             results = load(con, sources)

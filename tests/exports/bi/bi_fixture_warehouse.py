@@ -7,14 +7,9 @@ school year in the scorecard and 10,000 more enrolment rows, so tests can tell o
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
-
-POSTGRES_URL = os.environ.get(
-    "DISTRICT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@localhost:5432/test"
-)
 
 SCHOOL_YEARS = ("2021-22", "2022-23", "2023-24", "2024-25", "2025-26")
 

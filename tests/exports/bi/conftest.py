@@ -1,16 +1,18 @@
-"""Fixtures for the BI publisher tests: the fixture warehouse, its manifest, PostgreSQL names."""
+"""Fixtures for the BI publisher tests: the fixture warehouse, its manifest, PostgreSQL names.
+
+`postgres_url` (the server these tests need) comes from tests/conftest.py.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from bi_fixture_warehouse import FIXTURE_MANIFEST, POSTGRES_URL, build_warehouse
+from bi_fixture_warehouse import FIXTURE_MANIFEST, build_warehouse
 from psycopg import sql
 
 from exports.bi.postgres_target import postgres_conninfo
@@ -39,27 +41,6 @@ def manifest_path(tmp_path: Path) -> Path:
     path = tmp_path / "manifest.json"
     path.write_text(json.dumps(FIXTURE_MANIFEST), encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """The real PostgreSQL these tests need; fail loudly when it is missing."""
-    try:
-        with psycopg.connect(postgres_conninfo(POSTGRES_URL), connect_timeout=5) as conn:
-            conn.execute("select 1")
-    except psycopg.OperationalError as error:
-        reason = (
-            f"PostgreSQL at {POSTGRES_URL} (localhost:5432, user postgres, database test) is "
-            "required: the BI publish tests prove role grants, comments and the atomic schema "
-            "swap against a real server, which no fake can show. Start PostgreSQL, point "
-            "DISTRICT_TEST_POSTGRES_URL elsewhere, or set DISTRICT_ALLOW_NO_POSTGRES=1 to skip "
-            f"them. Connection error: {error}"
-        )
-        if os.environ.get("DISTRICT_ALLOW_NO_POSTGRES") == "1":
-            print(f"SKIPPING PostgreSQL tests: {reason}")
-            pytest.skip(reason)
-        pytest.fail(reason, pytrace=False)
-    return POSTGRES_URL
 
 
 class PostgresRun:
