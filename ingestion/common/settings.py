@@ -20,11 +20,18 @@ only what differs. The values are frozen so that one load sees one consistent co
 | INCREMENTAL_LOADS      | `true` (see below)                       |
 | SURVEY_EXPORT_DIR      | `<sources>/survey`                       |
 | PLANNING_DIR           | `<sources>/planning`                     |
+| DISTRICT_TIMEZONE      | `America/Los_Angeles`: what "today" is   |
+| LOAD_MAX_VOLUME_DROP   | `0.5`: largest share a school year may shrink by |
+| LOAD_VOLUME_MIN_ROWS   | `100`: smaller school years are held only to "not to zero" |
+| LOAD_ALLOW_VOLUME_DROP | empty: school years (`2026-27,2025-26`) a district deleted |
 
 INCREMENTAL_LOADS: with `true`, HR and the live tutoring API pull only the rows changed since
 the cursor stored in `raw._source_cursors` and merge them by key (the first load, with no
 cursor yet, is whole); `false` reloads them whole, which is also how rows deleted at the source
 leave the warehouse.
+
+The volume settings guard year-scoped SIS files (`volume_guard.py`); DISTRICT_TIMEZONE decides
+which drop folders lie in the future (`sis/drops.py`).
 """
 
 from __future__ import annotations
@@ -32,7 +39,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,6 +64,10 @@ class SourceSettings:
     is_incremental: bool
     survey_export_dir: Path
     planning_dir: Path
+    district_timezone: str = "America/Los_Angeles"
+    max_volume_drop: float = 0.5
+    volume_min_rows: int = 100
+    allowed_volume_drops: frozenset[str] = frozenset()
 
     @property
     def is_tutoring_live(self) -> bool:
@@ -93,7 +106,19 @@ class SourceSettings:
             in ("1", "true", "yes", "on"),
             survey_export_dir=Path(get("SURVEY_EXPORT_DIR", str(sources_dir / "survey"))),
             planning_dir=Path(get("PLANNING_DIR", str(sources_dir / "planning"))),
+            district_timezone=get("DISTRICT_TIMEZONE", "America/Los_Angeles"),
+            max_volume_drop=float(get("LOAD_MAX_VOLUME_DROP", "0.5")),
+            volume_min_rows=int(get("LOAD_VOLUME_MIN_ROWS", "100")),
+            allowed_volume_drops=frozenset(
+                year.strip()
+                for year in get("LOAD_ALLOW_VOLUME_DROP", "").split(",")
+                if year.strip()
+            ),
         )
+
+    def today(self) -> date:
+        """Today's date in the district's time zone (a drop dated after it is not real yet)."""
+        return datetime.now(ZoneInfo(self.district_timezone)).date()
 
     def relative_source_path(self, path: Path) -> str:
         """The lineage name of a source file: relative to the sources root when under it.

@@ -3,7 +3,8 @@
 All of a table's files are read by one UNION ALL view over `read_csv` calls, so a table is
 loaded by a single INSERT … SELECT however many yearly files it has. With incremental loads on,
 only the files that changed since they were loaded are read (`file_delta.py`): a nightly drop
-reloads the current school year and the snapshot tables, not the history.
+reloads the current school year and the snapshot tables, not the history. A year-scoped load
+that would empty or sharply shrink a school year fails instead (`volume_guard.py`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ingestion.common.file_delta import SourceFile, plan_file_delta
 from ingestion.common.settings import SourceSettings
 from ingestion.common.sql import quote_identifier, quote_literal
 from ingestion.common.typed_load import LoadResult, load_typed, record_unchanged_load
+from ingestion.common.volume_guard import rows_per_school_year, volume_guard
 from ingestion.contracts import SIS_TABLES, TableContract
 from ingestion.sis.drops import SisDrop, SisSourceError, discover_drops, select_files
 
@@ -60,6 +62,13 @@ def load_sis_table(
             )
         )
     view = staged_view_name(contract)
+    guard = None
+    if contract.year_scoped:
+        files_by_year = {
+            f.school_year: settings.relative_source_path(f.path) for f in chosen if f.school_year
+        }
+        previous = rows_per_school_year(con, contract.raw_table)
+        guard = volume_guard(contract.raw_table, previous, files_by_year, settings, SisSourceError)
     try:
         if selects:
             con.execute(f"create or replace temp view {view} as\n" + "\nunion all\n".join(selects))
@@ -73,6 +82,7 @@ def load_sis_table(
             error_type=SisSourceError,
             warnings=warnings,
             delta=delta,
+            before_commit=guard,
         )
     except duckdb.Error as error:
         staging_error = SisSourceError(f"cannot stage {contract.name}: {error}")
