@@ -4,7 +4,7 @@ The SIS writes one folder per nightly drop, `sis/<YYYY-MM-DD>/`. Snapshot tables
 whole every night, so the newest drop that has `<table>.csv` wins. Year-scoped tables are
 written one file per school year (`<table>__<YYYY-YY>.csv`); a nightly drop carries only the
 current year, so each school year is taken from the newest drop that has a file for it, and
-older years keep coming from the history drop.
+older years keep coming from the history drop. A drop folder dated after today is refused.
 """
 
 from __future__ import annotations
@@ -65,6 +65,28 @@ def discover_drops(landing_dir: Path) -> list[SisDrop]:
     if not drops:
         raise SisSourceError(f"no SIS drop (<YYYY-MM-DD>/ folder) found in {landing_dir}")
     return sorted(drops, key=lambda drop: drop.drop_date)
+
+
+def refuse_future_drops(drops: list[SisDrop], today: date) -> None:
+    """Raise `future_drop` when a drop folder is dated after `today` (the district's date).
+
+    A drop from the future cannot be a real export (a mistyped folder, a test copy, a clock
+    set wrong); taken as the newest it would win every table over tonight's real drop.
+    """
+    future = [drop for drop in drops if drop.drop_date > today]
+    if future:
+        raise SisSourceError(
+            f"SIS drop folder(s) dated after today ({today} in the district's time zone): "
+            f"{', '.join(_folder_name(drop) for drop in future)}; move or rename them, "
+            "nothing was loaded",
+            rule="future_drop",
+            source_file=_folder_name(future[0]),
+        )
+
+
+def _folder_name(drop: SisDrop) -> str:
+    """`sis/2099-12-31`: the drop folder as lineage names its files."""
+    return f"{drop.path.parent.name}/{drop.path.name}"
 
 
 def is_valid_school_year(text: str) -> bool:

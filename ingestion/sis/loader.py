@@ -23,7 +23,13 @@ from ingestion.common.sql import quote_identifier, quote_literal
 from ingestion.common.typed_load import LoadResult, load_typed, record_unchanged_load
 from ingestion.common.volume_guard import rows_per_school_year, volume_guard
 from ingestion.contracts import SIS_TABLES, TableContract
-from ingestion.sis.drops import SisDrop, SisSourceError, discover_drops, select_files
+from ingestion.sis.drops import (
+    SisDrop,
+    SisSourceError,
+    discover_drops,
+    refuse_future_drops,
+    select_files,
+)
 
 
 def staged_view_name(contract: TableContract) -> str:
@@ -109,6 +115,7 @@ def load_sis(
 ) -> dict[str, LoadResult]:
     """Load every SIS table (or the given ones); results keyed by raw table name."""
     drops = discover_drops(settings.sis_landing_dir)
+    refuse_future_drops(drops, settings.today())
     return {
         contract.raw_table: load_sis_table(con, settings, contract, drops)
         for contract in (tables or SIS_TABLES)
