@@ -23,27 +23,31 @@ class LoadCheck:
 def _loads(con: duckdb.DuckDBPyConnection, source: str, table: str, limit: int = 2) -> list:
     return con.execute(
         "select rows_read, rows_loaded, rows_quarantined, loaded_at, "
-        "coalesce(table_rows, rows_loaded) from raw._load_audit "
+        "coalesce(table_rows, rows_loaded), coalesce(rows_collapsed, 0) from raw._load_audit "
         "where source = ? and table_name in (?, ?) order by loaded_at desc limit ?",
         [source, table, f"{source}__{table}", limit],
     ).fetchall()
 
 
 def row_accounting(con, source: str, table: str) -> LoadCheck:
-    """rows read = rows loaded + rows quarantined, for the latest load of the table."""
+    """rows read = loaded + quarantined + collapsed repeats, for the latest load of the table."""
     loads = _loads(con, source, table, 1)
     if not loads:
         return LoadCheck("row_accounting", False, "ERROR", f"no load recorded for {table}", {})
-    read, loaded, quarantined, _, _ = loads[0]
-    ok = read == loaded + quarantined
+    read, loaded, quarantined, _, _, collapsed = loads[0]
+    ok = read == loaded + quarantined + collapsed
     return LoadCheck(
         "row_accounting",
         ok,
         "ERROR",
-        f"read {read:,} = loaded {loaded:,} + quarantined {quarantined:,}"
-        if ok
-        else f"read {read:,} != loaded {loaded:,} + quarantined {quarantined:,}",
-        {"rows_read": read, "rows_loaded": loaded, "rows_quarantined": quarantined},
+        f"read {read:,} {'=' if ok else '!='} loaded {loaded:,} + quarantined "
+        f"{quarantined:,} + collapsed {collapsed:,}",
+        {
+            "rows_read": read,
+            "rows_loaded": loaded,
+            "rows_quarantined": quarantined,
+            "rows_collapsed": collapsed,
+        },
     )
 
 

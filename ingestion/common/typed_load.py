@@ -13,9 +13,10 @@ then does the same thing for every source, entirely in set-based SQL inside Duck
    rules. The whole staged row is kept as JSON in `raw_record`, so nothing the source sent is
    lost.
 3. Every other row goes to `raw.<source>__<table>`: contract columns in contract order, then the
-   lineage columns.
+   lineage columns. Rows of the load repeating a key are collapsed to one (`repeats.py`).
 4. The load is recorded in `raw._load_audit` (with any warnings the source raised, such as an
-   extra column it ignored), and rows_read == rows_loaded + rows_quarantined is checked before
+   extra column it ignored), and rows_read == rows_loaded + rows_quarantined + rows_collapsed
+   is checked before
    the transaction commits. A source's `before_commit` step (advancing an incremental cursor)
    runs inside the same transaction, so a cursor can never move past data that was not loaded.
 
@@ -40,6 +41,7 @@ import duckdb
 
 from ingestion.common.errors import LoadAccountingError, SourceError
 from ingestion.common.file_delta import FileDelta, record_loaded_files
+from ingestion.common.repeats import collapse_repeats
 from ingestion.common.sql import quote_identifier, quote_literal
 from ingestion.common.value_rules import value_rules_for
 from ingestion.common.warehouse import RAW_SCHEMA, ensure_raw_schema
@@ -73,6 +75,8 @@ class LoadResult:
     rows_quarantined: int
     seconds: float
     warnings: tuple[str, ...] = ()
+    rows_collapsed: int = 0
+    rows_conflicting: int = 0
 
     def as_metadata(self) -> dict[str, object]:
         """Plain values suitable for an orchestrator's run metadata."""
@@ -83,6 +87,8 @@ class LoadResult:
             "rows_read": self.rows_read,
             "rows_loaded": self.rows_loaded,
             "rows_quarantined": self.rows_quarantined,
+            "rows_collapsed": self.rows_collapsed,
+            "rows_conflicting": self.rows_conflicting,
             "seconds": round(self.seconds, 3),
             "warnings": list(self.warnings),
         }
@@ -161,8 +167,8 @@ def write_load_audit(
     ).fetchone()[0]
     con.execute(
         f"insert into {RAW_SCHEMA}._load_audit (load_id, source, table_name, loaded_at, files, "
-        "rows_read, rows_loaded, rows_quarantined, seconds, warnings, write_mode, table_rows) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rows_read, rows_loaded, rows_quarantined, seconds, warnings, write_mode, table_rows, "
+        "rows_collapsed) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             result.load_id,
             result.source,
@@ -176,6 +182,7 @@ def write_load_audit(
             list(result.warnings),
             write_mode,
             table_rows,
+            result.rows_collapsed,
         ],
     )
 
@@ -301,14 +308,15 @@ def load_typed(
             _delete_rows_from_files(con, target, contract, delta.replaced_lineage)
         elif write_mode == "replace":
             con.execute(f"create or replace table {target} ({raw_table_ddl(contract)})")
-            con.execute(
-                f"delete from {RAW_SCHEMA}._quarantine "
-                f"where source = {source_lit} and table_name = {table_lit}"
-            )
+            for bookkeeping in ("_quarantine", "_collapsed_rows"):
+                con.execute(
+                    f"delete from {RAW_SCHEMA}.{bookkeeping} "
+                    f"where source = {source_lit} and table_name = {table_lit}"
+                )
         else:
             con.execute(f"create table if not exists {target} ({raw_table_ddl(contract)})")
             _delete_rows_being_replaced(con, target, staged_view, contract, any_failure)
-        rows_loaded = con.execute(
+        rows_inserted = con.execute(
             f"insert into {target}\nselect\n    {_typed_select_list(contract)}\n"
             f"from {staged_view}\nwhere not ({any_failure})",
             params,
@@ -317,7 +325,7 @@ def load_typed(
         # the staged rows (on a clean nightly load that scan is the costliest part after the
         # insert). Otherwise the failing rows are quarantined and the sums must still agree.
         rows_quarantined = 0
-        if rows_loaded != rows_read:
+        if rows_inserted != rows_read:
             rows_quarantined = con.execute(
                 f"""
                 insert into {RAW_SCHEMA}._quarantine
@@ -337,10 +345,19 @@ def load_typed(
                 """,
                 params,
             ).fetchone()[0]
-        if rows_read != rows_loaded + rows_quarantined:
+        repeats = collapse_repeats(con, target, contract, params, load_id)
+        rows_loaded = rows_inserted - repeats.collapsed
+        if repeats.conflicting:
+            warnings = [
+                *warnings,
+                f"{repeats.conflicting} conflicting repeat(s) of a key resolved by precedence "
+                "(newest drop, most severe, newest change, last row); see raw._collapsed_rows",
+            ]
+        if rows_read != rows_loaded + rows_quarantined + repeats.collapsed:
             raise LoadAccountingError(
-                f"{contract.raw_table}: read {rows_read} rows but loaded {rows_loaded} and "
-                f"quarantined {rows_quarantined}; nothing was written",
+                f"{contract.raw_table}: read {rows_read} rows but loaded {rows_loaded}, "
+                f"quarantined {rows_quarantined} and collapsed {repeats.collapsed}; "
+                "nothing was written",
                 rule="row_accounting",
             )
         if before_commit is not None:
@@ -359,6 +376,8 @@ def load_typed(
             rows_quarantined=rows_quarantined,
             seconds=time.perf_counter() - started,
             warnings=tuple(warnings),
+            rows_collapsed=repeats.collapsed,
+            rows_conflicting=repeats.conflicting,
         )
         write_load_audit(con, result, write_mode)
         con.execute("commit")
@@ -388,11 +407,12 @@ def _delete_rows_from_files(
         return
     names = list(lineage)
     con.execute(f"delete from {target} where list_contains(?, _source_file)", [names])
-    con.execute(
-        f"delete from {RAW_SCHEMA}._quarantine where source = ? and table_name = ? "
-        "and list_contains(?, source_file)",
-        [contract.source, contract.name, names],
-    )
+    for bookkeeping in ("_quarantine", "_collapsed_rows"):
+        con.execute(
+            f"delete from {RAW_SCHEMA}.{bookkeeping} where source = ? and table_name = ? "
+            "and list_contains(?, source_file)",
+            [contract.source, contract.name, names],
+        )
 
 
 def _delete_rows_being_replaced(

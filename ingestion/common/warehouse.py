@@ -55,6 +55,22 @@ create table if not exists {RAW_SCHEMA}._load_audit (
 """
 
 
+COLLAPSED_ROWS_DDL = f"""
+create table if not exists {RAW_SCHEMA}._collapsed_rows (
+    source varchar,
+    table_name varchar,
+    source_file varchar,
+    source_row bigint,
+    rule varchar,
+    kept_source_file varchar,
+    kept_source_row bigint,
+    raw_record varchar,
+    loaded_at timestamptz,
+    load_id varchar
+)
+"""
+"""Rows not kept because another row of the same load had their key (`repeats.py`)."""
+
 LOADED_FILES_DDL = f"""
 create table if not exists {RAW_SCHEMA}._loaded_files (
     source varchar,
@@ -68,17 +84,22 @@ create table if not exists {RAW_SCHEMA}._loaded_files (
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schema `raw`, `raw._quarantine` and `raw._load_audit` if they are missing."""
+    """Create schema `raw` and its bookkeeping tables (`_quarantine`, `_load_audit`, …)."""
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(QUARANTINE_DDL)
     con.execute(LOAD_AUDIT_DDL)
     con.execute(LOADED_FILES_DDL)
+    con.execute(COLLAPSED_ROWS_DDL)
     # Warehouses created before the audit kept warnings gain the column in place.
     con.execute(f"alter table {RAW_SCHEMA}._load_audit add column if not exists warnings varchar[]")
     # How the load changed the table (`replace`, `merge`, `files`, `unchanged`) and the rows it
     # holds afterwards: the volume check compares tables, not the size of each night's delta.
     con.execute(f"alter table {RAW_SCHEMA}._load_audit add column if not exists write_mode varchar")
     con.execute(f"alter table {RAW_SCHEMA}._load_audit add column if not exists table_rows bigint")
+    # Repeated rows collapsed to one (rows_read = loaded + quarantined + collapsed).
+    con.execute(
+        f"alter table {RAW_SCHEMA}._load_audit add column if not exists rows_collapsed bigint"
+    )
 
 
 def duckdb_settings(environ: Mapping[str, str] | None = None) -> dict[str, str | int | bool]:

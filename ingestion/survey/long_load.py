@@ -13,7 +13,8 @@ Here each check runs where its value lives:
 
 The outcome is the generic load's, row for row: the same typed raw table; the same quarantine
 rows (one per answered item of a bad response, with the *first* failing check in contract
-order, and the staged long row as JSON in `raw_record`); the same `raw._load_audit` row; all
+order, and the staged long row as JSON in `raw_record`); the same collapsed repeats
+(`repeats.py`); the same `raw._load_audit` row; all
 in one transaction that either replaces the table or leaves it untouched. The first-failure
 order holds because the answer's two columns are the contract's last ones (checked at import).
 """
@@ -30,6 +31,7 @@ import duckdb
 
 from ingestion.common.errors import LoadAccountingError
 from ingestion.common.file_delta import FileDelta, record_loaded_files
+from ingestion.common.repeats import collapse_repeats
 from ingestion.common.sql import quote_identifier, quote_literal
 from ingestion.common.typed_load import (
     LoadResult,
@@ -215,18 +217,19 @@ def load_long_responses(
                 f", 0) from {_WIDE_TABLE}"
             ).fetchone()[0]
             con.execute(f"create or replace table {target} ({raw_table_ddl(RESPONSES)})")
-            con.execute(
-                f"delete from {RAW_SCHEMA}._quarantine "
-                f"where source = {source_lit} and table_name = {table_lit}"
-            )
+            for bookkeeping in ("_quarantine", "_collapsed_rows"):
+                con.execute(
+                    f"delete from {RAW_SCHEMA}.{bookkeeping} "
+                    f"where source = {source_lit} and table_name = {table_lit}"
+                )
             answers = _answers_sql(item_ids)
-            rows_loaded = con.execute(
+            rows_inserted = con.execute(
                 f"insert into {target}\nselect\n    {typed_select}\n"
                 f"from ({answers}) where _failed_rule is null",
                 params,
             ).fetchone()[0]
             rows_quarantined = 0
-            if rows_loaded != rows_read:
+            if rows_inserted != rows_read:
                 rows_quarantined = con.execute(
                     f"""
                     insert into {RAW_SCHEMA}._quarantine
@@ -245,10 +248,13 @@ def load_long_responses(
                     """,
                     params,
                 ).fetchone()[0]
-            if rows_read != rows_loaded + rows_quarantined:
+            repeats = collapse_repeats(con, target, RESPONSES, params, load_id)
+            rows_loaded = rows_inserted - repeats.collapsed
+            if rows_read != rows_loaded + rows_quarantined + repeats.collapsed:
                 raise LoadAccountingError(
-                    f"{RESPONSES.raw_table}: read {rows_read} rows but loaded {rows_loaded} "
-                    f"and quarantined {rows_quarantined}; nothing was written",
+                    f"{RESPONSES.raw_table}: read {rows_read} rows but loaded {rows_loaded}, "
+                    f"quarantined {rows_quarantined} and collapsed {repeats.collapsed}; "
+                    "nothing was written",
                     rule="row_accounting",
                 )
             result = LoadResult(
@@ -262,6 +268,8 @@ def load_long_responses(
                 rows_loaded=rows_loaded,
                 rows_quarantined=rows_quarantined,
                 seconds=time.perf_counter() - started,
+                rows_collapsed=repeats.collapsed,
+                rows_conflicting=repeats.conflicting,
             )
             if delta is not None:
                 record_loaded_files(con, RESPONSES, delta, load_id)

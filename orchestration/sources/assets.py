@@ -74,7 +74,8 @@ def build_source_assets(source: str, settings: RunSettings) -> "dg.AssetsDefinit
                 raise dg.Failure(f"{source}: the loader returned no result for {contract.name}")
             context.log.info(
                 f"raw.{contract.raw_table}: read {result.rows_read:,}, loaded "
-                f"{result.rows_loaded:,}, quarantined {result.rows_quarantined:,}"
+                f"{result.rows_loaded:,}, quarantined {result.rows_quarantined:,}, "
+                f"collapsed {getattr(result, 'rows_collapsed', 0):,}"
             )
             for warning in getattr(result, "warnings", ()) or ():
                 context.log.warning(f"raw.{contract.raw_table}: {warning}")
@@ -85,6 +86,7 @@ def build_source_assets(source: str, settings: RunSettings) -> "dg.AssetsDefinit
                     "rows_read": result.rows_read,
                     "rows_loaded": result.rows_loaded,
                     "rows_quarantined": result.rows_quarantined,
+                    "rows_collapsed": getattr(result, "rows_collapsed", 0),
                     "files": dg.MetadataValue.json(list(result.files)),
                     "seconds": round(result.seconds, 2),
                     "warnings": dg.MetadataValue.json(list(getattr(result, "warnings", ()) or ())),

@@ -47,4 +47,9 @@ def test_connect_warehouse_creates_folder_and_bookkeeping_tables(tmp_path):
         "order by table_name"
     ).fetchall()
     con.close()
-    assert tables == [("_load_audit",), ("_loaded_files",), ("_quarantine",)]
+    assert tables == [
+        ("_collapsed_rows",),
+        ("_load_audit",),
+        ("_loaded_files",),
+        ("_quarantine",),
+    ]

@@ -201,7 +201,8 @@ def test_rows_that_do_not_add_up_fail_the_load_and_write_nothing(con):
         "from range(1, 1001) as t(i) where nextval('draws') <= 1500"
     )
     with pytest.raises(
-        LoadAccountingError, match="read 1000 rows but loaded 500 and quarantined 0"
+        LoadAccountingError,
+        match="read 1000 rows but loaded 500, quarantined 0 and collapsed 0",
     ):
         load_typed(con, "staged_unstable", DEMO, ["u.csv"])
     assert con.execute(
