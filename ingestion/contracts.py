@@ -408,6 +408,36 @@ ALL_TABLES: list[TableContract] = [
 BY_RAW_NAME: dict[str, TableContract] = {t.raw_table: t for t in ALL_TABLES}
 
 
+# Referential integrity: each (child column, parent raw table, parent column) of a child table.
+# At load, a child row whose parent is missing is quarantined (`parent_rules.py`) when the parent
+# comes from the same source (loaded first, in contract order); the quality suites check all.
+FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
+    "sis__enrollments": [
+        ("student_id", "sis__students", "student_id"),
+        ("school_code", "sis__schools", "school_code"),
+    ],
+    "sis__attendance": [
+        ("student_id", "sis__students", "student_id"),
+        ("school_code", "sis__schools", "school_code"),
+    ],
+    "sis__program_spans": [("student_id", "sis__students", "student_id")],
+    "sis__assessments": [("student_id", "sis__students", "student_id")],
+    "sis__course_grades": [("student_id", "sis__students", "student_id")],
+    "sis__discipline_incidents": [("student_id", "sis__students", "student_id")],
+    "sis__registrations": [("student_id", "sis__students", "student_id")],
+    "sis__calendar_days": [("school_code", "sis__schools", "school_code")],
+    "hr__assignments": [
+        ("staff_id", "hr__staff", "staff_id"),
+        ("position_id", "hr__positions", "position_id"),
+    ],
+    "hr__application_events": [("application_id", "hr__applications", "application_id")],
+    "hr__applications": [("vacancy_id", "hr__vacancies", "vacancy_id")],
+    "tutoring__sessions": [("student_id", "sis__students", "student_id")],
+    "tutoring__acceleration_days": [("student_id", "sis__students", "student_id")],
+    "survey__responses": [("item_id", "survey__items", "item_id")],
+}
+
+
 def tables_for(source: str) -> list[TableContract]:
     """The contracts of one source system, in load order."""
     return [t for t in ALL_TABLES if t.source == source]

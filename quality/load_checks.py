@@ -1,4 +1,4 @@
-"""Checks on the loads themselves, read from `raw._load_audit`: accounting, volume, freshness.
+"""Checks on the loads themselves: accounting, volume, bad-row share, freshness.
 
 They are plain SQL over the audit table the loaders write, so they cost nothing at any scale.
 """
@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
+
+from ingestion.contracts import BY_RAW_NAME, FOREIGN_KEYS, TableContract
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,74 @@ def volume_change(con, source: str, table: str, max_change_share: float) -> Load
         "WARN",
         f"{previous:,} → {current:,} rows ({change:+.1%}; limit ±{max_change_share:.0%})",
         {"previous_rows": previous, "current_rows": current, "change_share": round(change, 4)},
+    )
+
+
+def _cross_source_orphans(con, contract: TableContract) -> int:
+    """Rows of the table whose parent, in another source, is not in the warehouse.
+
+    Parents of the same source are enforced at load (`ingestion/common/parent_rules.py`): such
+    rows are in quarantine already and would be counted twice here.
+    """
+    tables = {
+        row[0]
+        for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'"
+        ).fetchall()
+    }
+    conditions = [
+        f"({column} is not null and {column} not in "
+        f"(select {parent_column} from raw.{parent} where {parent_column} is not null))"
+        for column, parent, parent_column in FOREIGN_KEYS.get(contract.raw_table, [])
+        if BY_RAW_NAME[parent].source != contract.source and parent in tables
+    ]
+    if not conditions or contract.raw_table not in tables:
+        return 0
+    return con.execute(
+        f"select count(*) from raw.{contract.raw_table} where {' or '.join(conditions)}"
+    ).fetchone()[0]
+
+
+def bad_row_share(con, contract: TableContract, max_share: float) -> LoadCheck:
+    """Blocks when more than `max_share` of a table's rows are quarantined or orphaned.
+
+    One bad row must not take a district's publication down, and a broken delivery must not
+    publish: below the share the check warns (the rows' keys are in the restricted
+    `raw._quarantine`) and the rest publishes; above it, it fails with severity ERROR. The
+    share is of the rows delivered: the table's rows plus its quarantined rows.
+    """
+    quarantined = con.execute(
+        "select count(*) from raw._quarantine where source = ? and table_name = ?",
+        [contract.source, contract.name],
+    ).fetchone()[0]
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw' and table_name = ?",
+        [contract.raw_table],
+    ).fetchone()[0]
+    rows = (
+        con.execute(f"select count(*) from raw.{contract.raw_table}").fetchone()[0] if exists else 0
+    )
+    orphans = _cross_source_orphans(con, contract)
+    bad, delivered = quarantined + orphans, rows + quarantined
+    share = bad / delivered if delivered else 0.0
+    blocks = share > max_share
+    message = (
+        f"{bad:,} of {delivered:,} rows ({share:.2%}) quarantined or orphaned; limit "
+        f"{max_share:.2%}: "
+        + ("nothing of the table publishes" if blocks else "the rest publishes")
+    )
+    return LoadCheck(
+        "bad_row_share",
+        bad == 0,
+        "ERROR" if blocks else "WARN",
+        message if bad else f"no row of {delivered:,} quarantined or orphaned",
+        {
+            "rows_quarantined": quarantined,
+            "rows_orphaned": orphans,
+            "rows_delivered": delivered,
+            "bad_share": round(share, 6),
+        },
     )
 
 

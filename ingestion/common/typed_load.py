@@ -7,7 +7,8 @@ then does the same thing for every source, entirely in set-based SQL inside Duck
 1. Empty strings become NULL, and every column is TRY_CAST to its contract type.
 2. A row is rejected when a `required` column is empty (rule `required_missing`), a non-empty
    value fails its cast (rule `invalid_<type>`, e.g. `invalid_date`), or a typed value is
-   impossible for its column (a value rule from `value_rules.py`, e.g. `negative_minutes`).
+   impossible for its column (a value rule from `value_rules.py`, e.g. `negative_minutes`), or
+   its parent row is not loaded (`parent_rules.py`: `parent_quarantined`, `missing_parent`).
    Rejected rows go to `raw._quarantine` with the *first* failing check, taking columns in
    contract order and, within a column, the required check, then the cast check, then the value
    rules. The whole staged row is kept as JSON in `raw_record`, so nothing the source sent is
@@ -41,6 +42,7 @@ import duckdb
 
 from ingestion.common.errors import LoadAccountingError, SourceError
 from ingestion.common.file_delta import FileDelta, record_loaded_files
+from ingestion.common.parent_rules import ParentRule, parent_rules_for
 from ingestion.common.repeats import collapse_repeats
 from ingestion.common.sql import quote_identifier, quote_literal
 from ingestion.common.value_rules import value_rules_for
@@ -126,8 +128,12 @@ def _text_value(column: str) -> str:
     return f"nullif(cast({quote_identifier(column)} as varchar), '')"
 
 
-def _checks(contract: TableContract) -> list[_Check]:
-    """The row checks in the order that decides which failure a quarantined row reports."""
+def _checks(contract: TableContract, parent_rules: Sequence[ParentRule] = ()) -> list[_Check]:
+    """The row checks in the order that decides which failure a quarantined row reports.
+
+    Every column's own checks come first; the parent rules (is the row's student loaded?) last,
+    so a row that is wrong in itself reports that, not its parent.
+    """
     checks: list[_Check] = []
     for column, duckdb_type in contract.columns.items():
         value = _text_value(column)
@@ -153,6 +159,16 @@ def _checks(contract: TableContract) -> list[_Check]:
                     value,
                 )
             )
+    for parent_rule in parent_rules:
+        value = _text_value(parent_rule.column)
+        checks.append(
+            _Check(
+                parent_rule.condition_sql.format(value=value),
+                parent_rule.rule,
+                parent_rule.column,
+                value,
+            )
+        )
     return checks
 
 
@@ -292,7 +308,7 @@ def load_typed(
             con.execute(f"drop view if exists {staged_view}")
     loaded_at = datetime.now(UTC)
     target = f"{RAW_SCHEMA}.{quote_identifier(contract.raw_table)}"
-    checks = _checks(contract)
+    checks = _checks(contract, parent_rules_for(con, contract))
     any_failure = " or ".join(c.condition_sql for c in checks) or "false"
     rule_sql = _case(checks, lambda c: quote_literal(c.rule))
     column_sql = _case(checks, lambda c: quote_literal(c.column))

@@ -68,7 +68,7 @@ def build_raw_checks(source: str, settings: RunSettings) -> dg.AssetChecksDefini
                 LOAD_CHECK,
                 asset=key,
                 blocking=True,
-                description="rows read = loaded + quarantined; volume",
+                description="rows read = loaded + quarantined + collapsed; bad-row share; volume",
             )
         )
 
@@ -97,11 +97,12 @@ def build_raw_checks(source: str, settings: RunSettings) -> dg.AssetChecksDefini
 
         max_change = float(os.environ.get("QUALITY_MAX_VOLUME_CHANGE", "0.5"))
         max_age = int(os.environ.get("SIS_MAX_DROP_AGE_DAYS", "1"))
+        max_bad = float(os.environ.get("QUALITY_MAX_BAD_ROW_SHARE", "0.01"))
         con = connect_warehouse(warehouse)
         try:
             drop_scope_views(con)
             for contract in contracts:
-                result = _load_check_result(con, source, contract, max_change, max_age)
+                result = _load_check_result(con, source, contract, max_change, max_age, max_bad)
                 is_blocked = not result.passed and result.severity == dg.AssetCheckSeverity.ERROR
                 if contract.raw_table in passed_suites and not is_blocked:
                     mark_checked(con, scopes[contract.raw_table])
@@ -168,12 +169,18 @@ def _suite_results(context, settings, contracts, scopes, passed_suites: set):
         )
 
 
-def _load_check_result(con, source, contract, max_change, max_age) -> dg.AssetCheckResult:
-    """Row accounting (blocking), volume and, for the schools table, drop freshness."""
-    from quality.load_checks import row_accounting, sis_drop_freshness, volume_change
+def _load_check_result(con, source, contract, max_change, max_age, max_bad) -> dg.AssetCheckResult:
+    """Row accounting and the bad-row share (blocking), volume and, for schools, drop freshness."""
+    from quality.load_checks import (
+        bad_row_share,
+        row_accounting,
+        sis_drop_freshness,
+        volume_change,
+    )
 
     checks = [
         row_accounting(con, source, contract.name),
+        bad_row_share(con, contract, max_bad),
         volume_change(con, source, contract.name, max_change),
     ]
     if contract.raw_table == "sis__schools":

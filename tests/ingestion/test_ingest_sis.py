@@ -24,9 +24,17 @@ STUDENTS_HEADER = (
 )
 ATTENDANCE_HEADER = "student_id,school_code,attendance_date,attendance_code,absent_fraction\n"
 
+SCHOOLS_CSV = (
+    "school_code,school_name,school_level,low_grade,high_grade,street,city,state,zip,phone,"
+    "opened_date,is_active\n"
+    "1930001,Lincoln ES,ES,KN,05,1 Main St,Springfield,CA,90001,555-0100,1990-08-01,Y\n"
+)
+
 # Specific files per drop; every other table gets a header-only file in the history drop.
+# Every attendance row's school (1930001) is in schools.csv, and its student in students.csv.
 FILES = {
     HISTORY_DROP: {
+        "schools.csv": SCHOOLS_CSV,
         "students.csv": STUDENTS_HEADER
         + "S0000001,1000000001,Old,Name,,2015-05-01,F,N,WH,en,90001\n",
         "attendance__2023-24.csv": ATTENDANCE_HEADER
