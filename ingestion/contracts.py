@@ -17,9 +17,20 @@ LINEAGE_COLUMNS: dict[str, str] = {
 SIS_LINEAGE_COLUMNS: dict[str, str] = {**LINEAGE_COLUMNS, "_drop_date": "DATE"}
 
 
+NOT_REPORTED = "NR"
+"""What an empty optional code column loads as: the source did not report it (gender `NR`)."""
+
+
 @dataclass(frozen=True)
 class TableContract:
-    """One source table: where it comes from, its typed columns and its natural key."""
+    """One source table: where it comes from, its typed columns and its natural key.
+
+    `required` columns are those a measure cannot be computed without (ids, school, dates, the
+    codes that decide a measure): a row missing one is quarantined. Every other column is
+    optional: a missing value keeps the row, as NULL, or as `NOT_REPORTED` for the code
+    columns in `not_reported`, so that student groups count the row as "not reported" rather
+    than drop it.
+    """
 
     source: str
     name: str
@@ -27,14 +38,17 @@ class TableContract:
     key: tuple[str, ...]
     year_scoped: bool = False
     required: tuple[str, ...] = field(default=())
+    not_reported: tuple[str, ...] = field(default=())
 
     @property
     def raw_table(self) -> str:
         return f"{self.source}__{self.name}"
 
 
-def _t(source, name, columns, key, year_scoped=False, required=()):
-    return TableContract(source, name, dict(columns), tuple(key), year_scoped, tuple(required))
+def _t(source, name, columns, key, year_scoped=False, required=(), not_reported=()):
+    return TableContract(
+        source, name, dict(columns), tuple(key), year_scoped, tuple(required), tuple(not_reported)
+    )
 
 
 V, D, I, N, TS = "VARCHAR", "DATE", "INTEGER", "DOUBLE", "TIMESTAMPTZ"  # noqa: E741
@@ -77,7 +91,10 @@ SIS_TABLES = [
             "address_zip": V,
         },
         ["student_id"],
-        required=["student_id", "birth_date", "gender"],
+        # Names, birth date, ethnicity, race, language and address are optional: no measure
+        # needs them, and a district's export missing gender for most students must still load.
+        required=["student_id"],
+        not_reported=["gender"],
     ),
     _t(
         "sis",

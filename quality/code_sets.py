@@ -7,7 +7,7 @@ YES_NO = ["Y", "N"]
 CODE_SETS: dict[tuple[str, str], list] = {
     ("sis__schools", "school_level"): ["ES", "MS", "HS"],
     ("sis__schools", "is_active"): YES_NO,
-    ("sis__students", "gender"): ["F", "M", "X"],
+    ("sis__students", "gender"): ["F", "M", "X", "NR"],  # NR: not reported (empty at source)
     ("sis__students", "is_hispanic_latino"): YES_NO,
     ("sis__program_spans", "program_code"): [
         "EL",

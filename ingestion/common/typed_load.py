@@ -4,7 +4,8 @@ Each source module only has to stage its delivery as a DuckDB view of VARCHAR co
 in the contract, plus `_source_file` and `_source_row` (and `_drop_date` for SIS). This module
 then does the same thing for every source, entirely in set-based SQL inside DuckDB:
 
-1. Empty strings become NULL, and every column is TRY_CAST to its contract type.
+1. Empty strings become NULL (or `NR`, "not reported", in the contract's `not_reported` code
+   columns), and every column is TRY_CAST to its contract type.
 2. A row is rejected when a `required` column is empty (rule `required_missing`), a non-empty
    value fails its cast (rule `invalid_<type>`, e.g. `invalid_date`), or a typed value is
    impossible for its column (a value rule from `value_rules.py`, e.g. `negative_minutes`), or
@@ -47,7 +48,7 @@ from ingestion.common.repeats import collapse_repeats
 from ingestion.common.sql import quote_identifier, quote_literal
 from ingestion.common.value_rules import value_rules_for
 from ingestion.common.warehouse import RAW_SCHEMA, ensure_raw_schema
-from ingestion.contracts import TableContract, lineage_columns
+from ingestion.contracts import NOT_REPORTED, TableContract, lineage_columns
 
 WriteMode = Literal["replace", "merge"]
 """How a load without a file delta writes: replace the table, or replace rows by key."""
@@ -235,9 +236,17 @@ def raw_table_ddl(contract: TableContract) -> str:
     return ", ".join(f"{quote_identifier(name)} {kind}" for name, kind in columns.items())
 
 
+def _typed_value(contract: TableContract, column: str, kind: str) -> str:
+    """A column's typed value; an empty `not_reported` code column loads as `NR`."""
+    typed = cast_expression(_text_value(column), kind)
+    if column in contract.not_reported:
+        return f"coalesce({typed}, {quote_literal(NOT_REPORTED)})"
+    return typed
+
+
 def _typed_select_list(contract: TableContract) -> str:
     parts = [
-        f"{cast_expression(_text_value(column), kind)} as {quote_identifier(column)}"
+        f"{_typed_value(contract, column, kind)} as {quote_identifier(column)}"
         for column, kind in contract.columns.items()
     ]
     parts.append("cast(_source_file as varchar) as _source_file")
