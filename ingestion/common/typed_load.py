@@ -37,6 +37,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Literal
 
 import duckdb
@@ -46,7 +47,7 @@ from ingestion.common.file_delta import FileDelta, record_loaded_files
 from ingestion.common.parent_rules import ParentRule, parent_rules_for
 from ingestion.common.repeats import collapse_repeats
 from ingestion.common.sql import quote_identifier, quote_literal
-from ingestion.common.value_rules import value_rules_for
+from ingestion.common.value_rules import render_condition, value_rules_for
 from ingestion.common.warehouse import RAW_SCHEMA, ensure_raw_schema
 from ingestion.contracts import NOT_REPORTED, TableContract, lineage_columns
 
@@ -129,7 +130,15 @@ def _text_value(column: str) -> str:
     return f"nullif(cast({quote_identifier(column)} as varchar), '')"
 
 
-def _checks(contract: TableContract, parent_rules: Sequence[ParentRule] = ()) -> list[_Check]:
+def _typed_column(contract: TableContract, column: str) -> str:
+    return cast_expression(_text_value(column), contract.columns[column])
+
+
+def _checks(
+    con: duckdb.DuckDBPyConnection,
+    contract: TableContract,
+    parent_rules: Sequence[ParentRule] = (),
+) -> list[_Check]:
     """The row checks in the order that decides which failure a quarantined row reports.
 
     Every column's own checks come first; the parent rules (is the row's student loaded?) last,
@@ -154,7 +163,7 @@ def _checks(contract: TableContract, parent_rules: Sequence[ParentRule] = ()) ->
             typed = cast_expression(value, duckdb_type)
             checks.append(
                 _Check(
-                    f"coalesce({rule.condition_sql.format(value=typed)}, false)",
+                    render_condition(con, rule, typed, partial(_typed_column, contract)),
                     rule.rule,
                     column,
                     value,
@@ -317,7 +326,7 @@ def load_typed(
             con.execute(f"drop view if exists {staged_view}")
     loaded_at = datetime.now(UTC)
     target = f"{RAW_SCHEMA}.{quote_identifier(contract.raw_table)}"
-    checks = _checks(contract, parent_rules_for(con, contract))
+    checks = _checks(con, contract, parent_rules_for(con, contract))
     any_failure = " or ".join(c.condition_sql for c in checks) or "false"
     rule_sql = _case(checks, lambda c: quote_literal(c.rule))
     column_sql = _case(checks, lambda c: quote_literal(c.column))

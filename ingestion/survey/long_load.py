@@ -39,7 +39,7 @@ from ingestion.common.typed_load import (
     raw_table_ddl,
     write_load_audit,
 )
-from ingestion.common.value_rules import value_rules_for
+from ingestion.common.value_rules import render_condition, value_rules_for
 from ingestion.common.warehouse import RAW_SCHEMA, ensure_raw_schema
 from ingestion.contracts import BY_RAW_NAME
 from ingestion.survey.exports import SurveySourceError
@@ -80,7 +80,7 @@ def _typed(column: str) -> str:
     return cast_expression(_text(column), RESPONSES.columns[column])
 
 
-def _checks(columns: Sequence[str]) -> list[_Check]:
+def _checks(con: duckdb.DuckDBPyConnection, columns: Sequence[str]) -> list[_Check]:
     """The generic load's row checks for `columns`, reading the precomputed typed values."""
     checks: list[_Check] = []
     for column in columns:
@@ -99,7 +99,7 @@ def _checks(columns: Sequence[str]) -> list[_Check]:
         for rule in value_rules_for(RESPONSES.raw_table, column):
             checks.append(
                 _Check(
-                    f"coalesce({rule.condition_sql.format(value=typed)}, false)",
+                    render_condition(con, rule, typed, _typed_name),
                     rule.rule,
                     column,
                     value,
@@ -139,7 +139,7 @@ def stage_wide_responses(con: duckdb.DuckDBPyConnection, wide_selects: Sequence[
         create or replace temp table {_WIDE_TABLE} as
         select
             *,
-            {_failure_columns(_checks(RESPONSE_LEVEL_COLUMNS), "_response_failed_")}
+            {_failure_columns(_checks(con, RESPONSE_LEVEL_COLUMNS), "_response_failed_")}
         from (
             select staged.*, {typed}
             from ({" union all ".join(f"({s})" for s in wide_selects)}) as staged
@@ -148,10 +148,10 @@ def stage_wide_responses(con: duckdb.DuckDBPyConnection, wide_selects: Sequence[
     )
 
 
-def _answers_sql(item_ids: Sequence[str]) -> str:
+def _answers_sql(con: duckdb.DuckDBPyConnection, item_ids: Sequence[str]) -> str:
     """The long rows: one per response and non-NULL item cell, with the answer checked."""
     items = ", ".join(quote_identifier(i) for i in item_ids)
-    answer_checks = _checks(ANSWER_COLUMNS)
+    answer_checks = _checks(con, ANSWER_COLUMNS)
     return f"""
         with answers as (
             unpivot {_WIDE_TABLE} on {items} into name item_id value response_value
@@ -222,7 +222,7 @@ def load_long_responses(
                     f"delete from {RAW_SCHEMA}.{bookkeeping} "
                     f"where source = {source_lit} and table_name = {table_lit}"
                 )
-            answers = _answers_sql(item_ids)
+            answers = _answers_sql(con, item_ids)
             rows_inserted = con.execute(
                 f"insert into {target}\nselect\n    {typed_select}\n"
                 f"from ({answers}) where _failed_rule is null",

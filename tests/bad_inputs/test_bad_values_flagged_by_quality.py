@@ -1,9 +1,10 @@
-"""Values that load but are flagged by the raw quality suites, and a re-sent row that no longer is.
+"""What the raw quality suites see after a load: unknown codes warn, nothing else is left to flag.
 
-Unknown codes, dates outside the school year and future dates are kept in the raw table exactly
-as delivered (each could be a source fix in flight); the GX suites built from
-`quality.suites.raw` then warn. A row the SIS re-sends is collapsed at load (`repeats.py`), so
-the blocking key-uniqueness rule passes instead of stopping the night.
+An unknown code is kept in the raw table exactly as delivered (a district may add codes) and the
+GX suites built from `quality.suites.raw` warn. A row the SIS re-sends is collapsed at load
+(`repeats.py`), so the blocking key-uniqueness rule passes instead of stopping the night; a
+future date and a date outside the row's school year are quarantined at load (`value_rules.py`),
+so the suites' WARN rules for them find nothing.
 """
 
 from __future__ import annotations
@@ -40,12 +41,12 @@ def test_bad_values_load_and_the_raw_suites_flag_them(
         *ATTENDANCE_ROWS,
         "S0000001,1930001,2024-09-05,UNX,1",  # row 1 re-sent: collapsed, not a duplicate key
         "S0000002,1930001,2024-09-10,ZZZ,1",  # unknown attendance code
-        "S0000003,1930001,2099-01-05,EXC,1",  # a date long after the load
+        "S0000003,1930001,2099-01-05,EXC,1",  # a date long after the load: quarantined
     ]
     enrollments = [
         # entry 2024-08-20 is in 2024-25: fine
         "S0000001,1930001,2024-25,KN,2024-08-20,,E1,",
-        # entry 2023-08-21 lies in 2023-24, not in the row's 2024-25
+        # entry 2023-08-21 lies in 2023-24, not in the row's 2024-25: quarantined
         "S0000002,1930001,2024-25,03,2023-08-21,,E1,",
     ]
     drop = landing / GOOD_DROP
@@ -56,17 +57,19 @@ def test_bad_values_load_and_the_raw_suites_flag_them(
 
     results = load_sis(con, settings)
 
-    # nothing is quarantined: 6 attendance rows read = 5 loaded + 1 collapsed; 2 enrollments
+    # 6 attendance rows read = 4 loaded + 1 quarantined + 1 collapsed; 2 enrollments = 1 + 1
     attendance_load = results["sis__attendance"]
-    assert (attendance_load.rows_read, attendance_load.rows_loaded) == (6, 5)
-    assert attendance_load.rows_collapsed == 1
-    assert results["sis__enrollments"].rows_loaded == 2
+    assert (attendance_load.rows_read, attendance_load.rows_loaded) == (6, 4)
+    assert (attendance_load.rows_quarantined, attendance_load.rows_collapsed) == (1, 1)
+    assert results["sis__enrollments"].rows_loaded == 1
     assert con.execute(
         "select count(*) from raw.sis__attendance where student_id = 'S0000001' "
         "and attendance_date = ?",
         [date(2024, 9, 5)],
     ).fetchone() == (1,)
-    assert con.execute("select count(*) from raw._quarantine").fetchone() == (0,)
+    assert con.execute(
+        "select table_name, source_row, rule from raw._quarantine order by 1"
+    ).fetchall() == [("attendance", 6, "future_date"), ("enrollments", 2, "outside_school_year")]
 
     # the rule set has each check at the severity the catalog states
     key_rule = rule("sis__attendance", "UnexpectedRowsCountExpectation", "is unique")
@@ -105,6 +108,4 @@ def test_bad_values_load_and_the_raw_suites_flag_them(
     }
     assert failed == {
         ("sis__attendance", "attendance_code uses the contract's codes", WARN, 1),
-        ("sis__attendance", "attendance_date is not in the future", WARN, 1),
-        ("sis__enrollments", "entry_date falls inside the row's school year", WARN, 1),
     }
