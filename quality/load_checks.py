@@ -10,6 +10,7 @@ from datetime import date
 
 import duckdb
 
+from ingestion.common.warehouse import raw_table_exists
 from ingestion.contracts import BY_RAW_NAME, FOREIGN_KEYS, TableContract
 
 
@@ -80,19 +81,13 @@ def _cross_source_orphans(con, contract: TableContract) -> int:
     Parents of the same source are enforced at load (`ingestion/common/parent_rules.py`): such
     rows are in quarantine already and would be counted twice here.
     """
-    tables = {
-        row[0]
-        for row in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'raw'"
-        ).fetchall()
-    }
     conditions = [
         f"({column} is not null and {column} not in "
         f"(select {parent_column} from raw.{parent} where {parent_column} is not null))"
         for column, parent, parent_column in FOREIGN_KEYS.get(contract.raw_table, [])
-        if BY_RAW_NAME[parent].source != contract.source and parent in tables
+        if BY_RAW_NAME[parent].source != contract.source and raw_table_exists(con, parent)
     ]
-    if not conditions or contract.raw_table not in tables:
+    if not conditions or not raw_table_exists(con, contract.raw_table):
         return 0
     return con.execute(
         f"select count(*) from raw.{contract.raw_table} where {' or '.join(conditions)}"
@@ -111,14 +106,9 @@ def bad_row_share(con, contract: TableContract, max_share: float) -> LoadCheck:
         "select count(*) from raw._quarantine where source = ? and table_name = ?",
         [contract.source, contract.name],
     ).fetchone()[0]
-    exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'raw' and table_name = ?",
-        [contract.raw_table],
-    ).fetchone()[0]
-    rows = (
-        con.execute(f"select count(*) from raw.{contract.raw_table}").fetchone()[0] if exists else 0
-    )
+    rows = 0
+    if raw_table_exists(con, contract.raw_table):
+        rows = con.execute(f"select count(*) from raw.{contract.raw_table}").fetchone()[0]
     orphans = _cross_source_orphans(con, contract)
     bad, delivered = quarantined + orphans, rows + quarantined
     share = bad / delivered if delivered else 0.0

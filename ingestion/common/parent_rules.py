@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import duckdb
 
 from ingestion.common.sql import quote_identifier, quote_literal
-from ingestion.common.warehouse import RAW_SCHEMA
+from ingestion.common.warehouse import RAW_SCHEMA, raw_table_exists
 from ingestion.contracts import BY_RAW_NAME, FOREIGN_KEYS, TableContract
 
 
@@ -34,22 +34,12 @@ class ParentRule:
     condition_sql: str
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, raw_table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [RAW_SCHEMA, raw_table],
-        ).fetchone()[0]
-    )
-
-
 def parent_rules_for(con: duckdb.DuckDBPyConnection, contract: TableContract) -> list[ParentRule]:
     """A table's parent rules in check order: `parent_quarantined`, then `missing_parent`."""
     rules: list[ParentRule] = []
     for column, parent_table, parent_column in FOREIGN_KEYS.get(contract.raw_table, []):
         parent = BY_RAW_NAME[parent_table]
-        if parent.source != contract.source or not _table_exists(con, parent_table):
+        if parent.source != contract.source or not raw_table_exists(con, parent_table):
             continue
         key = quote_identifier(parent_column)
         missing = (

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from ingestion.common.sql import quote_literal
+from ingestion.common.warehouse import raw_table_exists
 
 
 @dataclass(frozen=True)
@@ -97,15 +98,11 @@ class _Columns:
 
 def _item_scale_sql(con: duckdb.DuckDBPyConnection, bound: str, item_sql: str) -> str:
     """A CASE giving each dictionary item's scale bound (NULL for an item not in it)."""
-    has_items = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'raw' and table_name = 'survey__items'"
-    ).fetchone()[0]
     rows = (
         con.execute(
             f"select item_id, {bound} from raw.survey__items where {bound} is not null"
         ).fetchall()
-        if has_items
+        if raw_table_exists(con, "survey__items")
         else []
     )
     if not rows:

@@ -24,18 +24,14 @@ import duckdb
 from ingestion.common.errors import SourceError
 from ingestion.common.settings import SourceSettings
 from ingestion.common.sql import quote_identifier
-from ingestion.common.warehouse import RAW_SCHEMA
+from ingestion.common.warehouse import RAW_SCHEMA, raw_table_exists
 
 _YEAR_IN_FILE_NAME = r"__(\d{4}-\d{2})\.csv$"
 
 
 def rows_per_school_year(con: duckdb.DuckDBPyConnection, raw_table: str) -> dict[str, int]:
     """Rows of a raw table per school year of the file they came from ({} before any load)."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [RAW_SCHEMA, raw_table],
-    ).fetchone()[0]
-    if not exists:
+    if not raw_table_exists(con, raw_table):
         return {}
     # Group by file first (a handful of distinct values) so the pattern runs once per file.
     rows = con.execute(

@@ -102,6 +102,17 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def raw_table_exists(con: duckdb.DuckDBPyConnection, raw_table: str) -> bool:
+    """Whether `raw.<raw_table>` has been created (by a first load)."""
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [RAW_SCHEMA, raw_table],
+        ).fetchone()[0]
+    )
+
+
 def duckdb_settings(environ: Mapping[str, str] | None = None) -> dict[str, str | int | bool]:
     """DuckDB configuration for a warehouse connection, from the environment.
 

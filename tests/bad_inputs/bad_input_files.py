@@ -61,3 +61,11 @@ def build_landing(sources_dir: Path) -> Path:
 def raw_rows(con, table: str) -> list[tuple]:
     """A raw table's rows without `_loaded_at`, in a stable order."""
     return con.execute(f"select * exclude (_loaded_at) from raw.{table} order by all").fetchall()
+
+
+def quarantined_rows(con) -> list[tuple]:
+    """`raw._quarantine` as (table, row, rule, column, value), in a stable order."""
+    return con.execute(
+        "select table_name, source_row, rule, column_name, offending_value from raw._quarantine "
+        "order by table_name, source_row"
+    ).fetchall()

@@ -1,7 +1,7 @@
 """Fixtures for the bad-input catalog: a sources folder, a warehouse, and a small valid SIS drop.
 
 Every test here feeds a deliberately broken delivery through the real loaders and checks the
-outcome the catalog in ingestion/README.md promises ("Bad input → what happens").
+outcome the table in ingestion/SOURCES.md promises ("Bad input: the outcome of each kind").
 """
 
 from __future__ import annotations

@@ -13,9 +13,11 @@ from bad_input_files import (
     STUDENT_ROWS,
     STUDENTS_HEADER,
     csv_text,
+    quarantined_rows,
     write_bytes,
 )
 
+from ingestion.common.typed_load import load_typed
 from ingestion.contracts import BY_RAW_NAME
 from ingestion.sis import load_sis
 from quality.load_checks import bad_row_share
@@ -23,13 +25,6 @@ from quality.load_checks import bad_row_share
 STUDENTS = BY_RAW_NAME["sis__students"]
 ATTENDANCE = BY_RAW_NAME["sis__attendance"]
 ATTENDANCE_FILE = f"sis/{GOOD_DROP}/attendance__2024-25.csv"
-
-
-def quarantine(con) -> list[tuple]:
-    return con.execute(
-        "select table_name, source_row, rule, column_name, offending_value from raw._quarantine "
-        "order by table_name, source_row"
-    ).fetchall()
 
 
 def test_a_quarantined_student_takes_its_attendance_with_it_and_says_so(con, settings, landing):
@@ -43,7 +38,7 @@ def test_a_quarantined_student_takes_its_attendance_with_it_and_says_so(con, set
     for table in ("sis__students", "sis__attendance"):
         result = results[table]
         assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
-    assert quarantine(con) == [
+    assert quarantined_rows(con) == [
         ("attendance", 2, "parent_quarantined", "student_id", "S0000002"),
         ("students", 2, "invalid_date", "birth_date", "unknown"),
     ]
@@ -60,7 +55,7 @@ def test_attendance_of_a_student_never_delivered_is_missing_parent(con, settings
     )
     result = load_sis(con, settings)["sis__attendance"]
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (4, 3, 1)
-    assert quarantine(con) == [("attendance", 4, "missing_parent", "student_id", "S0000009")]
+    assert quarantined_rows(con) == [("attendance", 4, "missing_parent", "student_id", "S0000009")]
 
 
 def test_a_row_wrong_in_itself_reports_that_before_its_parent(con, settings, landing):
@@ -70,7 +65,9 @@ def test_a_row_wrong_in_itself_reports_that_before_its_parent(con, settings, lan
         landing / GOOD_DROP / "attendance__2024-25.csv", csv_text(ATTENDANCE_HEADER, rows).encode()
     )
     load_sis(con, settings)
-    assert quarantine(con) == [("attendance", 4, "invalid_date", "attendance_date", "someday")]
+    assert quarantined_rows(con) == [
+        ("attendance", 4, "invalid_date", "attendance_date", "someday")
+    ]
 
 
 def test_the_bad_row_share_blocks_above_the_limit_and_warns_below(con, settings, landing):
@@ -96,3 +93,26 @@ def test_the_bad_row_share_blocks_above_the_limit_and_warns_below(con, settings,
     }
     clean = bad_row_share(con, BY_RAW_NAME["sis__schools"], 0.01)
     assert (clean.passed, clean.message) == (True, "no row of 1 quarantined or orphaned")
+
+
+def test_an_orphan_of_another_source_counts_toward_the_share(con, settings, landing):
+    """A tutoring session of S0000009 (no such SIS student) loads and counts as orphaned.
+
+    Sessions: 2 delivered, 0 quarantined, 1 orphaned: 50% of the table.
+    """
+    load_sis(con, settings)
+    staged = con.sql(
+        "select * from (values "
+        "('T1', 'S0000001', '1930001', 'High-Dose Tutoring', 'MATH', '2024-10-01T15:00:00Z', "
+        "'30', 'X1', 'completed', '2024-10-01T16:00:00Z', 't.json', 1), "
+        "('T2', 'S0000009', '1930001', 'High-Dose Tutoring', 'MATH', '2024-10-01T15:00:00Z', "
+        "'30', 'X1', 'completed', '2024-10-01T16:00:00Z', 't.json', 2)) "
+        "as t(session_id, student_id, school_code, service_type, subject, started_at, "
+        "duration_minutes, tutor_id, status, updated_at, _source_file, _source_row)"
+    )
+    sessions = BY_RAW_NAME["tutoring__sessions"]
+    assert load_typed(con, staged, sessions, ["t.json"]).rows_loaded == 2
+    check = bad_row_share(con, sessions, 0.01)
+    assert (check.passed, check.severity) == (False, "ERROR")
+    assert check.metadata["rows_orphaned"] == 1
+    assert check.message.startswith("1 of 2 rows (50.00%) quarantined or orphaned")

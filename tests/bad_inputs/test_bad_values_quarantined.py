@@ -16,6 +16,7 @@ from bad_input_files import (
     STUDENT_ROWS,
     STUDENTS_HEADER,
     csv_text,
+    quarantined_rows,
     write_bytes,
 )
 
@@ -23,13 +24,6 @@ from ingestion.common.typed_load import load_typed
 from ingestion.contracts import BY_RAW_NAME, SIS_TABLES
 from ingestion.sis import load_sis
 from ingestion.survey import load_survey
-
-
-def quarantine(con) -> list[tuple]:
-    return con.execute(
-        "select table_name, source_row, rule, column_name, offending_value from raw._quarantine "
-        "order by table_name, source_row"
-    ).fetchall()
 
 
 def deliver(landing, name: str, header: str, rows: list[str]) -> None:
@@ -49,7 +43,7 @@ def test_absent_fractions_outside_0_to_1_are_quarantined(con, settings, landing)
     deliver(landing, "attendance__2024-25.csv", ATTENDANCE_HEADER, rows)
     result = load_sis(con, settings)["sis__attendance"]
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (8, 5, 3)
-    assert quarantine(con) == [
+    assert quarantined_rows(con) == [
         ("attendance", 4, "fraction_out_of_range", "absent_fraction", "-1.0"),
         ("attendance", 5, "fraction_out_of_range", "absent_fraction", "-0.25"),
         ("attendance", 6, "fraction_out_of_range", "absent_fraction", "1.5"),
@@ -74,7 +68,7 @@ def test_future_dates_and_birth_dates_are_quarantined(con, settings, landing):
     ]
     deliver(landing, "students.csv", STUDENTS_HEADER, students)
     load_sis(con, settings)
-    assert quarantine(con) == [
+    assert quarantined_rows(con) == [
         ("attendance", 2, "parent_quarantined", "student_id", "S0000002"),
         ("attendance", 4, "future_date", "attendance_date", "2031-09-09"),
         ("students", 2, "future_date", "birth_date", "2030-01-01"),
@@ -93,7 +87,7 @@ def test_dates_outside_the_row_school_year_are_quarantined(con, settings, landin
     deliver(landing, "calendar_days__2024-25.csv", header, rows)
     result = load_sis(con, settings)["sis__calendar_days"]
     assert (result.rows_loaded, result.rows_quarantined) == (2, 2)
-    assert [row[:3] for row in quarantine(con)] == [
+    assert [row[:3] for row in quarantined_rows(con)] == [
         ("calendar_days", 2, "outside_school_year"),
         ("calendar_days", 3, "outside_school_year"),
     ]
@@ -116,7 +110,7 @@ def test_a_session_starting_tomorrow_in_the_district_is_quarantined(con):
     )
     result = load_typed(con, staged, BY_RAW_NAME["tutoring__sessions"], ["t.json"])
     assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
-    assert [row[1:4] for row in quarantine(con)] == [(2, "future_timestamp", "started_at")]
+    assert [row[1:4] for row in quarantined_rows(con)] == [(2, "future_timestamp", "started_at")]
 
 
 SURVEY_DICTIONARY = (
@@ -145,7 +139,7 @@ def test_survey_answers_off_the_item_scale_are_quarantined(con, settings):
     )
     result = load_survey(con, settings)["survey__responses"]
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (6, 3, 3)
-    assert quarantine(con) == [
+    assert quarantined_rows(con) == [
         ("responses", 1, "off_scale", "response_value", "9"),
         ("responses", 2, "off_scale", "response_value", "-2"),
         ("responses", 3, "off_scale", "response_value", "5"),
