@@ -37,7 +37,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from typing import Literal
 
 import duckdb
@@ -123,6 +122,8 @@ class _Check:
     rule: str
     column: str
     offending_sql: str
+    is_implied: bool = False
+    """True when a later check fails on every row this one fails (it only names the reason)."""
 
 
 def _text_value(column: str) -> str:
@@ -130,8 +131,21 @@ def _text_value(column: str) -> str:
     return f"nullif(cast({quote_identifier(column)} as varchar), '')"
 
 
-def _typed_column(contract: TableContract, column: str) -> str:
-    return cast_expression(_text_value(column), contract.columns[column])
+def _typed_column(column: str) -> str:
+    """A column's typed value, cast once per row in the typed view (`_typed_view_sql`)."""
+    return quote_identifier(f"_typed__{column}")
+
+
+def _typed_view_sql(contract: TableContract, staged_view: str) -> str:
+    """The staged rows with every contract column also cast to its type, once.
+
+    The checks and the insert read these typed columns instead of casting again per check.
+    """
+    typed = ", ".join(
+        f"{cast_expression(_text_value(column), kind)} as {_typed_column(column)}"
+        for column, kind in contract.columns.items()
+    )
+    return f"select *, {typed} from {staged_view}"
 
 
 def _checks(
@@ -149,8 +163,8 @@ def _checks(
         value = _text_value(column)
         if column in contract.required:
             checks.append(_Check(f"{value} is null", "required_missing", column, "null"))
+        typed = _typed_column(column)
         if duckdb_type.upper() != "VARCHAR":
-            typed = cast_expression(value, duckdb_type)
             checks.append(
                 _Check(
                     f"({value} is not null and {typed} is null)",
@@ -160,10 +174,9 @@ def _checks(
                 )
             )
         for rule in value_rules_for(contract.raw_table, column):
-            typed = cast_expression(value, duckdb_type)
             checks.append(
                 _Check(
-                    render_condition(con, rule, typed, partial(_typed_column, contract)),
+                    render_condition(con, rule, typed, _typed_column),
                     rule.rule,
                     column,
                     value,
@@ -177,6 +190,7 @@ def _checks(
                 parent_rule.rule,
                 parent_rule.column,
                 value,
+                is_implied=parent_rule.rule == "parent_quarantined",
             )
         )
     return checks
@@ -245,9 +259,9 @@ def raw_table_ddl(contract: TableContract) -> str:
     return ", ".join(f"{quote_identifier(name)} {kind}" for name, kind in columns.items())
 
 
-def _typed_value(contract: TableContract, column: str, kind: str) -> str:
+def _typed_value(contract: TableContract, column: str) -> str:
     """A column's typed value; an empty `not_reported` code column loads as `NR`."""
-    typed = cast_expression(_text_value(column), kind)
+    typed = _typed_column(column)
     if column in contract.not_reported:
         return f"coalesce({typed}, {quote_literal(NOT_REPORTED)})"
     return typed
@@ -255,8 +269,8 @@ def _typed_value(contract: TableContract, column: str, kind: str) -> str:
 
 def _typed_select_list(contract: TableContract) -> str:
     parts = [
-        f"{_typed_value(contract, column, kind)} as {quote_identifier(column)}"
-        for column, kind in contract.columns.items()
+        f"{_typed_value(contract, column)} as {quote_identifier(column)}"
+        for column in contract.columns
     ]
     parts.append("cast(_source_file as varchar) as _source_file")
     parts.append("cast(_source_row as bigint) as _source_row")
@@ -327,12 +341,15 @@ def load_typed(
     loaded_at = datetime.now(UTC)
     target = f"{RAW_SCHEMA}.{quote_identifier(contract.raw_table)}"
     checks = _checks(con, contract, parent_rules_for(con, contract))
-    any_failure = " or ".join(c.condition_sql for c in checks) or "false"
+    # A row fails when any check fails; checks implied by a later one (parent_quarantined by
+    # missing_parent) only name the reason, so the filter leaves them out.
+    any_failure = " or ".join(c.condition_sql for c in checks if not c.is_implied) or "false"
     rule_sql = _case(checks, lambda c: quote_literal(c.rule))
     column_sql = _case(checks, lambda c: quote_literal(c.column))
     offending_sql = _case(checks, lambda c: c.offending_sql)
     source_lit, table_lit = quote_literal(contract.source), quote_literal(contract.name)
     params = {"loaded_at": loaded_at}
+    typed_rows = f"({_typed_view_sql(contract, staged_view)})"
 
     con.execute("begin transaction")
     try:
@@ -349,10 +366,10 @@ def load_typed(
                 )
         else:
             con.execute(f"create table if not exists {target} ({raw_table_ddl(contract)})")
-            _delete_rows_being_replaced(con, target, staged_view, contract, any_failure)
+            _delete_rows_being_replaced(con, target, typed_rows, contract, any_failure)
         rows_inserted = con.execute(
             f"insert into {target}\nselect\n    {_typed_select_list(contract)}\n"
-            f"from {staged_view}\nwhere not ({any_failure})",
+            f"from {typed_rows}\nwhere not ({any_failure})",
             params,
         ).fetchone()[0]
         # Every row read was loaded, so none can have failed a check: skip a second scan of
@@ -360,6 +377,10 @@ def load_typed(
         # insert). Otherwise the failing rows are quarantined and the sums must still agree.
         rows_quarantined = 0
         if rows_inserted != rows_read:
+            staged_record = ", ".join(
+                f"{quote_identifier(name)} := {quote_identifier(name)}"
+                for name, *_ in con.execute(f"describe {staged_view}").fetchall()
+            )
             rows_quarantined = con.execute(
                 f"""
                 insert into {RAW_SCHEMA}._quarantine
@@ -371,10 +392,10 @@ def load_typed(
                     {rule_sql},
                     {column_sql},
                     {offending_sql},
-                    cast(to_json(staged) as varchar),
+                    cast(to_json(struct_pack({staged_record})) as varchar),
                     $loaded_at,
                     {quote_literal(load_id)}
-                from {staged_view} as staged
+                from {typed_rows} as staged
                 where {any_failure}
                 """,
                 params,
@@ -452,19 +473,16 @@ def _delete_rows_from_files(
 def _delete_rows_being_replaced(
     con: duckdb.DuckDBPyConnection,
     target: str,
-    staged_view: str,
+    typed_rows: str,
     contract: TableContract,
     any_failure: str,
 ) -> None:
     """In merge mode, remove raw rows whose key arrives again in this load's good rows."""
-    key_select = ", ".join(
-        f"{cast_expression(_text_value(k), contract.columns[k])} as {quote_identifier(k)}"
-        for k in contract.key
-    )
+    key_select = ", ".join(f"{_typed_column(k)} as {quote_identifier(k)}" for k in contract.key)
     match = " and ".join(
         f"{target}.{quote_identifier(k)} = incoming.{quote_identifier(k)}" for k in contract.key
     )
     con.execute(
-        f"delete from {target} using (select {key_select} from {staged_view} "
+        f"delete from {target} using (select {key_select} from {typed_rows} "
         f"where not ({any_failure})) as incoming where {match}"
     )
