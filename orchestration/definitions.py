@@ -19,11 +19,7 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
     os.environ["WAREHOUSE_PATH"] = str(settings.sources.warehouse_path.resolve())
 
     from orchestration.dbt.assets import dbt_docs_site, district_dbt_models
-    from orchestration.dbt.nightly import (
-        backfill_school_year_job,
-        build_current_year_schedule,
-        nightly_current_year_job,
-    )
+    from orchestration.dbt.nightly import backfill_school_year_job, nightly_current_year_job
     from orchestration.dbt.project import district_dbt_project
     from orchestration.dbt.resource import DistrictDbtCliResource
     from orchestration.demo.assets import build_demo_sources_asset
@@ -31,7 +27,7 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
     from orchestration.jobs import full_refresh_job
     from orchestration.quality.checks import build_raw_checks
     from orchestration.quality.mart_checks import build_mart_checks
-    from orchestration.schedules import build_nightly_schedule
+    from orchestration.schedules import build_schedules
     from orchestration.sensors import build_sensors
     from orchestration.sources.assets import SOURCES, build_source_assets
 
@@ -46,7 +42,7 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
             build_mart_checks(settings),
         ],
         jobs=[full_refresh_job, nightly_current_year_job, backfill_school_year_job],
-        schedules=[build_nightly_schedule(settings), build_current_year_schedule(settings)],
+        schedules=build_schedules(settings),
         sensors=build_sensors(settings),
         resources={
             "dbt": DistrictDbtCliResource(project_dir=district_dbt_project, dbt_executable=_dbt())

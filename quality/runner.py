@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,23 @@ class TableOutcome:
         return not self.blocking_failures
 
 
+def _keep_spark_connect_out_of_an_uninitialised_main() -> None:
+    """Make `pyspark.sql.connect` unimportable when `__main__` has neither spec nor file.
+
+    GX's compatibility layer tries `import pyspark.sql.connect.dataframe` (pyspark is installed
+    for the Spark portability tests). That package's `__init__` takes a `__main__` without
+    `__spec__` or `__file__` for a doctest run and calls `sys.exit(0)`, and Dagster's run worker
+    (`dagster api execute_run`, how `make run` and the UI launch runs) has exactly such a main
+    module: the raw checks' step ended with "SystemExit: 0". With the module marked missing,
+    GX's `try: ... except ImportError` takes its no-Spark path. Processes with an ordinary main
+    module (pytest, `python -m`, the Spark tests) are left alone.
+    """
+    main = sys.modules.get("__main__")
+    uninitialised = main is not None and main.__spec__ is None and not hasattr(main, "__file__")
+    if uninitialised and not hasattr(sys, "ps1") and "pyspark.sql.connect" not in sys.modules:
+        sys.modules["pyspark.sql.connect"] = None
+
+
 class SuiteRunner:
     """Validates warehouse tables with GX; `root` holds the stored results and Data Docs.
 
@@ -81,6 +99,7 @@ class SuiteRunner:
         data_docs: str | None = None,
         history_days: int | None = None,
     ) -> None:
+        _keep_spark_connect_out_of_an_uninitialised_main()
         import great_expectations as gx
 
         logging.getLogger("great_expectations").setLevel(logging.WARNING)

@@ -30,6 +30,8 @@ class Profile:
     khmer_share: float
     page_size: int
     school_code_base: int
+    # The district's IANA time zone: its nightly schedule and what "today" is.
+    timezone: str
 
     @property
     def school_count(self) -> int:
@@ -52,6 +54,7 @@ PROFILES: dict[str, Profile] = {
         khmer_share=0.08,
         page_size=200,
         school_code_base=1930000,
+        timezone="America/New_York",
     ),
     "demo": Profile(
         name="demo",
@@ -68,6 +71,7 @@ PROFILES: dict[str, Profile] = {
         khmer_share=0.08,
         page_size=5000,
         school_code_base=1930000,
+        timezone="America/New_York",
     ),
     "lausd": Profile(
         name="lausd",
@@ -84,6 +88,7 @@ PROFILES: dict[str, Profile] = {
         khmer_share=0.002,
         page_size=5000,
         school_code_base=1960000,
+        timezone="America/Los_Angeles",
     ),
 }
 

@@ -35,5 +35,24 @@ class SourceError(Exception):
         super().__init__(f"{self.source} [{rule}] {message}")
 
 
+TRANSIENT_RULES = frozenset(
+    {
+        "drop_incomplete",  # an SFTP drop whose tables have not all arrived yet
+        "drop_being_written",  # files still changing size while the drop is listed
+        "sftp_unreachable",  # the SFTP server refused or dropped the connection
+        "unreachable_database",  # the HR database did not answer
+        "retries_exhausted",  # the vendor API kept answering 429/5xx or timing out
+    }
+)
+"""Rules of errors that can pass when the same step runs again a little later: the network, a
+server, or a delivery still arriving. Every other rule (a missing drop, a malformed file, a
+missing column) fails the same way on every attempt, so the step fails once and says why."""
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether a retry of the step that raised `error` can succeed (see TRANSIENT_RULES)."""
+    return isinstance(error, SourceError) and error.rule in TRANSIENT_RULES
+
+
 class LoadAccountingError(SourceError):
     """A load whose rows do not add up: rows read != rows loaded + rows quarantined."""

@@ -53,7 +53,7 @@ class HrTableReader:
                 # SQLite would silently create an empty database instead of failing.
                 raise HrSourceError(
                     f"HR database file not found: {self.display_url}",
-                    rule="unreachable_database",
+                    rule="missing_database",
                     source_file=self.display_url,
                 )
             try:

@@ -52,7 +52,11 @@ def discover_drops(landing_dir: Path) -> list[SisDrop]:
     """
     landing_dir = Path(landing_dir)
     if not landing_dir.is_dir():
-        raise SisSourceError(f"SIS landing folder does not exist: {landing_dir}")
+        raise SisSourceError(
+            f"SIS landing folder does not exist: {landing_dir}",
+            rule="no_landing_folder",
+            source_file=str(landing_dir),
+        )
     drops = []
     for entry in landing_dir.iterdir():
         if not (entry.is_dir() and _DROP_FOLDER.match(entry.name)):
@@ -63,7 +67,11 @@ def discover_drops(landing_dir: Path) -> list[SisDrop]:
             raise SisSourceError(f"SIS drop folder is not a valid date: {entry}") from error
         drops.append(SisDrop(drop_date, entry))
     if not drops:
-        raise SisSourceError(f"no SIS drop (<YYYY-MM-DD>/ folder) found in {landing_dir}")
+        raise SisSourceError(
+            f"no SIS drop (<YYYY-MM-DD>/ folder) found in {landing_dir}",
+            rule="no_drop",
+            source_file=str(landing_dir),
+        )
     return sorted(drops, key=lambda drop: drop.drop_date)
 
 

@@ -133,7 +133,8 @@ class SisSftpClient:
         if missing:
             raise SisSourceError(
                 f"SIS drop {drop_date} on {self.settings.describe()} is incomplete: "
-                f"missing {', '.join(missing)}"
+                f"missing {', '.join(missing)}",
+                rule="drop_incomplete",
             )
         self._sleep(self.settings.stable_seconds)
         second = self.look([drop_date]).get(drop_date, {})
@@ -141,7 +142,8 @@ class SisSftpClient:
         if changed:
             raise SisSourceError(
                 f"SIS drop {drop_date} is still being written: {', '.join(changed)} changed "
-                f"within {self.settings.stable_seconds:g} s"
+                f"within {self.settings.stable_seconds:g} s",
+                rule="drop_being_written",
             )
         return second
 
@@ -163,7 +165,8 @@ class SisSftpClient:
         missing = missing_tables(listing)
         if missing:
             raise SisSourceError(
-                f"SIS drop {drop_date} is incomplete, not mirrored: missing {', '.join(missing)}"
+                f"SIS drop {drop_date} is incomplete, not mirrored: missing {', '.join(missing)}",
+                rule="drop_incomplete",
             )
         if target.exists():
             if target.is_dir() and not changed_files(listing, list_local_drop(target)):
@@ -183,7 +186,8 @@ class SisSftpClient:
             if differing:
                 raise SisSourceError(
                     f"SIS drop {drop_date}: downloaded sizes differ from the listing for "
-                    f"{', '.join(differing)} (rewritten during the download?)"
+                    f"{', '.join(differing)} (rewritten during the download?)",
+                    rule="drop_being_written",
                 )
             os.rename(staging, target)
         except BaseException:
@@ -218,7 +222,8 @@ class SisSftpClient:
             return asyncio.run(session())
         except (TimeoutError, asyncssh.Error, OSError) as error:
             raise SisSourceError(
-                f"SFTP {self.settings.describe()}: {type(error).__name__}: {error}"
+                f"SFTP {self.settings.describe()}: {type(error).__name__}: {error}",
+                rule="sftp_unreachable",
             ) from error
 
     def _connect(self):

@@ -11,23 +11,18 @@ The step's op is the dbt multi-asset `district_dbt`.
 - `backfill_school_year`: the launchpad asks for one `school_year` (`YYYY-YY`) and recomputes
   that year: how a past year is rebuilt from the UI after a corrected history file arrives.
 
-The schedule `nightly_current_year` is off by default: `nightly_full_refresh` stays the default
-nightly run. A full refresh is still needed after anything that changes past years — a new
-history drop, a changed seed or var, a changed model — and a current-year run cannot see those.
-A deployment that switches turns this schedule on and moves NIGHTLY_CRON to a weekly full refresh
-(for example `0 2 * * 0` here and `CURRENT_YEAR_CRON=0 2 * * 1-6`).
+The schedules that run them are in orchestration/schedules.py: this job on school nights, the
+full refresh weekly (a current-year run cannot see a new history drop, a changed seed or var,
+or a changed model).
 """
 
 from __future__ import annotations
-
-import os
 
 import dagster as dg
 from dagster_dbt import build_dbt_asset_selection
 
 from orchestration.dbt.assets import district_dbt_models
 from orchestration.dbt.refresh_years import CURRENT
-from orchestration.settings import RunSettings
 from orchestration.sources.load_mode import INCREMENTAL, LOAD_MODE_TAG
 
 DBT_OP_NAME = "district_dbt"
@@ -89,15 +84,3 @@ backfill_school_year_job = dg.define_asset_job(
     ),
     tags=WAREHOUSE_TAGS,
 )
-
-
-def build_current_year_schedule(settings: RunSettings) -> dg.ScheduleDefinition:
-    """The current-year nightly run (CURRENT_YEAR_CRON, default NIGHTLY_CRON); off by default."""
-    return dg.ScheduleDefinition(
-        name="nightly_current_year",
-        job=nightly_current_year_job,
-        cron_schedule=os.environ.get("CURRENT_YEAR_CRON") or settings.nightly_cron,
-        execution_timezone=settings.timezone,
-        default_status=dg.DefaultScheduleStatus.STOPPED,
-        description="Nightly current-year refresh; turn on in place of nightly_full_refresh.",
-    )

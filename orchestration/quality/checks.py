@@ -15,12 +15,14 @@ from datetime import date
 
 import dagster as dg
 
-from ingestion.contracts import tables_for
+from ingestion.contracts import FOREIGN_KEYS, tables_for
 from orchestration.settings import RunSettings
 from orchestration.sources.assets import raw_asset_key
 
 SUITE_CHECK = "gx_contract_suite"
 LOAD_CHECK = "load_accounting"
+DROP_AGE_CHECK = "sis_drop_age"
+DROP_AGE_TABLE = "sis__schools"
 
 
 def _severity(failed_blocking: bool) -> dg.AssetCheckSeverity:
@@ -49,18 +51,36 @@ def _outcome_metadata(outcome) -> dict:
     }
 
 
+def parents_in_other_sources(raw_table: str, source: str) -> list[str]:
+    """Raw tables of other sources that this table's referential rules read.
+
+    Tutoring sessions must name SIS students, so tutoring's checks wait for the SIS load: when
+    that load fails, Dagster skips the checks (and everything after them) instead of running
+    them into a raw "table does not exist" error that hides the SIS's own message.
+    """
+    return sorted(
+        {
+            parent
+            for _, parent, _ in FOREIGN_KEYS.get(raw_table, [])
+            if not parent.startswith(f"{source}__")
+        }
+    )
+
+
 def build_raw_checks(source: str, settings: RunSettings) -> dg.AssetChecksDefinition:
     """GX suite + load accounting checks for every raw table of one source, in one step."""
     contracts = tables_for(source)
     specs = []
     for contract in contracts:
         key = raw_asset_key(contract.raw_table)
+        parents = [raw_asset_key(t) for t in parents_in_other_sources(contract.raw_table, source)]
         specs.append(
             dg.AssetCheckSpec(
                 SUITE_CHECK,
                 asset=key,
                 blocking=True,
                 description="GX suite from the source contract",
+                additional_deps=parents,
             )
         )
         specs.append(
@@ -69,10 +89,26 @@ def build_raw_checks(source: str, settings: RunSettings) -> dg.AssetChecksDefini
                 asset=key,
                 blocking=True,
                 description="rows read = loaded + quarantined + collapsed; bad-row share; volume",
+                additional_deps=parents,
             )
         )
+        if contract.raw_table == DROP_AGE_TABLE:
+            specs.append(
+                dg.AssetCheckSpec(
+                    DROP_AGE_CHECK,
+                    asset=key,
+                    blocking=False,
+                    description=(
+                        "The newest SIS drop is at most SIS_MAX_DROP_AGE_DAYS (default 1) old "
+                        "on the district's today (a late drop warns; the last one stays loaded)"
+                    ),
+                )
+            )
 
-    @dg.multi_asset_check(specs=specs, name=f"quality_raw_{source}")
+    @dg.multi_asset_check(
+        specs=specs,
+        name=f"quality_raw_{source}",
+    )
     def raw_checks(context) -> Iterator[dg.AssetCheckResult]:
         from ingestion.common.warehouse import connect_warehouse
         from quality.check_scope import (
@@ -102,11 +138,13 @@ def build_raw_checks(source: str, settings: RunSettings) -> dg.AssetChecksDefini
         try:
             drop_scope_views(con)
             for contract in contracts:
-                result = _load_check_result(con, source, contract, max_change, max_age, max_bad)
+                result = _load_check_result(con, source, contract, max_change, max_bad)
                 is_blocked = not result.passed and result.severity == dg.AssetCheckSeverity.ERROR
                 if contract.raw_table in passed_suites and not is_blocked:
                     mark_checked(con, scopes[contract.raw_table])
                 yield result
+                if contract.raw_table == DROP_AGE_TABLE:
+                    yield _drop_age_result(con, settings.district_today(), max_age)
         finally:
             con.close()
 
@@ -169,22 +207,31 @@ def _suite_results(context, settings, contracts, scopes, passed_suites: set):
         )
 
 
-def _load_check_result(con, source, contract, max_change, max_age, max_bad) -> dg.AssetCheckResult:
-    """Row accounting and the bad-row share (blocking), volume and, for schools, drop freshness."""
-    from quality.load_checks import (
-        bad_row_share,
-        row_accounting,
-        sis_drop_freshness,
-        volume_change,
+def _drop_age_result(con, today: date, max_age: int) -> dg.AssetCheckResult:
+    """The SIS drop-age rule as its own freshness check (WARN: a late drop is news, not a
+    reason to stop publishing what was loaded)."""
+    from quality.load_checks import sis_drop_freshness
+
+    check = sis_drop_freshness(con, today, max_age)
+    return dg.AssetCheckResult(
+        asset_key=raw_asset_key(DROP_AGE_TABLE),
+        check_name=DROP_AGE_CHECK,
+        passed=check.passed,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"message": check.message, "district_today": str(today)}
+        | {k: str(v) for k, v in check.metadata.items()},
     )
+
+
+def _load_check_result(con, source, contract, max_change, max_bad) -> dg.AssetCheckResult:
+    """Row accounting and the bad-row share (blocking) and volume."""
+    from quality.load_checks import bad_row_share, row_accounting, volume_change
 
     checks = [
         row_accounting(con, source, contract.name),
         bad_row_share(con, contract, max_bad),
         volume_change(con, source, contract.name, max_change),
     ]
-    if contract.raw_table == "sis__schools":
-        checks.append(sis_drop_freshness(con, date.today(), max_age))
     failed_blocking = any(not c.passed and c.severity == "ERROR" for c in checks)
     return dg.AssetCheckResult(
         asset_key=raw_asset_key(contract.raw_table),

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 
 import dagster as dg
 
+from ingestion.common.errors import SourceError, is_transient
 from ingestion.contracts import tables_for
 from orchestration.demo.assets import DEMO_SOURCES_KEY
 from orchestration.quality.freshness import freshness_policy
@@ -34,6 +35,28 @@ def raw_asset_key(raw_table: str) -> dg.AssetKey:
 def _loader(source: str) -> Callable:
     """`ingestion.<source>.load_<source>`, imported when the asset runs, not at definition load."""
     return getattr(importlib.import_module(f"ingestion.{source}"), f"load_{source}")
+
+
+def _failure_of(error: SourceError) -> Exception:
+    """What the step raises for a source error: retried only when a retry can pass.
+
+    A transient error (ingestion.common.errors.TRANSIENT_RULES: a drop still arriving, a server
+    not answering) is raised as it is, so the step's retry policy tries again later. Any other
+    error is a dg.Failure that forbids retries: an empty landing folder or a malformed file
+    fails the same way every time, and retrying it only delays the message by minutes.
+    """
+    if is_transient(error):
+        return error
+    return dg.Failure(
+        description=str(error),
+        metadata={
+            "source": error.source,
+            "rule": error.rule,
+            **({"file": error.source_file} if error.source_file else {}),
+            **({"row": error.source_row} if error.source_row is not None else {}),
+        },
+        allow_retries=False,
+    )
 
 
 def build_source_assets(source: str, settings: RunSettings) -> "dg.AssetsDefinition":
@@ -66,6 +89,8 @@ def build_source_assets(source: str, settings: RunSettings) -> "dg.AssetsDefinit
         con = connect_warehouse(sources.warehouse_path)
         try:
             results = load(con, sources)
+        except SourceError as error:
+            raise _failure_of(error) from error
         finally:
             con.close()
         for contract in contracts:

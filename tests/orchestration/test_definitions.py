@@ -1,5 +1,8 @@
 """The code location loads and shows the whole asset graph the README promises."""
 
+import dagster as dg
+import pytest
+
 from orchestration.definitions import build_definitions
 from orchestration.settings import RunSettings
 
@@ -27,7 +30,30 @@ def test_definitions_load_with_every_source_and_the_dbt_graph(monkeypatch):
     assert any(key.startswith("staging/stg_sis__") for key in keys)
     assert any(key.startswith("marts/") for key in keys)
     assert defs.get_job_def("full_refresh") is not None
-    assert defs.get_schedule_def("nightly_full_refresh").cron_schedule == "0 2 * * *"
+    nightly = defs.get_schedule_def("nightly_current_year")
+    assert (nightly.cron_schedule, nightly.job_name) == ("0 2 * * 1-6", "nightly_current_year")
+    weekly = defs.get_schedule_def("weekly_full_refresh")
+    assert (weekly.cron_schedule, weekly.job_name) == ("0 2 * * 0", "full_refresh")
+    for schedule in (nightly, weekly):
+        assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+@pytest.mark.parametrize(
+    ("env", "zone"),
+    [
+        ({"DEMO_PROFILE": "tiny"}, "America/New_York"),  # the Lowell profiles are in Massachusetts
+        ({"DEMO_PROFILE": "lausd"}, "America/Los_Angeles"),
+        ({"DEMO_PROFILE": "tiny", "DISTRICT_TIMEZONE": "America/Chicago"}, "America/Chicago"),
+    ],
+)
+def test_schedules_run_in_the_district_time_zone(monkeypatch, env, zone):
+    monkeypatch.delenv("DISTRICT_SOURCES_DIR", raising=False)
+    monkeypatch.delenv("DISTRICT_TIMEZONE", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    defs = build_definitions(RunSettings.from_env())
+    for name in ("nightly_current_year", "weekly_full_refresh"):
+        assert defs.get_schedule_def(name).execution_timezone == zone
 
 
 def test_real_sources_switch_off_the_demo_generator(monkeypatch, tmp_path):
@@ -101,9 +127,30 @@ def test_dbt_tests_are_asset_checks_on_published_models_only(monkeypatch):
     schemas = {key.asset_key.path[0] for key in check_keys}
     assert schemas == {"raw", "marts", "restricted"}
     raw_checks = {key.name for key in check_keys if key.asset_key.path[0] == "raw"}
-    assert raw_checks == {"gx_contract_suite", "load_accounting"}
+    assert raw_checks == {"gx_contract_suite", "load_accounting", "sis_drop_age"}
+    drop_age = defs.get_repository_def().asset_graph.get_check_spec(
+        dg.AssetCheckKey(dg.AssetKey(["raw", "sis__schools"]), "sis_drop_age")
+    )
+    assert not drop_age.blocking
     scorecard_checks = {
         key.name for key in check_keys if key.asset_key.to_user_string() == "marts/school_scorecard"
     }
     assert "gx_contract_suite" in scorecard_checks
     assert any(name.startswith("unique_combination_of_columns") for name in scorecard_checks)
+
+
+def test_checks_wait_for_the_other_sources_tables_they_read(monkeypatch):
+    """Tutoring's referential rules read raw.sis__students: its checks depend on the SIS load,
+    so a failed SIS load skips them instead of running them into a missing table."""
+    monkeypatch.delenv("DISTRICT_SOURCES_DIR", raising=False)
+    defs = build_definitions(RunSettings.from_env())
+    graph = defs.get_repository_def().asset_graph
+
+    def upstream_of(table: str) -> set[str]:
+        spec = graph.get_check_spec(
+            dg.AssetCheckKey(dg.AssetKey(["raw", table]), "gx_contract_suite")
+        )
+        return {dep.asset_key.to_user_string() for dep in spec.additional_deps}
+
+    assert upstream_of("tutoring__sessions") == {"raw/sis__students"}
+    assert upstream_of("sis__attendance") == set()  # its parents load in the same step
