@@ -294,3 +294,39 @@ def test_pristine_copies_taken_before_a_new_generation_are_dropped_not_restored(
     assert pristine.restore() == []
     assert data.read_text() == "generated 2"
     assert not (tmp_path / "store").exists()
+
+
+def _digests(root: Path) -> dict[str, str]:
+    import hashlib
+
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_night_on_the_tiny_district_brings_every_source_and_is_undone(tmp_path):
+    from bench.generation import ensure_generated
+    from bench.nightly_drop import remove_bench_drops
+    from bench.nightly_sources import land_night
+
+    sources = tmp_path / "sources"
+    ensure_generated("tiny", sources, seed=20261120, as_of=date(2026, 11, 20))
+    generated = _digests(sources)
+    pristine = PristineSources(sources, tmp_path / "store")
+
+    night = land_night(sources, pristine)
+
+    # The as-of date is 2026-11-20: attendance runs to 11-19, the new school day is 11-20.
+    assert night.sis.new_school_day == date(2026, 11, 20)
+    assert night.sis.attendance_rows_added > 0
+    assert night.tutoring.sessions_added > 0
+    assert night.hr.applications_added >= 1 and night.hr.funnel_steps_added >= 1
+    assert night.survey.export == "responses__2026-27__fall.csv"
+    assert night.survey.responses_added > 0
+    assert _digests(sources) != generated
+
+    remove_bench_drops(sources / "sis")
+    pristine.restore()
+    assert _digests(sources) == generated
