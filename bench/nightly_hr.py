@@ -32,7 +32,12 @@ from bench.pristine_sources import PristineSources
 FUNNEL_WINDOW_DAYS = 28
 SEPARATION_WINDOW_DAYS = 60
 _NEXT_STAGE = {"applied": "screened", "screened": "interviewed", "interviewed": "offered"}
-_STAGE_ORDER = "case stage when 'applied' then 0 when 'screened' then 1 when 'interviewed' then 2 when 'offered' then 3 else 4 end"  # noqa: E501
+_STAGES = ("applied", "screened", "interviewed", "offered", "hired")
+_STAGE_ORDER = (
+    "case stage "
+    + " ".join(f"when '{stage}' then {rank}" for rank, stage in enumerate(_STAGES))
+    + " end"
+)
 
 
 @dataclass(frozen=True)
