@@ -2,8 +2,8 @@
 
 A day's volume comes from the generated district's own recent history: the daily mean, over
 the 28 days before the new day, of applications received, of hiring-funnel steps taken and
-(over 60 days) of staff separations. At Los Angeles size that is about 50 applications, 120
-funnel steps and 3 separations a day; at least one application and one funnel step arrive
+(over 60 days) of staff separations: 1.7, 4.2 and 0.1 a day in the `demo` district, so about
+50, 120 and 3 at Los Angeles size; at least one application and one funnel step arrive
 every night, so that even the 45 staff of the `tiny` district bring the incremental HR pull
 something. The changes:
 

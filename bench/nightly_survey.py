@@ -3,12 +3,13 @@
 The survey platform exports each administration as one wide file and re-exports it whole while
 responses still come in, so a night with a survey wave re-delivers
 `responses__<year>__<season>.csv` with one more day of responses at its end. The day's volume is
-the administration's mean per day of submission so far (about 13,000 at Los Angeles size, 9 in
-the `tiny` district). The respondents are students enrolled on the new day in grades 3-12 who
-have not answered yet (a spread of them, the same for the same day); each answers as an earlier
-respondent did (their answers, skipped items included, copied from a spread of the existing
-responses), so item distributions stay the generated district's own. Timestamps fall in the
-afternoon of the new day (UTC), as the generator's do. All of it is DuckDB over the CSVs.
+the administration's mean per day of submission so far (9 in the `tiny` district, 472 in
+`demo`, so about 13,700 at Los Angeles size). The respondents are students enrolled on the new
+day in grades 3-12 who have not answered yet (a spread of them, the same for the same day);
+each answers as an earlier respondent did (their answers, skipped items included, copied from a
+spread of the existing responses), so item distributions stay the generated district's own.
+Timestamps fall in the afternoon of the new day (UTC), as the generator's do. All of it is
+DuckDB over the CSVs.
 """
 
 from __future__ import annotations
