@@ -1,13 +1,16 @@
-"""`python -m bench [--profile lausd] [--workdir .bench/work/<profile>] [--skip-generate]`.
+"""`python -m bench [--profile P] [--nights N] [--workdir DIR] [--skip-generate] [--sizes]`.
 
-Writes `.bench/results.json` and prints the figures against the targets. `--sizes` runs the
-scaling series instead (see `bench.scaling`).
+Writes `.bench/results.json` and prints the figures against the targets, pass or fail each.
+`BENCH_PROFILE` and `BENCH_NIGHTS` set the defaults of `--profile` and `--nights`, so
+`BENCH_PROFILE=tiny BENCH_NIGHTS=1 make bench` is a CI-sized run of every step (a couple of
+minutes). `--sizes` runs the scaling series instead (see `bench.scaling`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -33,10 +36,32 @@ def summary_markdown(results: dict) -> str:
         f"tables (attendance {results.get('rows', {}).get('sis__attendance', 0):,}); "
         f"generation {results.get('generation_s')} s"
         f"{' (reused)' if results.get('generation_reused') else ''}.",
-        f"Machine: {machine['cores']} cores, {machine['memory_gb']} GB, load average "
+        f"Machine: {machine.get('cpu_model')}, {machine['cores']} cores, "
+        f"{machine['memory_gb']} GB, on {machine.get('date')}; load average (1, 5, 15 min) "
         f"{machine['load_average_at_start']} at start, {machine.get('load_average_at_end')} "
         f"at end (other work shares this machine).",
     ]
+    if "raw_load_before" in results:
+        before, after = results["raw_load_before"], results["raw_load_after"]
+        lines.append(
+            f"Raw load baseline, median of three right before the full refresh "
+            f"{before['median_s']:.2f} s ({', '.join(f'{x:.2f}' for x in before['runs_s'])}) "
+            f"and right after {after['median_s']:.2f} s "
+            f"({', '.join(f'{x:.2f}' for x in after['runs_s'])}): ratio "
+            f"{results['ratio_to_raw_load_before']:.1f}× / "
+            f"{results['ratio_to_raw_load_after']:.1f}× to each, "
+            f"{results['ratio_to_raw_load']:.1f}× to their mean."
+        )
+    sections = results.get("sections") or {}
+    if sections:
+        lines.append(
+            "Load average by timed section (start → end): "
+            + "; ".join(
+                f"{name} {record['load_average_at_start']} → {record.get('load_average_at_end')}"
+                for name, record in sections.items()
+            )
+            + "."
+        )
     nights = results.get("incremental_nights") or []
     if len(nights) > 1:
         lines.append(
@@ -44,6 +69,8 @@ def summary_markdown(results: dict) -> str:
             + ", ".join(f"night {n['night']} {n['wall_s']:.1f} s" for n in nights)
             + f"; the figure is the median (night {results['incremental'].get('night')})."
         )
+    for night in results.get("nightly_drops") or []:
+        lines.append(f"Night brought: {night_brought(night)}.")
     for label in ("full_refresh", "incremental"):
         run = results.get(label, {})
         if run.get("is_stopped_for_memory"):
@@ -56,9 +83,21 @@ def summary_markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
+def night_brought(drop: dict) -> str:
+    """One night's additions in words, from its `nightly_drops` record."""
+    sis, hr = drop.get("sis", {}), drop.get("hr", {})
+    return (
+        f"SIS drop {sis.get('drop_date')} +{sis.get('attendance_rows_added', 0):,} attendance "
+        f"rows, +{drop.get('tutoring', {}).get('sessions_added', 0):,} tutoring sessions, "
+        f"HR +{hr.get('applications_added', 0):,} applications "
+        f"+{hr.get('funnel_steps_added', 0):,} funnel steps {hr.get('separations', 0):,} "
+        f"separations, +{drop.get('survey', {}).get('responses_added', 0):,} survey responses"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", default="lausd")
+    parser.add_argument("--profile", default=os.environ.get("BENCH_PROFILE", "lausd"))
     parser.add_argument(
         "--workdir",
         type=Path,
@@ -74,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--nights",
         type=int,
-        default=3,
+        default=int(os.environ.get("BENCH_NIGHTS", "3")),
         help="nightly refreshes on consecutive school days; the figure is their median",
     )
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS)

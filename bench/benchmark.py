@@ -1,4 +1,4 @@
-"""One benchmark of one district size: generate, full refresh, nightly refresh, baseline, query.
+"""One benchmark of one district size: generate, baseline, full refresh, baseline, nights, query.
 
 Each Dagster run happens in a child process (`bench.run_job`) with the environment a deployment
 would set, so its memory is measured alone (generation and the raw-load baseline run here, in the
@@ -23,10 +23,12 @@ import duckdb
 from bench.analyst_query import time_analyst_query
 from bench.dbt_timing import newest_run_results, seconds_by_resource_type, slowest_nodes
 from bench.generation import ensure_generated, read_marker
-from bench.machine import describe_machine, load_average
-from bench.nightly_drop import land_next_school_day, remove_bench_drops
+from bench.machine import describe_machine, load_average, timed_section
+from bench.nightly_drop import remove_bench_drops
+from bench.nightly_sources import land_night
+from bench.pristine_sources import PristineSources
 from bench.process_tree import run_measured, self_peak_rss_mb
-from bench.raw_load import time_raw_load
+from bench.raw_load import RawLoadSeries, bracketed_baseline_s, raw_load_series
 from bench.stages import seconds_by_stage
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -77,6 +79,11 @@ class WorkPaths:
     def logs(self) -> Path:
         return self.root / "logs"
 
+    @property
+    def pristine(self) -> PristineSources:
+        """The generated versions of the source files benchmark nights change in place."""
+        return PristineSources(self.sources, self.root / "pristine_sources")
+
 
 def _log(message: str) -> None:
     print(f"[bench {datetime.now():%H:%M:%S}] {message}", flush=True)
@@ -97,13 +104,15 @@ def refresh_manifest() -> float:
 
 
 def reset_run_state(paths: WorkPaths) -> None:
-    """Start from an empty warehouse, outputs and Dagster instance; keep the generated sources."""
+    """Start from an empty warehouse, outputs and Dagster instance, and the sources as generated
+    (the SIS drops, tutoring pages, HR rows and survey responses of earlier nights removed)."""
     for folder in (paths.outputs, paths.dagster_home, paths.dbt_target):
         shutil.rmtree(folder, ignore_errors=True)
     for leftover in (paths.warehouse, Path(f"{paths.warehouse}.wal")):
         leftover.unlink(missing_ok=True)
     if paths.sources.joinpath("sis").is_dir():
         remove_bench_drops(paths.sources / "sis")
+    paths.pristine.restore()
     for folder in (paths.outputs, paths.dagster_home, paths.dbt_target, paths.logs):
         folder.mkdir(parents=True, exist_ok=True)
     (paths.dagster_home / "dagster.yaml").touch()
@@ -231,27 +240,27 @@ def settle_disk() -> float:
     return round(time.perf_counter() - started, 2)
 
 
-def run_nights(paths: WorkPaths, options: BenchOptions) -> list[dict]:
-    """`options.nights` nightly refreshes, each after one more school day lands; stops at the
-    first that fails. Each night's record carries its drop (`drop`) and the seconds its disk
-    took to settle (`disk_sync_s`)."""
+def run_nights(paths: WorkPaths, options: BenchOptions, sections: dict[str, dict]) -> list[dict]:
+    """`options.nights` nightly refreshes, each after one more school day lands in every source;
+    stops at the first that fails. Each night's record carries what it brought (`drop`), the
+    seconds its disk took to settle (`disk_sync_s`) and its timed section (`night_<n>`)."""
     nights: list[dict] = []
     for number in range(1, options.nights + 1):
-        drop = land_next_school_day(paths.sources / "sis")
-        _log(
-            f"night {number}: landed drop {drop.drop_date} (school day {drop.new_school_day}, "
-            f"+{drop.attendance_rows_added:,} attendance rows) in {drop.seconds:.1f} s"
-        )
+        landed = land_night(paths.sources, paths.pristine)
+        _log(f"night {number}: landed {landed.describe()} in {landed.seconds:.1f} s")
         disk_sync_s = settle_disk()
         label = "nightly" if number == 1 else f"nightly-{number}"
-        night = run_pipeline_job(
-            paths, label, "nightly", drop.current_school_year, max_rss_mb=options.max_rss_mb
-        )
+        with timed_section(sections, f"night_{number}"):
+            night = run_pipeline_job(
+                paths,
+                label,
+                "nightly",
+                landed.sis.current_school_year,
+                max_rss_mb=options.max_rss_mb,
+            )
         night["night"] = number
-        night["drop_date"] = drop.drop_date.isoformat()
-        night["drop"] = {
-            k: (str(v) if isinstance(v, Path | date) else v) for k, v in asdict(drop).items()
-        }
+        night["drop_date"] = landed.sis.drop_date.isoformat()
+        night["drop"] = landed.summary()
         night["disk_sync_s"] = disk_sync_s
         nights.append(night)
         _log(
@@ -318,9 +327,20 @@ def run_benchmark(options: BenchOptions) -> dict:
 
     results["dbt_parse_s"] = refresh_manifest()
     reset_run_state(paths)
+    sections: dict[str, dict] = {}
+    results["sections"] = sections
+    # The baseline brackets the full refresh: three raw loads right before it, three right
+    # after, so both are measured on the same moments of a shared machine.
     results["disk_sync_s"] = [settle_disk()]
+    raw_before = timed_raw_load_series(paths, sections, "raw_load_before")
+    results["disk_sync_s"].append(settle_disk())
     _log("full refresh: running the full_refresh job")
-    full = run_pipeline_job(paths, "full_refresh", "full_refresh", max_rss_mb=options.max_rss_mb)
+    with timed_section(sections, "full_refresh"):
+        full = run_pipeline_job(
+            paths, "full_refresh", "full_refresh", max_rss_mb=options.max_rss_mb
+        )
+    results["disk_sync_s"].append(settle_disk())
+    raw_after = timed_raw_load_series(paths, sections, "raw_load_after")
     results["full_refresh"] = full
     results["full_refresh_s"] = full["wall_s"]
     results["stages"] = full["stages"]
@@ -329,10 +349,15 @@ def run_benchmark(options: BenchOptions) -> dict:
         f"full refresh: {full['wall_s']:.1f} s, success={full.get('is_success')}, "
         f"peak {full['peak_rss_mb']:,.0f} MB, stages {full['stages']}"
     )
+    results.update(raw_load_figures(raw_before, raw_after, full["wall_s"]))
+    _log(
+        f"raw load: {raw_before.seconds:.1f} s before, {raw_after.seconds:.1f} s after; "
+        f"ratio {results['ratio_to_raw_load']:.1f}"
+    )
 
     peaks = [full["peak_rss_mb"]]
     if not options.is_incremental_skipped:
-        nights = run_nights(paths, options)
+        nights = run_nights(paths, options, sections)
         results["nightly_drops"] = [night["drop"] for night in nights]
         results["disk_sync_s"].extend(night["disk_sync_s"] for night in nights)
         peaks.extend(night["peak_rss_mb"] for night in nights)
@@ -343,19 +368,37 @@ def run_benchmark(options: BenchOptions) -> dict:
         results["incremental_nights"] = [night_summary(night) for night in nights]
     results["peak_rss_mb"] = max(peaks)
 
-    results["disk_sync_s"].append(settle_disk())
-    _log("raw load baseline: DuckDB reading the same files")
-    raw = time_raw_load(paths.sources, paths.root / "raw_baseline.duckdb")
-    results["raw_load_s"] = raw.seconds
-    results["raw_load_rows"] = raw.rows
-    results["raw_load_seconds_by_table"] = raw.seconds_by_table
-    results["ratio_to_raw_load"] = round(results["full_refresh_s"] / raw.seconds, 2)
-    _log(f"raw load: {raw.seconds:.1f} s; ratio {results['ratio_to_raw_load']:.1f}")
-
-    query = time_analyst_query(paths.outputs, paths.warehouse, MANIFEST)
+    with timed_section(sections, "analyst_query"):
+        query = time_analyst_query(paths.outputs, paths.warehouse, MANIFEST)
     results["analyst_query_ms"] = query.milliseconds
     results["analyst_query"] = asdict(query)
     _log(f"analyst query: {query.milliseconds} ms ({query.note})")
     machine["load_average_at_end"] = load_average()
     results["benchmark_wall_s"] = round(time.perf_counter() - started, 1)
     return results
+
+
+def timed_raw_load_series(paths: WorkPaths, sections: dict[str, dict], name: str) -> RawLoadSeries:
+    _log(f"raw load baseline ({name}): DuckDB reading the same files, three times")
+    with timed_section(sections, name):
+        return raw_load_series(paths.sources, paths.root / "raw_baseline.duckdb", runs=3)
+
+
+def raw_load_figures(before: RawLoadSeries, after: RawLoadSeries, full_refresh_s: float) -> dict:
+    """The baseline figures of results.json: each series, their mean, and the ratios to it.
+
+    `raw_load_s` is the mean of the medians before and after the full refresh, and
+    `ratio_to_raw_load` the full refresh over it; the ratio to each side is kept too, so a
+    machine whose load changed during the run shows as two ratios far apart.
+    """
+    baseline_s = bracketed_baseline_s(before, after)
+    return {
+        "raw_load_s": baseline_s,
+        "raw_load_before": {"median_s": before.seconds, "runs_s": list(before.runs_s)},
+        "raw_load_after": {"median_s": after.seconds, "runs_s": list(after.runs_s)},
+        "raw_load_rows": before.median.rows,
+        "raw_load_seconds_by_table": before.median.seconds_by_table,
+        "ratio_to_raw_load": round(full_refresh_s / baseline_s, 2),
+        "ratio_to_raw_load_before": round(full_refresh_s / before.seconds, 2),
+        "ratio_to_raw_load_after": round(full_refresh_s / after.seconds, 2),
+    }

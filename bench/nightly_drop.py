@@ -38,6 +38,9 @@ class NightlyDrop:
     attendance_rows_added: int
     files: tuple[str, ...]
     seconds: float
+    # The last day attendance was recorded for before this drop: the other sources' nights
+    # replay that day's activity on the new one.
+    previous_school_day: date | None = None
 
 
 def remove_bench_drops(landing_dir: Path) -> list[Path]:
@@ -179,4 +182,5 @@ def land_next_school_day(landing_dir: Path) -> NightlyDrop:
         int(added),
         tuple(sorted(written)),
         round(time.perf_counter() - started, 2),
+        last_recorded,
     )

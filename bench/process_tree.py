@@ -1,9 +1,14 @@
 """Running a child process while sampling the resident memory of it and all its descendants.
 
-`getrusage(RUSAGE_CHILDREN).ru_maxrss` reports only the largest single descendant, but a pipeline
-run is a Python process plus a `dbt` subprocess alive at the same time; their sum is what the
-machine must hold. The sampler reads `/proc` (Linux) every `interval_s`, with no dependency, and
-the rusage figure is kept as a floor in case a short-lived peak fell between two samples.
+A pipeline run is a Python process plus a `dbt` subprocess alive at the same time; their sum is
+what the machine must hold. The sampler reads `/proc` (Linux) every `interval_s`, with no
+dependency. A peak shorter than the interval falls between two samples, so the largest single
+process's peak is also taken from the kernel and kept as a floor: `wait4` on the child returns
+the resource usage of that child alone, whose `ru_maxrss` is the largest resident size the child
+or any descendant it waited for (the `dbt` subprocess) ever reached. `getrusage(RUSAGE_CHILDREN)`
+cannot serve: it is the maximum over every child this process has ever waited for, so after one
+larger child (the `dbt parse` before the full refresh, an earlier run) it says nothing of the
+next.
 """
 
 from __future__ import annotations
@@ -94,7 +99,6 @@ def run_measured(
     """
     peak = {"tree": 0.0, "is_over": False}
     stop = threading.Event()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     with open(log_path, "w") as log:
         # A session of its own, so that whatever the run leaves behind can be ended by group.
@@ -112,15 +116,11 @@ def run_measured(
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        returncode = process.wait()
+        returncode, single = wait_with_peak_rss_mb(process)
         stop.set()
         sampler.join()
         end_leftovers(process.pid)
     seconds = time.perf_counter() - started
-    # ru_maxrss is in kilobytes on Linux and the maximum over all waited-for descendants so far.
-    single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if before and single <= before / 1024:
-        single = 0.0  # an earlier child held the maximum; this run's own peak is the sample
     return ChildRun(
         returncode,
         seconds,
@@ -128,6 +128,17 @@ def run_measured(
         round(single, 1),
         is_stopped_for_memory=peak["is_over"],
     )
+
+
+def wait_with_peak_rss_mb(process: subprocess.Popen) -> tuple[int, float]:
+    """Reap `process`; its return code and the peak resident MB of it or a descendant it reaped.
+
+    `os.wait4` gives the usage of this one child (Linux reports `ru_maxrss` in kilobytes), not
+    the running maximum over all children that `getrusage(RUSAGE_CHILDREN)` keeps.
+    """
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, usage.ru_maxrss / 1024
 
 
 def end_leftovers(group_id: int, grace_s: float = 10.0) -> list[int]:

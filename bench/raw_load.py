@@ -6,13 +6,18 @@ choose (the same newest-drop rules), the tutoring API pages, the survey exports,
 file, and the HR SQLite tables. DuckDB has no SQLite scanner built in here (extensions cannot be
 installed), so HR, a few thousand rows, goes through Python's sqlite3 into an Arrow table.
 
-`ratio_to_raw_load = full_refresh_s / raw_load_s` then says how much the whole pipeline (typing,
-quality, dbt, exports) costs on top of merely reading the data.
+The benchmark loads the files three times right before the full refresh and three times right
+after it (`raw_load_series`), so the baseline and the run it is compared with share the same
+moments of a shared machine; each figure is the median of its three loads.
+`ratio_to_raw_load = full_refresh_s / raw_load_s`, with `raw_load_s` the mean of the two medians,
+then says how much the whole pipeline (typing, quality, dbt, exports) costs on top of merely
+reading the data.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +37,18 @@ class RawLoad:
     seconds: float
     rows: dict[str, int]
     seconds_by_table: dict[str, float]
+
+
+@dataclass(frozen=True)
+class RawLoadSeries:
+    """Consecutive raw loads of the same files: each load's seconds and the median load."""
+
+    runs_s: tuple[float, ...]
+    median: RawLoad
+
+    @property
+    def seconds(self) -> float:
+        return self.median.seconds
 
 
 def _list_literal(paths: list[Path]) -> str:
@@ -128,3 +145,15 @@ def time_raw_load(sources_dir: Path, database_path: Path) -> RawLoad:
     database_path.unlink(missing_ok=True)
     Path(f"{database_path}.wal").unlink(missing_ok=True)
     return RawLoad(round(seconds, 2), rows, timings)
+
+
+def raw_load_series(sources_dir: Path, database_path: Path, runs: int = 3) -> RawLoadSeries:
+    """`runs` raw loads back to back; the figure is the median load (the lower middle if even)."""
+    loads = [time_raw_load(sources_dir, database_path) for _ in range(runs)]
+    middle = sorted(loads, key=lambda load: load.seconds)[(runs - 1) // 2]
+    return RawLoadSeries(tuple(load.seconds for load in loads), middle)
+
+
+def bracketed_baseline_s(before: RawLoadSeries, after: RawLoadSeries) -> float:
+    """The baseline of a run timed between two series: the mean of their medians."""
+    return round(statistics.fmean([before.seconds, after.seconds]), 2)

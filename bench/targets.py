@@ -1,8 +1,18 @@
-"""The scale targets the benchmark reports against, and the Markdown table comparing to them."""
+"""The targets the benchmark reports against (issue 21), and the Markdown table comparing to them.
+
+The limits are those of the slower of the two machine kinds CI and developers get (2-core AMD
+EPYC): a nightly after one school day in 30 s at Los Angeles size and in 8 s for the `tiny`
+district, a full refresh in 180 s and in at most 6 times DuckDB's own raw load of the same
+files, 4 GB of peak memory, and the analyst's scorecard query under 10 ms. Every profile is
+held to them; the nightly's limit is the one of its size (`tiny`, else Los Angeles).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+TINY_PROFILE = "tiny"
+TINY_NIGHTLY_LIMIT_S = 8.0
 
 
 @dataclass(frozen=True)
@@ -11,23 +21,33 @@ class Target:
     label: str
     limit: float
     unit: str
+    # The analyst query must stay strictly under its limit; the other figures may reach theirs.
+    is_strict: bool = False
 
 
 TARGETS = (
-    Target("full_refresh_s", "Full refresh", 300.0, "s"),
-    Target("incremental_s", "Nightly refresh after one school day", 60.0, "s"),
-    Target("peak_rss_mb", "Peak resident memory", 6144.0, "MB"),
-    Target("ratio_to_raw_load", "Full refresh / raw DuckDB load", 15.0, "×"),
-    # The target is "well under a second"; the limit is the second itself, the figure shows how
-    # far under it the query stays.
-    Target("analyst_query_ms", "Analyst scorecard query (median)", 1000.0, "ms"),
+    Target("full_refresh_s", "Full refresh", 180.0, "s"),
+    Target("incremental_s", "Nightly refresh after one school day", 30.0, "s"),
+    Target("peak_rss_mb", "Peak resident memory", 4096.0, "MB"),
+    Target("ratio_to_raw_load", "Full refresh / raw DuckDB load (back to back)", 6.0, "×"),
+    Target("analyst_query_ms", "Analyst scorecard query (median)", 10.0, "ms", is_strict=True),
 )
+
+
+def targets_for(profile: str | None) -> tuple[Target, ...]:
+    """The targets a run of `profile` is held to: the nightly's limit depends on the size."""
+    if profile != TINY_PROFILE:
+        return TARGETS
+    return tuple(
+        replace(t, limit=TINY_NIGHTLY_LIMIT_S) if t.key == "incremental_s" else t for t in TARGETS
+    )
 
 
 def verdict(value: float | None, target: Target) -> str:
     if value is None:
         return "not measured"
-    return "meets" if value <= target.limit else "MISSES"
+    is_met = value < target.limit if target.is_strict else value <= target.limit
+    return "pass" if is_met else "FAIL"
 
 
 def _figure(value: float | None, unit: str) -> str:
@@ -41,13 +61,14 @@ def _figure(value: float | None, unit: str) -> str:
 
 
 def markdown_table(results: dict) -> str:
-    """One row per target: the measured figure, the limit and whether it is met."""
+    """One row per target: the measured figure, the limit and whether it passes."""
     lines = ["| measure | measured | target | verdict |", "|---|---|---|---|"]
-    for target in TARGETS:
+    for target in targets_for(results.get("profile")):
         value = results.get(target.key)
+        bound = "<" if target.is_strict else "≤"
         lines.append(
             f"| {target.label} | {_figure(value, target.unit)} | "
-            f"≤ {_figure(target.limit, target.unit)} | {verdict(value, target)} |"
+            f"{bound} {_figure(target.limit, target.unit)} | {verdict(value, target)} |"
         )
     return "\n".join(lines)
 

@@ -172,22 +172,35 @@ def test_analyst_query_runs_on_the_published_file_not_the_restricted_one(tmp_pat
     assert query.milliseconds is not None and not query.is_published_by_bench
 
 
-def test_targets_table_marks_met_and_missed_figures():
+def test_targets_table_marks_passed_and_failed_figures():
     table = markdown_table(
         {
-            "full_refresh_s": 250.0,
-            "incremental_s": 75.0,
+            "profile": "lausd",
+            "full_refresh_s": 180.0,
+            "incremental_s": 31.0,
             "peak_rss_mb": 2048.0,
             "ratio_to_raw_load": None,
-            "analyst_query_ms": 12.0,
+            "analyst_query_ms": 10.0,
         }
     )
     lines = table.splitlines()
-    assert lines[2].startswith("| Full refresh | 250.0 s | ≤ 300.0 s | meets")
-    assert lines[3].endswith("| MISSES |")
-    assert "2,048 MB (2.0 GB)" in lines[4]
+    # 180 s reaches the limit (≤ passes); 31 s is over the 30 s nightly of Los Angeles size.
+    assert lines[2].startswith("| Full refresh | 180.0 s | ≤ 180.0 s | pass")
+    assert lines[3].endswith("| ≤ 30.0 s | FAIL |")
+    assert "2,048 MB (2.0 GB)" in lines[4] and lines[4].endswith("| pass |")
     assert lines[5].endswith("| not measured |")
-    assert lines[6].endswith("| meets |")
+    # The query must stay strictly under 10 ms: exactly 10 ms fails.
+    assert lines[6].endswith("| < 10.0 ms | FAIL |")
+
+
+def test_the_tiny_district_is_held_to_its_own_nightly_limit():
+    tiny = markdown_table({"profile": "tiny", "incremental_s": 7.9}).splitlines()
+    assert tiny[3].endswith("| 7.9 s | ≤ 8.0 s | pass |")
+    assert (
+        markdown_table({"profile": "tiny", "incremental_s": 8.1})
+        .splitlines()[3]
+        .endswith("| FAIL |")
+    )
 
 
 def test_a_run_over_the_memory_limit_is_stopped_with_its_peak_recorded(tmp_path):

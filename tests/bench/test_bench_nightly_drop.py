@@ -74,6 +74,8 @@ def test_one_more_school_day_lands_in_a_new_drop(tmp_path):
     # (2026-11-23 is a holiday), which dates the drop.
     assert drop.new_school_day == date(2026, 11, 20)
     assert drop.drop_date == date(2026, 11, 30)
+    # The other sources' nights replay the day before the new one: the last recorded 11-19.
+    assert drop.previous_school_day == date(2026, 11, 19)
     assert drop.current_school_year == "2026-27"
     # Of the three 11-19 rows: S1 at A is still enrolled and A is in session -> kept;
     # S2 left A on 11-19 -> dropped; S3's school B is not in session on 11-20 -> dropped. 1 row.
