@@ -9,6 +9,8 @@ only what differs. The values are frozen so that one load sees one consistent co
 | DISTRICT_SOURCES_DIR   | `<repo>/data/sources`                    |
 | WAREHOUSE_PATH         | `<repo>/data/warehouse/district.duckdb`  |
 | SIS_LANDING_DIR        | `<sources>/sis`                          |
+| SIS_FORMAT             | `csv` (dated CSV drops) or `edfi_xml` (a folder of Ed-Fi interchanges) |
+| EDFI_DESCRIPTOR_MAP    | `ingestion/sis/edfi/descriptor_map.csv`  |
 | HR_DATABASE_URL        | `sqlite:///<sources>/hr/hr.sqlite`       |
 | TUTORING_API_URL       | empty: read saved pages instead          |
 | TUTORING_API_TOKEN     | empty: no Authorization header           |
@@ -35,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_EDFI_DESCRIPTOR_MAP = REPO_ROOT / "ingestion" / "sis" / "edfi" / "descriptor_map.csv"
+SIS_FORMATS = ("csv", "edfi_xml")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class SourceSettings:
     sources_dir: Path
     warehouse_path: Path
     sis_landing_dir: Path
+    sis_format: str
+    edfi_descriptor_map: Path
     hr_database_url: str
     tutoring_api_url: str
     tutoring_api_token: str
@@ -81,6 +87,8 @@ class SourceSettings:
             sources_dir=sources_dir,
             warehouse_path=Path(get("WAREHOUSE_PATH", str(warehouse_default))),
             sis_landing_dir=Path(get("SIS_LANDING_DIR", str(sources_dir / "sis"))),
+            sis_format=get("SIS_FORMAT", "csv").strip().lower(),
+            edfi_descriptor_map=Path(get("EDFI_DESCRIPTOR_MAP", str(DEFAULT_EDFI_DESCRIPTOR_MAP))),
             hr_database_url=get("HR_DATABASE_URL", hr_default),
             tutoring_api_url=get("TUTORING_API_URL", "").rstrip("/"),
             tutoring_api_token=get("TUTORING_API_TOKEN", ""),

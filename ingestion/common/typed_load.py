@@ -108,11 +108,21 @@ def cast_expression(value_sql: str, duckdb_type: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Check:
+class RowCheck:
+    """A row rejected when `condition_sql` holds: reported as `rule` on `column`.
+
+    `offending_sql` gives the offending value (text). Sources pass their own checks to
+    `load_typed(source_checks=...)`, e.g. an Ed-Fi descriptor with no mapping; they are
+    evaluated before the contract's checks.
+    """
+
     condition_sql: str
     rule: str
     column: str
     offending_sql: str
+
+
+_Check = RowCheck
 
 
 def _text_value(column: str) -> str:
@@ -244,6 +254,7 @@ def load_typed(
     warnings: Sequence[str] = (),
     before_commit: Callable[[duckdb.DuckDBPyConnection, str], None] | None = None,
     delta: FileDelta | None = None,
+    source_checks: Sequence[RowCheck] = (),
 ) -> LoadResult:
     """Cast the staged rows of one table, quarantine the bad ones and write the raw table.
 
@@ -262,6 +273,9 @@ def load_typed(
     the table; otherwise the rows earlier loaded from `delta.replaced_lineage` are deleted and
     the staged rows added (`write_mode` is then ignored). Either way `raw._loaded_files` is
     updated in the same transaction.
+
+    `source_checks` are the source's own row checks (columns of the staged view they name may
+    be staging-only), checked first.
     """
     ensure_raw_schema(con)
     started = time.perf_counter()
@@ -280,12 +294,13 @@ def load_typed(
                 warnings=warnings,
                 before_commit=before_commit,
                 delta=delta,
+                source_checks=source_checks,
             )
         finally:
             con.execute(f"drop view if exists {staged_view}")
     loaded_at = datetime.now(UTC)
     target = f"{RAW_SCHEMA}.{quote_identifier(contract.raw_table)}"
-    checks = _checks(contract)
+    checks = [*source_checks, *_checks(contract)]
     any_failure = " or ".join(c.condition_sql for c in checks) or "false"
     rule_sql = _case(checks, lambda c: quote_literal(c.rule))
     column_sql = _case(checks, lambda c: quote_literal(c.column))

@@ -1,0 +1,112 @@
+"""Loading a folder of Ed-Fi XML interchanges into the SIS contract's raw tables.
+
+`SIS_FORMAT=edfi_xml` with `SIS_LANDING_DIR` a folder of interchange files: every file is
+streamed once into staging tables (`interchange.py`), the descriptor map is registered
+(`descriptors.py`), and each contract table is loaded by the same typed loader as a CSV drop,
+from its SELECT (`contract_selects.py`), with unmapped descriptors quarantined first. Every
+load is whole (the interchanges are the district's complete extract); each table's audit row
+names the files its rows came from, and rows read = loaded + quarantined per table.
+
+`_drop_date` is the date (UTC) each file was last modified: when the SIS wrote the extract,
+which is what the SIS freshness check asks about.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+
+from ingestion.common.settings import SourceSettings
+from ingestion.common.typed_load import LoadResult, RowCheck, load_typed
+from ingestion.contracts import SIS_TABLES, TableContract
+from ingestion.sis.drops import SisSourceError
+from ingestion.sis.edfi.contract_selects import (
+    RECORD_TYPES,
+    ROW_CHECKS,
+    SELECTS,
+    no_rows_select,
+    unmapped_columns,
+)
+from ingestion.sis.edfi.descriptors import read_descriptor_map, register_descriptor_map
+from ingestion.sis.edfi.interchange import (
+    InterchangeReadout,
+    interchange_files,
+    read_interchanges,
+    staging_table,
+)
+from ingestion.sis.edfi.records import RECORD_COLUMNS
+
+
+def mapping_checks(contract: TableContract) -> list[RowCheck]:
+    """One quarantine check per descriptor-mapped column of the table, then the table's own."""
+    return [
+        RowCheck(
+            f"_unmapped_{column} is not null",
+            "unmapped_descriptor",
+            column,
+            f"_unmapped_{column}",
+        )
+        for column in unmapped_columns(contract)
+    ] + ROW_CHECKS.get(contract.name, [])
+
+
+def load_sis_edfi_xml(
+    con: duckdb.DuckDBPyConnection,
+    settings: SourceSettings,
+    tables: list[TableContract] | None = None,
+) -> dict[str, LoadResult]:
+    """Load every SIS table (or the given ones) from the Ed-Fi interchanges of the landing dir."""
+    files = interchange_files(settings.sis_landing_dir)
+    register_descriptor_map(con, read_descriptor_map(settings.edfi_descriptor_map))
+    readout = read_interchanges(con, files, settings.relative_source_path)
+    con.execute("create or replace temp table _edfi_files (source_file varchar, drop_date date)")
+    con.executemany(
+        "insert into _edfi_files values (?, ?)",
+        [
+            (
+                settings.relative_source_path(path),
+                datetime.fromtimestamp(path.stat().st_mtime, UTC).date(),
+            )
+            for path in files
+        ],
+    )
+    try:
+        return {
+            contract.raw_table: _load_table(con, contract, readout)
+            for contract in (tables or SIS_TABLES)
+        }
+    finally:
+        for record_type in RECORD_COLUMNS:
+            con.execute(f"drop table if exists {staging_table(record_type)}")
+        con.execute("drop table if exists _edfi_files")
+
+
+def _load_table(
+    con: duckdb.DuckDBPyConnection, contract: TableContract, readout: InterchangeReadout
+) -> LoadResult:
+    select = SELECTS.get(contract.name)
+    warnings: list[str] = []
+    files: set[str] = set()
+    if select is None:
+        select = no_rows_select(contract)
+        warnings.append(f"Ed-Fi: no interchange is read for {contract.name} (no rows)")
+    else:
+        for record_type in RECORD_TYPES[contract.name]:
+            files |= readout.files_by_record_type.get(record_type, set())
+        if not files:
+            warnings.append(f"Ed-Fi: no interchange had the elements of {contract.name} (no rows)")
+    view = f"_staged_edfi_{contract.raw_table}"
+    try:
+        con.execute(f"create or replace temp view {view} as {select}")
+        return load_typed(
+            con,
+            view,
+            contract,
+            sorted(files),
+            error_type=SisSourceError,
+            warnings=warnings,
+            source_checks=mapping_checks(contract),
+        )
+    finally:
+        con.execute(f"drop view if exists {view}")
