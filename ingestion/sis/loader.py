@@ -99,13 +99,18 @@ def load_sis(
 ) -> dict[str, LoadResult]:
     """Load every SIS table (or the given ones); results keyed by raw table name.
 
-    `SIS_FORMAT` chooses the transport: dated CSV drops (`csv`) or a folder of Ed-Fi XML
-    interchanges (`edfi_xml`, `ingestion/sis/edfi/`); both end in the same raw tables.
+    `SIS_FORMAT` chooses the transport: dated CSV drops (`csv`), a folder of Ed-Fi XML
+    interchanges (`edfi_xml`) or an Ed-Fi ODS/API (`edfi_api`, `ingestion/sis/edfi/`); all end
+    in the same raw tables.
     """
     if settings.sis_format == "edfi_xml":
         from ingestion.sis.edfi import load_sis_edfi_xml
 
         return load_sis_edfi_xml(con, settings, tables)
+    if settings.sis_format == "edfi_api":
+        from ingestion.sis.edfi import load_sis_edfi_api
+
+        return load_sis_edfi_api(con, settings, tables)
     if settings.sis_format != "csv":
         raise SisSourceError(
             f"SIS_FORMAT={settings.sis_format!r} is not one of {', '.join(SIS_FORMATS)}",

@@ -36,7 +36,7 @@ def staging_table(record_type: str) -> str:
 
 @dataclass
 class InterchangeReadout:
-    """What reading a folder of interchanges found: files, records per type, elements not read."""
+    """What was staged: files (or resource URLs), records per type, elements not read."""
 
     files: list[str] = field(default_factory=list)
     records: Counter = field(default_factory=Counter)
@@ -44,7 +44,7 @@ class InterchangeReadout:
     not_read: Counter = field(default_factory=Counter)
 
 
-class _Sink:
+class StagingSink:
     """Batches records per type and appends them to their staging tables."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -56,6 +56,16 @@ class _Sink:
                 f"create or replace temp table {staging_table(record_type)} "
                 f"({ddl}, _source_file varchar, _source_row bigint)"
             )
+
+    def add_record(
+        self, readout: InterchangeReadout, record_type: str, record: dict, lineage: str, row: int
+    ) -> None:
+        """Stage one record with its lineage and count it in the readout."""
+        record["_source_file"] = lineage
+        record["_source_row"] = row
+        self.add(record_type, record)
+        readout.records[record_type] += 1
+        readout.files_by_record_type.setdefault(record_type, set()).add(lineage)
 
     def add(self, record_type: str, record: dict) -> None:
         batch = self.batches.setdefault(record_type, [])
@@ -106,7 +116,7 @@ def read_interchanges(
     lineage_of: Callable[[Path], str],
 ) -> InterchangeReadout:
     """Stream every file into the staging tables (replacing them); see the module docstring."""
-    sink = _Sink(con)
+    sink = StagingSink(con)
     readout = InterchangeReadout()
     for path in files:
         lineage = lineage_of(path)
@@ -116,7 +126,7 @@ def read_interchanges(
     return readout
 
 
-def _read_file(path: Path, lineage: str, sink: _Sink, readout: InterchangeReadout) -> None:
+def _read_file(path: Path, lineage: str, sink: StagingSink, readout: InterchangeReadout) -> None:
     depth = 0
     position = 0
     root = None
@@ -144,12 +154,7 @@ def _read_file(path: Path, lineage: str, sink: _Sink, readout: InterchangeReadou
                 readout.not_read[name] += 1
             else:
                 record_type, extract = extractor
-                record = extract(element)
-                record["_source_file"] = lineage
-                record["_source_row"] = position
-                sink.add(record_type, record)
-                readout.records[record_type] += 1
-                readout.files_by_record_type.setdefault(record_type, set()).add(lineage)
+                sink.add_record(readout, record_type, extract(element), lineage, position)
             root.clear()
     except ParseError as error:
         line = error.position[0] if error.position else None

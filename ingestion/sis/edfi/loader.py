@@ -1,19 +1,25 @@
-"""Loading a folder of Ed-Fi XML interchanges into the SIS contract's raw tables.
+"""Loading Ed-Fi records into the SIS contract's raw tables, from either transport.
 
-`SIS_FORMAT=edfi_xml` with `SIS_LANDING_DIR` a folder of interchange files: every file is
-streamed once into staging tables (`interchange.py`), the descriptor map is registered
-(`descriptors.py`), and each contract table is loaded by the same typed loader as a CSV drop,
-from its SELECT (`contract_selects.py`), with unmapped descriptors quarantined first. Every
-load is whole (the interchanges are the district's complete extract); each table's audit row
-names the files its rows came from, and rows read = loaded + quarantined per table.
+- `SIS_FORMAT=edfi_xml`, `SIS_LANDING_DIR` a folder of interchange files: every file is
+  streamed once into the staging tables (`interchange.py`).
+- `SIS_FORMAT=edfi_api`, `EDFI_API_URL` with `EDFI_CLIENT_ID` / `EDFI_CLIENT_SECRET`: every
+  resource of `api_records.RESOURCES` is paged through (`api_client.py`) into the same staging
+  tables, as the same records.
 
-`_drop_date` is the date (UTC) each file was last modified: when the SIS wrote the extract,
-which is what the SIS freshness check asks about.
+Then the descriptor map is registered (`descriptors.py`) and each contract table is loaded by
+the same typed loader as a CSV drop, from its SELECT (`contract_selects.py`), with unmapped
+descriptors quarantined first; the same records give the same raw tables whichever transport
+brought them. Every load is whole (the extract or the API is the district's complete record);
+each table's audit row names the files or resource URLs its rows came from, and rows read =
+loaded + quarantined per table.
+
+`_drop_date` is the date (UTC) each file was last modified (when the SIS wrote the extract,
+which is what the SIS freshness check asks about), or for the API the day it was read.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import duckdb
 
@@ -21,6 +27,8 @@ from ingestion.common.settings import SourceSettings
 from ingestion.common.typed_load import LoadResult, RowCheck, load_typed
 from ingestion.contracts import SIS_TABLES, TableContract
 from ingestion.sis.drops import SisSourceError
+from ingestion.sis.edfi.api_client import EdfiApiClient
+from ingestion.sis.edfi.api_records import RESOURCES
 from ingestion.sis.edfi.contract_selects import (
     RECORD_TYPES,
     ROW_CHECKS,
@@ -31,6 +39,7 @@ from ingestion.sis.edfi.contract_selects import (
 from ingestion.sis.edfi.descriptors import read_descriptor_map, register_descriptor_map
 from ingestion.sis.edfi.interchange import (
     InterchangeReadout,
+    StagingSink,
     interchange_files,
     read_interchanges,
     staging_table,
@@ -58,19 +67,64 @@ def load_sis_edfi_xml(
 ) -> dict[str, LoadResult]:
     """Load every SIS table (or the given ones) from the Ed-Fi interchanges of the landing dir."""
     files = interchange_files(settings.sis_landing_dir)
-    register_descriptor_map(con, read_descriptor_map(settings.edfi_descriptor_map))
+    mapping = read_descriptor_map(settings.edfi_descriptor_map)
     readout = read_interchanges(con, files, settings.relative_source_path)
+    drop_dates = {
+        settings.relative_source_path(path): datetime.fromtimestamp(
+            path.stat().st_mtime, UTC
+        ).date()
+        for path in files
+    }
+    return _load_staged(con, mapping, readout, drop_dates, tables)
+
+
+def load_sis_edfi_api(
+    con: duckdb.DuckDBPyConnection,
+    settings: SourceSettings,
+    tables: list[TableContract] | None = None,
+    client: EdfiApiClient | None = None,
+) -> dict[str, LoadResult]:
+    """Load every SIS table (or the given ones) from the resources of an Ed-Fi ODS/API.
+
+    Every resource is read whole before any raw table is touched, so a failed pull leaves the
+    warehouse as it was.
+    """
+    if client is None:
+        if not settings.edfi_api_url:
+            raise SisSourceError("SIS_FORMAT=edfi_api needs EDFI_API_URL", rule="missing_setting")
+        client = EdfiApiClient(
+            settings.edfi_api_url,
+            settings.edfi_client_id,
+            settings.edfi_client_secret,
+            page_size=settings.edfi_page_size,
+            timeout_seconds=settings.edfi_timeout_seconds,
+            max_retries=settings.edfi_max_retries,
+            backoff_seconds=settings.edfi_backoff_seconds,
+        )
+    mapping = read_descriptor_map(settings.edfi_descriptor_map)
+    sink = StagingSink(con)
+    readout = InterchangeReadout()
+    for resource, (record_type, extract) in RESOURCES.items():
+        url = client.resource_url(resource)
+        readout.files.append(url)
+        for row, record in enumerate(client.records(resource), start=1):
+            sink.add_record(readout, record_type, extract(record), url, row)
+    sink.flush()
+    today = datetime.now(UTC).date()
+    return _load_staged(con, mapping, readout, {url: today for url in readout.files}, tables)
+
+
+def _load_staged(
+    con: duckdb.DuckDBPyConnection,
+    mapping: dict[str, str],
+    readout: InterchangeReadout,
+    drop_dates: dict[str, date],
+    tables: list[TableContract] | None,
+) -> dict[str, LoadResult]:
+    """Map the staged records to every contract table and load each; drop the staging."""
+    register_descriptor_map(con, mapping)
     con.execute("create or replace temp table _edfi_files (source_file varchar, drop_date date)")
-    con.executemany(
-        "insert into _edfi_files values (?, ?)",
-        [
-            (
-                settings.relative_source_path(path),
-                datetime.fromtimestamp(path.stat().st_mtime, UTC).date(),
-            )
-            for path in files
-        ],
-    )
+    con.executemany("insert into _edfi_files values (?, ?)", list(drop_dates.items()))
     try:
         return {
             contract.raw_table: _load_table(con, contract, readout)
