@@ -305,10 +305,23 @@ def resources_from_fixture(folder: Path) -> dict[str, list[dict]]:
 
 
 class OdsApiState:
-    """What the test server serves and what it saw."""
+    """What the test server serves and what it saw.
+
+    Every record gets an `id` and a change version (1 for the fixture's records); `change`,
+    `add` and `delete` move the API's newest change version on, as edits in the ODS would, and
+    `delete` lists the record under `{resource}/deletes`. Change Queries are answered only when
+    `change_queries` is on (an API without them answers 404).
+    """
 
     def __init__(self, resources: dict[str, list[dict]], known: set[str], expires_in: int = 1800):
-        self.resources = resources
+        self.resources = {
+            name: [{"id": f"{name}-{n:05d}", **r} for n, r in enumerate(records, start=1)]
+            for name, records in resources.items()
+        }
+        self.versions = {r["id"]: 1 for records in self.resources.values() for r in records}
+        self.newest = 1
+        self.deleted: dict[str, list[dict]] = defaultdict(list)
+        self.change_queries = False
         self.known = known
         self.expires_in = expires_in
         self.send_total_count = True
@@ -321,6 +334,36 @@ class OdsApiState:
     def revoke_tokens(self) -> None:
         with self.lock:
             self.tokens.clear()
+
+    def change(self, resource: str, index: int, **fields) -> dict:
+        self.newest += 1
+        record = self.resources[resource][index]
+        record.update(fields)
+        self.versions[record["id"]] = self.newest
+        return record
+
+    def add(self, resource: str, record: dict) -> dict:
+        self.newest += 1
+        record = {"id": f"{resource}-new-{self.newest}", **record}
+        self.resources.setdefault(resource, []).append(record)
+        self.versions[record["id"]] = self.newest
+        return record
+
+    def delete(self, resource: str, index: int) -> dict:
+        self.newest += 1
+        record = self.resources[resource].pop(index)
+        self.deleted[resource].append({"id": record["id"], "changeVersion": self.newest})
+        return record
+
+    def page(self, resource: str, query: dict) -> list[dict]:
+        deletes = resource.endswith("/deletes")
+        name = resource.removesuffix("/deletes")
+        if "minChangeVersion" not in query:
+            return self.deleted[name] if deletes else self.resources.get(name, [])
+        low, high = int(query["minChangeVersion"][0]), int(query["maxChangeVersion"][0])
+        if deletes:
+            return [d for d in self.deleted[name] if low <= d["changeVersion"] <= high]
+        return [r for r in self.resources.get(name, []) if low <= self.versions[r["id"]] <= high]
 
 
 def _handler(state: OdsApiState):
@@ -359,24 +402,27 @@ def _handler(state: OdsApiState):
             url = urllib.parse.urlsplit(self.path)
             state.requests.append(("GET", self.path))
             prefix = "/api/data/v3/ed-fi/"
-            if not url.path.startswith(prefix):
-                return self._send(404, b"{}")
-            resource = url.path[len(prefix) :]
             bearer = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
             if bearer not in state.tokens:
                 return self._send(401, b'{"message": "Authorization denied."}')
+            if url.path == "/api/changeQueries/v1/availableChangeVersions" and state.change_queries:
+                body = {"oldestChangeVersion": 0, "newestChangeVersion": state.newest}
+                return self._send(200, json.dumps(body).encode())
+            if not url.path.startswith(prefix):
+                return self._send(404, b"{}")
+            resource = url.path[len(prefix) :]
             queued = state.fail_next.get(resource)
             if queued:
                 status, headers, body = queued.pop(0)
                 return self._send(status, body, headers)
-            if resource not in state.known:
+            if resource.removesuffix("/deletes") not in state.known:
                 return self._send(404, b'{"message": "not found"}')
             query = urllib.parse.parse_qs(url.query)
             offset = int(query.get("offset", ["0"])[0])
             limit = int(query.get("limit", ["25"])[0])
             if limit > MAX_LIMIT:
                 return self._send(400, b'{"message": "limit must be 500 or less"}')
-            records = state.resources.get(resource, [])
+            records = state.page(resource, query)
             headers = {}
             if query.get("totalCount") == ["true"] and state.send_total_count:
                 headers["Total-Count"] = str(len(records))

@@ -236,3 +236,70 @@ def test_edfi_api_needs_its_url(settings):
     with pytest.raises(SisSourceError) as error:
         load_sis(duckdb.connect(), dataclasses.replace(settings, sis_format="edfi_api"))
     assert error.value.rule == "missing_setting"
+
+
+def _warnings(results) -> set[str]:
+    return {w for r in results.values() for w in r.warnings if w.startswith("Ed-Fi API")}
+
+
+def test_change_queries_pull_only_changes_and_deletes(api, state, settings, tmp_path):
+    """A nightly pull asks for changes since the last version; a deleted enrolment disappears.
+
+    After the whole first pull (version 1): enrolment 1 (student 604821) is deleted (version
+    2), attendance event 1 (604822, 2021-08-31, excused) becomes unexcused (3) and an event is
+    added for 604821's classmate 604823 (4). Expected by hand: 960 - 1 = 959 enrolments without
+    604821; 1,917 + 1 = 1,918 attendance events read, the changed one unexcused.
+    """
+    state.change_queries = True
+    incremental = _api_settings(settings, api, edfi_page_size=500)
+    con = connect_warehouse(tmp_path / "w.duckdb")
+    try:
+        assert _warnings(load_sis(con, incremental)) == {"Ed-Fi API: whole pull"}
+        state.delete("studentSchoolAssociations", 0)
+        state.change(
+            "studentSchoolAttendanceEvents",
+            0,
+            attendanceEventCategoryDescriptor=(
+                "uri://ed-fi.org/AttendanceEventCategoryDescriptor#Unexcused Absence"
+            ),
+        )
+        state.add(
+            "studentSchoolAttendanceEvents",
+            {
+                "studentReference": {"studentUniqueId": "604823"},
+                "schoolReference": {"schoolId": 255901001},
+                "eventDate": "2022-03-01",
+                "attendanceEventCategoryDescriptor": (
+                    "uri://ed-fi.org/AttendanceEventCategoryDescriptor#Excused Absence"
+                ),
+                "eventDuration": 1.0,
+            },
+        )
+        state.requests.clear()
+        results = load_sis(con, incremental)
+        assert _warnings(results) == {"Ed-Fi API: changes pull"}
+        assert (
+            "GET",
+            "/api/data/v3/ed-fi/studentSchoolAssociations/deletes?offset=0&limit=500"
+            "&totalCount=true&minChangeVersion=2&maxChangeVersion=4",
+        ) in state.requests
+        assert con.execute(
+            "select count(*), count(*) filter (where student_id = '604821') "
+            "from raw.sis__enrollments"
+        ).fetchone() == (959, 0)
+        assert results["sis__attendance"].rows_read == 1918
+        assert con.execute(
+            "select attendance_code from raw.sis__attendance "
+            "where student_id = '604822' and attendance_date = '2021-08-31'"
+        ).fetchall() == [("UNX",)]
+        # Nothing changed since: no resource is requested, the tables stay as they are.
+        state.requests.clear()
+        assert _warnings(load_sis(con, incremental)) == {"Ed-Fi API: changes pull"}
+        assert [p for _, p in state.requests if "/data/v3/" in p] == []
+        assert con.execute("select count(*) from raw.sis__enrollments").fetchone() == (959,)
+        # A whole reload (the full refresh) asks for everything again.
+        whole = load_sis(con, dataclasses.replace(incremental, is_incremental=False))
+        assert _warnings(whole) == {"Ed-Fi API: whole pull"}
+        assert whole["sis__enrollments"].rows_read == 959
+    finally:
+        con.close()

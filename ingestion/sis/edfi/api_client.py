@@ -70,12 +70,41 @@ class EdfiApiClient:
     def resource_url(self, resource: str) -> str:
         return f"{self.api_url}/data/v3/ed-fi/{resource}"
 
-    def records(self, resource: str) -> Iterator[dict]:
-        """Every record of a resource, in the API's order, page after page."""
-        base = self.resource_url(resource)
+    def available_change_versions(self) -> tuple[int, int] | None:
+        """(oldest, newest) change version, or None when the API has no Change Queries."""
+        url = f"{self.api_url}/changeQueries/v1/availableChangeVersions"
+        try:
+            _, document = self._get_json(url, "availableChangeVersions")
+        except SisSourceError as error:
+            if error.rule == "not_found":
+                return None
+            raise
+        try:
+            return int(document["oldestChangeVersion"]), int(document["newestChangeVersion"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise SisSourceError(
+                f"{url} did not return oldestChangeVersion and newestChangeVersion",
+                rule="malformed_page",
+                source_file=url,
+            ) from error
+
+    def records(
+        self,
+        resource: str,
+        changes: tuple[int, int] | None = None,
+        deletes: bool = False,
+    ) -> Iterator[dict]:
+        """Every record of a resource, in the API's order, page after page.
+
+        `changes` = (min, max) change version asks for the records changed in that range
+        (Change Queries); with `deletes`, the records deleted in it (`{resource}/deletes`).
+        """
+        base = self.resource_url(resource) + ("/deletes" if deletes else "")
         offset, total = 0, None
         while total is None or offset < total:
             query = {"offset": offset, "limit": self.page_size, "totalCount": "true"}
+            if changes is not None:
+                query["minChangeVersion"], query["maxChangeVersion"] = changes
             url = f"{base}?{urllib.parse.urlencode(query)}"
             headers, page = self._get_json(url, resource)
             if not isinstance(page, list) or not all(isinstance(r, dict) for r in page):

@@ -27,7 +27,9 @@ from ingestion.sis.drops import SisSourceError
 from ingestion.sis.edfi.records import EXTRACTORS, RECORD_COLUMNS
 
 BATCH_ROWS = 20_000
-LINEAGE = ("_source_file", "_source_row")
+LINEAGE = ("_source_file", "_source_row", "_edfi_id")
+"""Staging columns after the record's own: where it came from, and its Ed-Fi resource id (the
+ODS/API's `id`; the interchange element's `id` attribute, if any)."""
 
 
 def staging_table(record_type: str) -> str:
@@ -54,15 +56,22 @@ class StagingSink:
             ddl = ", ".join(f'"{c}" varchar' for c in columns)
             con.execute(
                 f"create or replace temp table {staging_table(record_type)} "
-                f"({ddl}, _source_file varchar, _source_row bigint)"
+                f"({ddl}, _source_file varchar, _source_row bigint, _edfi_id varchar)"
             )
 
     def add_record(
-        self, readout: InterchangeReadout, record_type: str, record: dict, lineage: str, row: int
+        self,
+        readout: InterchangeReadout,
+        record_type: str,
+        record: dict,
+        lineage: str,
+        row: int,
+        edfi_id: str | None = None,
     ) -> None:
         """Stage one record with its lineage and count it in the readout."""
         record["_source_file"] = lineage
         record["_source_row"] = row
+        record["_edfi_id"] = edfi_id
         self.add(record_type, record)
         readout.records[record_type] += 1
         readout.files_by_record_type.setdefault(record_type, set()).add(lineage)
@@ -154,7 +163,9 @@ def _read_file(path: Path, lineage: str, sink: StagingSink, readout: Interchange
                 readout.not_read[name] += 1
             else:
                 record_type, extract = extractor
-                sink.add_record(readout, record_type, extract(element), lineage, position)
+                sink.add_record(
+                    readout, record_type, extract(element), lineage, position, element.get("id")
+                )
             root.clear()
     except ParseError as error:
         line = error.position[0] if error.position else None

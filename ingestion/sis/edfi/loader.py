@@ -19,6 +19,7 @@ which is what the SIS freshness check asks about), or for the API the day it was
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 
 import duckdb
@@ -29,6 +30,7 @@ from ingestion.contracts import SIS_TABLES, TableContract
 from ingestion.sis.drops import SisSourceError
 from ingestion.sis.edfi.api_client import EdfiApiClient
 from ingestion.sis.edfi.api_records import RESOURCES
+from ingestion.sis.edfi.change_store import pull_into_store
 from ingestion.sis.edfi.contract_selects import (
     RECORD_TYPES,
     ROW_CHECKS,
@@ -39,7 +41,6 @@ from ingestion.sis.edfi.contract_selects import (
 from ingestion.sis.edfi.descriptors import read_descriptor_map, register_descriptor_map
 from ingestion.sis.edfi.interchange import (
     InterchangeReadout,
-    StagingSink,
     interchange_files,
     read_interchanges,
     staging_table,
@@ -86,8 +87,9 @@ def load_sis_edfi_api(
 ) -> dict[str, LoadResult]:
     """Load every SIS table (or the given ones) from the resources of an Ed-Fi ODS/API.
 
-    Every resource is read whole before any raw table is touched, so a failed pull leaves the
-    warehouse as it was.
+    The records are pulled into the store (`change_store.py`: whole, or the changes since the
+    last pull), every resource before any table is touched, so a failed pull leaves the
+    warehouse as it was; the contract tables are then rebuilt whole from the store.
     """
     if client is None:
         if not settings.edfi_api_url:
@@ -102,16 +104,15 @@ def load_sis_edfi_api(
             backoff_seconds=settings.edfi_backoff_seconds,
         )
     mapping = read_descriptor_map(settings.edfi_descriptor_map)
-    sink = StagingSink(con)
-    readout = InterchangeReadout()
-    for resource, (record_type, extract) in RESOURCES.items():
-        url = client.resource_url(resource)
-        readout.files.append(url)
-        for row, record in enumerate(client.records(resource), start=1):
-            sink.add_record(readout, record_type, extract(record), url, row)
-    sink.flush()
+    readout, mode = pull_into_store(con, client, RESOURCES, settings.is_incremental)
     today = datetime.now(UTC).date()
-    return _load_staged(con, mapping, readout, {url: today for url in readout.files}, tables)
+    results = _load_staged(con, mapping, readout, {url: today for url in readout.files}, tables)
+    return {
+        raw_table: dataclasses.replace(
+            result, warnings=(*result.warnings, f"Ed-Fi API: {mode} pull")
+        )
+        for raw_table, result in results.items()
+    }
 
 
 def _load_staged(
