@@ -9,6 +9,12 @@ only what differs. The values are frozen so that one load sees one consistent co
 | DISTRICT_SOURCES_DIR   | `<repo>/data/sources`                    |
 | WAREHOUSE_PATH         | `<repo>/data/warehouse/district.duckdb`  |
 | SIS_LANDING_DIR        | `<sources>/sis`                          |
+| SIS_FORMAT             | `csv` (CSV drops), `edfi_xml` (Ed-Fi interchanges), `edfi_api` |
+| EDFI_DESCRIPTOR_MAP    | `ingestion/sis/edfi/descriptor_map.csv`  |
+| EDFI_API_URL           | empty; the ODS/API root (above `/oauth/token`, `/data/v3`) |
+| EDFI_CLIENT_ID, EDFI_CLIENT_SECRET | empty; the API key and secret (OAuth2 client credentials) |
+| EDFI_PAGE_SIZE         | `500` records a request (the ODS/API's default maximum)   |
+| EDFI_TIMEOUT_SECONDS, EDFI_MAX_RETRIES, EDFI_BACKOFF_SECONDS | `30`, `5`, `1` (as for tutoring) |
 | HR_DATABASE_URL        | `sqlite:///<sources>/hr/hr.sqlite`       |
 | TUTORING_API_URL       | empty: read saved pages instead          |
 | TUTORING_API_TOKEN     | empty: no Authorization header           |
@@ -44,6 +50,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_EDFI_DESCRIPTOR_MAP = REPO_ROOT / "ingestion" / "sis" / "edfi" / "descriptor_map.csv"
+SIS_FORMATS = ("csv", "edfi_xml", "edfi_api")
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,15 @@ class SourceSettings:
     sources_dir: Path
     warehouse_path: Path
     sis_landing_dir: Path
+    sis_format: str
+    edfi_descriptor_map: Path
+    edfi_api_url: str
+    edfi_client_id: str
+    edfi_client_secret: str
+    edfi_page_size: int
+    edfi_timeout_seconds: float
+    edfi_max_retries: int
+    edfi_backoff_seconds: float
     hr_database_url: str
     tutoring_api_url: str
     tutoring_api_token: str
@@ -94,6 +111,15 @@ class SourceSettings:
             sources_dir=sources_dir,
             warehouse_path=Path(get("WAREHOUSE_PATH", str(warehouse_default))),
             sis_landing_dir=Path(get("SIS_LANDING_DIR", str(sources_dir / "sis"))),
+            sis_format=get("SIS_FORMAT", "csv").strip().lower(),
+            edfi_descriptor_map=Path(get("EDFI_DESCRIPTOR_MAP", str(DEFAULT_EDFI_DESCRIPTOR_MAP))),
+            edfi_api_url=get("EDFI_API_URL", "").rstrip("/"),
+            edfi_client_id=get("EDFI_CLIENT_ID", ""),
+            edfi_client_secret=get("EDFI_CLIENT_SECRET", ""),
+            edfi_page_size=int(get("EDFI_PAGE_SIZE", "500")),
+            edfi_timeout_seconds=float(get("EDFI_TIMEOUT_SECONDS", "30")),
+            edfi_max_retries=int(get("EDFI_MAX_RETRIES", "5")),
+            edfi_backoff_seconds=float(get("EDFI_BACKOFF_SECONDS", "1")),
             hr_database_url=get("HR_DATABASE_URL", hr_default),
             tutoring_api_url=get("TUTORING_API_URL", "").rstrip("/"),
             tutoring_api_token=get("TUTORING_API_TOKEN", ""),

@@ -117,13 +117,23 @@ def cast_expression(value_sql: str, duckdb_type: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Check:
+class RowCheck:
+    """A row rejected when `condition_sql` holds: reported as `rule` on `column`.
+
+    `offending_sql` gives the offending value (text). Sources pass their own checks to
+    `load_typed(source_checks=...)`, e.g. an Ed-Fi descriptor with no mapping; they are
+    evaluated before the contract's checks.
+    """
+
     condition_sql: str
     rule: str
     column: str
     offending_sql: str
     is_implied: bool = False
     """True when a later check fails on every row this one fails (it only names the reason)."""
+
+
+_Check = RowCheck
 
 
 def _text_value(column: str) -> str:
@@ -299,6 +309,7 @@ def load_typed(
     warnings: Sequence[str] = (),
     before_commit: Callable[[duckdb.DuckDBPyConnection, str], None] | None = None,
     delta: FileDelta | None = None,
+    source_checks: Sequence[RowCheck] = (),
 ) -> LoadResult:
     """Cast the staged rows of one table, quarantine the bad ones and write the raw table.
 
@@ -317,6 +328,9 @@ def load_typed(
     the table; otherwise the rows earlier loaded from `delta.replaced_lineage` are deleted and
     the staged rows added (`write_mode` is then ignored). Either way `raw._loaded_files` is
     updated in the same transaction.
+
+    `source_checks` are the source's own row checks (columns of the staged view they name may
+    be staging-only), checked first.
     """
     ensure_raw_schema(con)
     started = time.perf_counter()
@@ -335,12 +349,13 @@ def load_typed(
                 warnings=warnings,
                 before_commit=before_commit,
                 delta=delta,
+                source_checks=source_checks,
             )
         finally:
             con.execute(f"drop view if exists {staged_view}")
     loaded_at = datetime.now(UTC)
     target = f"{RAW_SCHEMA}.{quote_identifier(contract.raw_table)}"
-    checks = _checks(con, contract, parent_rules_for(con, contract))
+    checks = [*source_checks, *_checks(con, contract, parent_rules_for(con, contract))]
     # A row fails when any check fails; checks implied by a later one (parent_quarantined by
     # missing_parent) only name the reason, so the filter leaves them out.
     any_failure = " or ".join(c.condition_sql for c in checks if not c.is_implied) or "false"

@@ -18,7 +18,7 @@ from ingestion.common.csv_files import (
     staged_csv_select,
 )
 from ingestion.common.file_delta import SourceFile, plan_file_delta
-from ingestion.common.settings import SourceSettings
+from ingestion.common.settings import SIS_FORMATS, SourceSettings
 from ingestion.common.sql import quote_identifier, quote_literal
 from ingestion.common.typed_load import LoadResult, load_typed, record_unchanged_load
 from ingestion.common.volume_guard import rows_per_school_year, volume_guard
@@ -113,7 +113,25 @@ def load_sis(
     settings: SourceSettings,
     tables: list[TableContract] | None = None,
 ) -> dict[str, LoadResult]:
-    """Load every SIS table (or the given ones); results keyed by raw table name."""
+    """Load every SIS table (or the given ones); results keyed by raw table name.
+
+    `SIS_FORMAT` chooses the transport: dated CSV drops (`csv`), a folder of Ed-Fi XML
+    interchanges (`edfi_xml`) or an Ed-Fi ODS/API (`edfi_api`, `ingestion/sis/edfi/`); all end
+    in the same raw tables.
+    """
+    if settings.sis_format == "edfi_xml":
+        from ingestion.sis.edfi import load_sis_edfi_xml
+
+        return load_sis_edfi_xml(con, settings, tables)
+    if settings.sis_format == "edfi_api":
+        from ingestion.sis.edfi import load_sis_edfi_api
+
+        return load_sis_edfi_api(con, settings, tables)
+    if settings.sis_format != "csv":
+        raise SisSourceError(
+            f"SIS_FORMAT={settings.sis_format!r} is not one of {', '.join(SIS_FORMATS)}",
+            rule="unknown_format",
+        )
     drops = discover_drops(settings.sis_landing_dir)
     refuse_future_drops(drops, settings.today())
     return {

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import logging
 import re
 import time
 import urllib.error
@@ -17,46 +16,19 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from ingestion.common.errors import SourceError
+from ingestion.common.http_retry import Transient, call_with_retries, retry_after_seconds
 
 ENDPOINTS = ("sessions", "acceleration_days")
 _PAGE_NUMBER = re.compile(r"^page-(\d+)\.json$")
-logger = logging.getLogger(__name__)
 
 
 class TutoringSourceError(SourceError):
     """The vendor API failed, or a page is missing or malformed."""
 
     source = "tutoring"
-
-
-@dataclass(frozen=True)
-class _Transient:
-    """A failure worth retrying: what happened, and the wait the server asked for, if any."""
-
-    failure: str
-    retry_after: float | None = None
-    rule: str = "retries_exhausted"
-
-
-def retry_after_seconds(header: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: `120` or an HTTP date; None if absent/bad."""
-    if header is None or not header.strip():
-        return None
-    text = header.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
 @dataclass(frozen=True)
@@ -145,8 +117,8 @@ class TutoringApiClient:
             query["updated_since"] = updated_since
         return f"{self.base_url}/v1/{endpoint}?{urllib.parse.urlencode(query)}"
 
-    def _attempt(self, url: str) -> tuple[bytes, object] | _Transient:
-        """One GET of a page: (body, parsed JSON), or the `_Transient` failure to retry."""
+    def _attempt(self, url: str) -> tuple[bytes, object] | Transient:
+        """One GET of a page: (body, parsed JSON), or the `Transient` failure to retry."""
         request = urllib.request.Request(url, headers={"Accept": "application/json"})
         if self.token:
             request.add_header("Authorization", f"Bearer {self.token}")
@@ -156,52 +128,35 @@ class TutoringApiClient:
         except urllib.error.HTTPError as error:
             failure = f"HTTP {error.code} {error.reason}"
             if error.code == 429 or 500 <= error.code <= 599:
-                return _Transient(failure, retry_after_seconds(error.headers.get("Retry-After")))
+                return Transient(failure, retry_after_seconds(error.headers.get("Retry-After")))
             raise TutoringSourceError(
                 f"GET {url} failed: {failure}", rule="http_error", source_file=url
             ) from error
         except TimeoutError as error:
-            return _Transient(f"timed out after {self.timeout_seconds:g} s ({error})")
+            return Transient(f"timed out after {self.timeout_seconds:g} s ({error})")
         except urllib.error.URLError as error:
             if isinstance(error.reason, TimeoutError):
-                return _Transient(f"timed out after {self.timeout_seconds:g} s ({error.reason})")
-            return _Transient(f"connection failed: {error.reason}")
+                return Transient(f"timed out after {self.timeout_seconds:g} s ({error.reason})")
+            return Transient(f"connection failed: {error.reason}")
         except (http.client.HTTPException, ConnectionError, OSError) as error:
-            return _Transient(f"connection failed: {type(error).__name__}: {error}")
+            return Transient(f"connection failed: {type(error).__name__}: {error}")
         try:
             return body, json.loads(body)
         except ValueError as error:
-            return _Transient(f"malformed page, not valid JSON: {error}", rule="malformed_page")
+            return Transient(f"malformed page, not valid JSON: {error}", rule="malformed_page")
 
     def get_page(self, url: str) -> tuple[bytes, object]:
         """The page's body and JSON document, retrying transient failures as described above."""
-        attempts = self.max_retries + 1
-        for attempt in range(attempts):
-            outcome = self._attempt(url)
-            if not isinstance(outcome, _Transient):
-                return outcome
-            if attempt == attempts - 1:
-                raise TutoringSourceError(
-                    f"GET {url} failed after {attempts} attempt(s) (TUTORING_MAX_RETRIES="
-                    f"{self.max_retries}); last failure: {outcome.failure}",
-                    rule=outcome.rule,
-                    source_file=url,
-                )
-            wait = outcome.retry_after
-            if wait is None:
-                wait = self.backoff_seconds * 2**attempt
-            elif wait > self.max_wait_seconds:
-                raise TutoringSourceError(
-                    f"GET {url}: {outcome.failure} and Retry-After asks for {wait:.0f} s, "
-                    f"more than the {self.max_wait_seconds:.0f} s this client waits",
-                    rule="retry_after_too_long",
-                    source_file=url,
-                )
-            logger.warning(
-                "GET %s: %s; retry %d in %.2f s", url, outcome.failure, attempt + 1, wait
-            )
-            self.sleep(wait)
-        raise AssertionError("unreachable")
+        return call_with_retries(
+            lambda: self._attempt(url),
+            url,
+            max_retries=self.max_retries,
+            backoff_seconds=self.backoff_seconds,
+            max_wait_seconds=self.max_wait_seconds,
+            sleep=self.sleep,
+            error_type=TutoringSourceError,
+            retries_setting="TUTORING_MAX_RETRIES",
+        )
 
     def pages(self, endpoint: str, updated_since: str | None = None) -> Iterator[tuple[str, bytes]]:
         """Yield (url, body) for every page, checking each envelope on the way."""
