@@ -93,7 +93,8 @@ def grand_bend_warehouse(tmp_path_factory) -> tuple[Path, dict]:
 
 
 def test_sis_raw_suites_pass_but_for_the_tables_ed_fi_does_not_supply(grand_bend_warehouse):
-    """Registrations and course grades are not read from Ed-Fi yet: their tables are empty."""
+    """Registrations and course grades are not read from Ed-Fi yet, and every assessment
+    result of the sample is quarantined (outside its school year): those tables are empty."""
     _, outcomes = grand_bend_warehouse
     blocking = {
         table: [rule.description for rule in outcome.blocking_failures]
@@ -102,6 +103,7 @@ def test_sis_raw_suites_pass_but_for_the_tables_ed_fi_does_not_supply(grand_bend
     }
     assert blocking == {
         "sis__registrations": ["table is not empty"],
+        "sis__assessments": ["table is not empty"],
         "sis__course_grades": ["table is not empty"],
     }
 

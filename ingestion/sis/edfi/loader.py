@@ -49,7 +49,11 @@ from ingestion.sis.edfi.records import RECORD_COLUMNS
 
 
 def mapping_checks(contract: TableContract) -> list[RowCheck]:
-    """One quarantine check per descriptor-mapped column of the table, then the table's own."""
+    """A quarantine check per descriptor-mapped column the contract requires, then the table's
+    own. A required code that cannot be mapped (an attendance or program type) decides a
+    measure, so its row is quarantined with the descriptor; an optional one (race, language)
+    loads as not reported instead (`unmapped_optional_warnings`), so the student and every
+    record of theirs stay in."""
     return [
         RowCheck(
             f"_unmapped_{column} is not null",
@@ -58,7 +62,27 @@ def mapping_checks(contract: TableContract) -> list[RowCheck]:
             f"_unmapped_{column}",
         )
         for column in unmapped_columns(contract)
+        if column in contract.required
     ] + ROW_CHECKS.get(contract.name, [])
+
+
+def unmapped_optional_warnings(con: duckdb.DuckDBPyConnection, contract: TableContract, view: str):
+    """A warning per optional column with descriptors the map lacks: how many rows and which
+    values (descriptor URIs, never a student's identity), loaded as not reported."""
+    warnings = []
+    for column in unmapped_columns(contract):
+        if column in contract.required:
+            continue
+        rows, values = con.execute(
+            f"select count(*), list(distinct _unmapped_{column} order by _unmapped_{column}) "
+            f"from {view} where _unmapped_{column} is not null"
+        ).fetchone()
+        if rows:
+            warnings.append(
+                f"Ed-Fi: {rows} row(s) of {contract.name}.{column} carry descriptors the map "
+                f"lacks, loaded as not reported: {', '.join(values[:5])}"
+            )
+    return warnings
 
 
 def load_sis_edfi_xml(
@@ -154,6 +178,7 @@ def _load_table(
     view = f"_staged_edfi_{contract.raw_table}"
     try:
         con.execute(f"create or replace temp view {view} as {select}")
+        warnings += unmapped_optional_warnings(con, contract, view)
         return load_typed(
             con,
             view,
