@@ -226,3 +226,16 @@ def test_mariadb_incremental_pulls(con, settings):
         with admin.begin() as connection:
             connection.execute(sa.text(f"drop database if exists {database}"))
         admin.dispose()
+
+
+def test_a_missing_sqlite_file_is_not_retried(con, settings, tmp_path):
+    """SQLite would create an empty database for a path that does not exist; the reader
+    refuses instead, with a rule outside the transient ones (a retry cannot make the file)."""
+    from ingestion.common.errors import is_transient
+
+    missing = tmp_path / "nowhere" / "hr.sqlite"
+    with pytest.raises(HrSourceError) as raised:
+        load_hr(con, replace(settings, hr_database_url=f"sqlite:///{missing}"))
+    assert raised.value.rule == "missing_database"
+    assert not is_transient(raised.value)
+    assert not missing.exists()
