@@ -19,6 +19,7 @@ from orchestration.dbt.refresh_years import (
     dbt_build_args,
     dbt_build_env,
 )
+from orchestration.dbt.table_metadata import with_table_metadata
 from orchestration.dbt.translator import DistrictDbtTranslator
 
 DBT_TRANSLATOR = DistrictDbtTranslator()
@@ -31,8 +32,9 @@ PUBLISHED_SCHEMAS = ("marts", "reference", "restricted")
 """The schemas the publications read: the marts, the reference seeds and the restricted marts."""
 
 
-def dbt_relations(schemas: tuple[str, ...]) -> list[tuple[str, str, dg.AssetKey]]:
-    """(schema, table, asset key) of every dbt model and seed built into `schemas`, sorted.
+def dbt_relations(schemas: tuple[str, ...] | None) -> list[tuple[str, str, dg.AssetKey]]:
+    """(schema, table, asset key) of every dbt model and seed built into `schemas` (None: any
+    schema), sorted.
 
     Read from the manifest, so a new mart is checked and published the day it is added.
     """
@@ -40,7 +42,8 @@ def dbt_relations(schemas: tuple[str, ...]) -> list[tuple[str, str, dg.AssetKey]
     relations = [
         (node["schema"], node["alias"] or node["name"], DBT_TRANSLATOR.get_asset_key(node))
         for node in manifest["nodes"].values()
-        if node["resource_type"] in ("model", "seed") and node["schema"] in schemas
+        if node["resource_type"] in ("model", "seed")
+        and (schemas is None or node["schema"] in schemas)
     ]
     return sorted(relations, key=lambda relation: relation[:2])
 
@@ -70,8 +73,15 @@ def district_dbt_models(
     _copy_files(LAST_BUILD_PATH, target_path, ("partial_parse.msgpack",))
     with _environment({REFRESH_YEARS_ENV: env.get(REFRESH_YEARS_ENV)}):
         invocation = dbt.cli(args, context=context, target_path=target_path)
-    yield from invocation.stream()
+    yield from with_table_metadata(
+        invocation.stream(), Path(os.environ["WAREHOUSE_PATH"]), _relations_by_key()
+    )
     _copy_files(invocation.target_path, LAST_BUILD_PATH, LAST_BUILD_FILES)
+
+
+def _relations_by_key() -> dict[dg.AssetKey, tuple[str, str]]:
+    """Every dbt model's and seed's asset key → its `(schema, table)` in the warehouse."""
+    return {key: (schema, table) for schema, table, key in dbt_relations(None)}
 
 
 def _invocation_target_path(context: dg.AssetExecutionContext) -> Path:

@@ -8,9 +8,9 @@ Together they cost about 5 seconds per dbt step, a tenth of a nightly run's budg
 - the version comes from the installed dbt-core package instead: the project runs the dbt of
   its own environment (orchestration/definitions.py) and pins dbt-core below 2 (the Fusion
   engine is version 2), so the package's version is the executable's;
-- no adapter handle is built: this project fetches neither row counts nor column metadata (the
-  exports and the mart suites report rows), and without a handle dagster-dbt skips exactly
-  those two features.
+- no adapter handle is built: without one dagster-dbt skips its row-count and column-metadata
+  fetching, which this project does instead from DuckDB's catalog once dbt has exited
+  (orchestration/dbt/table_metadata.py: DuckDB has one writer, and while dbt runs it is dbt).
 
 Both override private members of dagster-dbt 0.29 (pinned in pyproject.toml); the end-to-end
 test runs every dbt step through this resource, so a version of dagster-dbt that moved them

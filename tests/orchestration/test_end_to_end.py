@@ -99,3 +99,40 @@ def test_reloading_the_same_sources_is_idempotent(tiny_pipeline_run, tmp_path, m
         result = dg.materialize(raw_assets, instance=instance)
     assert result.success
     assert _raw_fingerprints(copy) == before
+
+
+def test_dbt_tables_carry_their_row_count_and_typed_columns(tiny_pipeline_run):
+    """Every table dbt builds (not views: they hold no rows) is materialized with its exact
+    row count and its columns' DuckDB types, as the asset page's row count and Type column."""
+    materializations = [
+        event.event_specific_data.materialization
+        for event in tiny_pipeline_run.result.get_asset_materialization_events()
+    ]
+    events = {m.asset_key: m.metadata for m in materializations}
+    con = duckdb.connect(str(tiny_pipeline_run.warehouse_path), read_only=True)
+    try:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where schema_name in ('marts', 'restricted', 'intermediate', 'reference')"
+        ).fetchall()
+        assert len(tables) > 20
+        for schema, table in tables:
+            metadata = events[dg.AssetKey([schema, table])]
+            (rows,) = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()
+            assert metadata["dagster/row_count"].value == rows, (schema, table)
+            declared = {c.name: c.type for c in metadata["dagster/column_schema"].value.columns}
+            actual = dict(
+                con.execute(
+                    "select column_name, data_type from duckdb_columns() "
+                    "where schema_name = ? and table_name = ?",
+                    [schema, table],
+                ).fetchall()
+            )
+            assert declared == actual, (schema, table)
+        views = con.execute(
+            "select schema_name, view_name from duckdb_views() where schema_name = 'staging'"
+        ).fetchall()
+        for schema, view in views[:5]:
+            assert "dagster/row_count" not in events[dg.AssetKey([schema, view])]
+    finally:
+        con.close()
