@@ -56,11 +56,15 @@ def tiny_environment(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def tiny_pipeline_run(tmp_path_factory) -> PipelineRun:
     """The full_refresh job of the tiny district, executed once by Dagster in-process."""
+    return run_tiny_full_refresh(tmp_path_factory.mktemp("tiny_district"))
+
+
+def run_tiny_full_refresh(root: Path, extra_env: dict[str, str] | None = None) -> PipelineRun:
+    """The tiny district's full_refresh job under `root`, with `extra_env` set while it runs."""
     import dagster as dg
 
-    root = tmp_path_factory.mktemp("tiny_district")
-    env = tiny_environment(root)
-    saved = {key: os.environ.get(key) for key in TINY_ENV_KEYS}
+    env = tiny_environment(root) | (extra_env or {})
+    saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
     Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
     try:

@@ -12,6 +12,7 @@ import dagster as dg
 
 from ingestion.common.errors import SourceError, is_transient
 from ingestion.contracts import tables_for
+from orchestration.absent_sources import ABSENT_BY_CONFIGURATION, absent_raw_tables
 from orchestration.demo.assets import DEMO_SOURCES_KEY
 from orchestration.quality.freshness import freshness_policy
 from orchestration.settings import RunSettings
@@ -83,17 +84,35 @@ def build_source_assets(source: str, settings: RunSettings) -> "dg.AssetsDefinit
     )
     def load_source(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
         from ingestion.common.warehouse import connect_warehouse
+        from orchestration.absent_sources import empty_absent_tables
 
         sources = sources_for_run(settings.sources, context.run.tags)
-        load = _loader(source)
+        absent = absent_raw_tables()
+        absent_contracts = [c for c in contracts if c.raw_table in absent]
+        present = [c for c in contracts if c.raw_table not in absent]
         con = connect_warehouse(sources.warehouse_path)
         try:
-            results = load(con, sources)
+            empty_absent_tables(con, absent_contracts)
+            results = {}
+            if present and absent_contracts:  # only the SIS has optional tables
+                results = _loader(source)(con, sources, present)
+            elif present:
+                results = _loader(source)(con, sources)
         except SourceError as error:
             raise _failure_of(error) from error
         finally:
             con.close()
-        for contract in contracts:
+        for contract in absent_contracts:
+            context.log.info(f"raw.{contract.raw_table}: {ABSENT_BY_CONFIGURATION}")
+            yield dg.MaterializeResult(
+                asset_key=raw_asset_key(contract.raw_table),
+                metadata={
+                    "dagster/row_count": 0,
+                    "rows_loaded": 0,
+                    "status": ABSENT_BY_CONFIGURATION,
+                },
+            )
+        for contract in present:
             result = results.get(contract.name) or results.get(contract.raw_table)
             if result is None:
                 raise dg.Failure(f"{source}: the loader returned no result for {contract.name}")

@@ -1,8 +1,10 @@
 {#- One row per enrolment stint with `days_enrolled`: the instructional days of the school's
-    calendar from the stint's first day through its last day, both inclusive (exit date = last day
-    enrolled). Counted as (instructional days through the end date) - (instructional days through
-    the start date) + (1 if the start date is itself instructional), looked up in the per-school
-    cumulative index; a stint at a school without a calendar for that year gets 0 days.
+    calendar from the stint's `counted_from_date` (its first day no earlier stint at the same
+    school covers, so a day counts once) through its last day, both inclusive (exit date = last
+    day enrolled). Counted as (instructional days through the end date) - (instructional days
+    through the counted-from date) + (1 if that date is itself instructional), looked up in the
+    per-school cumulative index; a stint wholly covered by earlier ones, or at a school without a
+    calendar for that year, gets 0 days.
     Incremental by school year (macros/incremental_school_years.sql). -#}
 {{
     config(
@@ -39,18 +41,19 @@ spanned as (
         stints.exit_code,
         stints.stint_start_date,
         stints.stint_end_date,
-        start_index.calendar_date is not null as has_calendar,
-        coalesce(
+        stints.counted_from_date,
+        end_index.calendar_date is not null as has_calendar,
+        case when stints.counted_from_date <= stints.stint_end_date then coalesce(
             end_index.instructional_days_through_date
             - start_index.instructional_days_through_date
             + case when start_index.is_instructional_day then 1 else 0 end,
             0
-        ) as days_enrolled
+        ) else 0 end as days_enrolled
     from stints
     left join day_index as start_index
         on
             stints.school_code = start_index.school_code
-            and stints.stint_start_date = start_index.calendar_date
+            and stints.counted_from_date = start_index.calendar_date
     left join day_index as end_index
         on
             stints.school_code = end_index.school_code

@@ -3,6 +3,9 @@
     var `attendance_absence_codes` (EXC, UNX, OSS, PRT); TDY and ISS are not absences.
     Each day counts its `absent_fraction` (clamped to 0-1; a full-day code without a fraction
     counts 1, a PRT row without one counts 0). A full-day absence is a day with fraction 1.
+    A day counts once (shared/METRICS.md): a stint counts only the days from its
+    `counted_from_date` (days no earlier stint at the school covers), and several absence rows
+    for one student and day count the largest fraction among them, so at most one day.
     Incremental by school year (macros/incremental_school_years.sql): a stint never crosses its
     school year, so its absences are the attendance rows of that year only (read by date range).
     Each stint gets an integer key first: the attendance rows (tens of millions at district
@@ -42,7 +45,7 @@ keyed_stints as (
         stints.school_code,
         stints.school_year,
         stints.entry_date,
-        stints.stint_start_date,
+        stints.counted_from_date,
         stints.stint_end_date
     from stints
 
@@ -79,13 +82,14 @@ in_stint as (
 
     select
         keyed_stints.stint_key,
+        absences.attendance_date,
         absences.absent_fraction
     from absences
     inner join keyed_stints
         on
             absences.student_id = keyed_stints.student_id
             and absences.school_code = keyed_stints.school_code
-            and absences.attendance_date >= keyed_stints.stint_start_date
+            and absences.attendance_date >= keyed_stints.counted_from_date
             and absences.attendance_date <= keyed_stints.stint_end_date
     where exists (
         select 1
@@ -98,15 +102,26 @@ in_stint as (
 
 ),
 
-by_stint as (
+by_day as (
 
     select
         in_stint.stint_key,
-        sum(in_stint.absent_fraction) as days_absent,
-        cast(sum(case when in_stint.absent_fraction >= 1 then 1 else 0 end) as integer)
-            as full_days_absent
+        in_stint.attendance_date,
+        max(in_stint.absent_fraction) as absent_fraction
     from in_stint
-    group by in_stint.stint_key
+    group by in_stint.stint_key, in_stint.attendance_date
+
+),
+
+by_stint as (
+
+    select
+        by_day.stint_key,
+        sum(by_day.absent_fraction) as days_absent,
+        cast(sum(case when by_day.absent_fraction >= 1 then 1 else 0 end) as integer)
+            as full_days_absent
+    from by_day
+    group by by_day.stint_key
 
 ),
 
