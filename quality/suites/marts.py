@@ -23,13 +23,34 @@ IDENTIFYING_COLUMNS = (
 MEASURE_COLUMNS = {"measure_code", "value"}
 
 
+MAY_BE_EMPTY_WITH_EVERY_INPUT_PRESENT = {
+    ("marts", "measure_english_learners"): "a district may enrol no English learners",
+    ("restricted", "fct_student_el_reclassification"): "a district may enrol no English learners",
+    ("restricted", "fct_student_ag_progress"): "a district may have no high school graduates yet",
+    ("marts", "staff_retention"): "retention needs two school years of staff history",
+}
+"""Marts whose population a real district can lack while every source table is delivered:
+their non-empty rule warns instead of blocking. Every other mart that comes out empty while its
+inputs were present still blocks publication (an empty scorecard is a broken build)."""
+
+
 def rules_for_mart(
     schema: str, table: str, columns: list[str], may_be_empty: bool = False
 ) -> list[Rule]:
     """Every rule for one mart given its column names; no non-empty rule when it may be empty
     (built on a source absent by configuration)."""
     rules = []
-    if not may_be_empty:
+    legitimately_empty = MAY_BE_EMPTY_WITH_EVERY_INPUT_PRESENT.get((schema, table))
+    if legitimately_empty:
+        rules.append(
+            Rule(
+                "ExpectTableRowCountToBeBetween",
+                {"min_value": 1},
+                WARN,
+                f"mart is not empty (may be: {legitimately_empty})",
+            )
+        )
+    elif not may_be_empty:
         rules.append(
             Rule("ExpectTableRowCountToBeBetween", {"min_value": 1}, ERROR, "mart is not empty")
         )
