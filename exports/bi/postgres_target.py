@@ -15,7 +15,7 @@ each query in its own READ COMMITTED transaction and are not affected.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from exports.bi.layout import RETIRED_SUFFIX, STAGING_SUFFIX, lookup_columns_for
 from exports.bi.manifest import RelationDocs
+from exports.bi.role_audit import UnsafeRoleSetupError, refuse_unsafe_analyst_role
 from exports.bi.type_mapping import postgres_column_for
 from exports.bi.warehouse import SourceTable
 
@@ -43,8 +44,7 @@ class SchemaPublication:
     tables: Sequence[SourceTable]
 
 
-class UnsafeRoleSetupError(RuntimeError):
-    """The analyst role could read student-level data through role membership or superuser."""
+__all__ = ["SchemaPublication", "UnsafeRoleSetupError", "publish_to_postgres"]
 
 
 def postgres_conninfo(target_url: str) -> str:
@@ -68,24 +68,40 @@ def publish_to_postgres(
     with psycopg.connect(postgres_conninfo(target_url), autocommit=True) as conn:
         # Two publishes at once would rename each other's schemas; take turns.
         conn.execute("select pg_advisory_lock(hashtext(%s))", [_PUBLISH_LOCK_NAME])
-        ensure_reader_roles(conn, analyst_role, restricted_role)
+        restricted_schemas = [
+            p.target_schema for p in publications if p.reader_role == restricted_role
+        ]
+        ensure_reader_roles(conn, analyst_role, restricted_role, restricted_schemas)
         for publication in publications:
             _create_staging_schema(conn, publication.target_schema)
             for table in publication.tables:
                 rows_by_table[table.qualified_name] = _load_staging_table(
                     conn, warehouse, warehouse_catalog, publication, table, docs, batch_rows
                 )
-        swap_staging_into_place(conn, publications)
+        swap_staging_into_place(
+            conn,
+            publications,
+            verify=lambda: refuse_unsafe_analyst_role(
+                conn, analyst_role, restricted_role, restricted_schemas
+            ),
+        )
         drop_retired_schemas(conn, publications)
         conn.execute("select pg_advisory_unlock(hashtext(%s))", [_PUBLISH_LOCK_NAME])
     return rows_by_table
 
 
-def ensure_reader_roles(conn: psycopg.Connection, analyst_role: str, restricted_role: str) -> None:
+def ensure_reader_roles(
+    conn: psycopg.Connection,
+    analyst_role: str,
+    restricted_role: str,
+    restricted_schemas: Sequence[str],
+) -> None:
     """Create the two reader roles if missing (NOLOGIN) and refuse an unsafe existing setup.
 
     Roles are created without login: people get their own login role and are granted one of
-    these (`grant district_analyst to alice`). Existing roles are left as the DBA set them.
+    these (`grant district_analyst to alice`). Existing roles are left as the DBA set them, and
+    checked (`exports/bi/role_audit.py`) before anything is loaded: the analyst must not be
+    able to read the live restricted schemas by any path.
     """
     for role in (analyst_role, restricted_role):
         conn.execute(
@@ -94,15 +110,7 @@ def ensure_reader_roles(conn: psycopg.Connection, analyst_role: str, restricted_
                 "exception when duplicate_object or unique_violation then null; end $$"
             ).format(sql.Identifier(role))
         )
-    is_member, is_superuser = conn.execute(
-        "select pg_has_role(%s, %s, 'MEMBER'), rolsuper from pg_roles where rolname = %s",
-        [analyst_role, restricted_role, analyst_role],
-    ).fetchone()
-    if is_member or is_superuser:
-        raise UnsafeRoleSetupError(
-            f"role {analyst_role!r} is a superuser or a member of {restricted_role!r}, so it "
-            "could read student-level tables; fix the role before publishing"
-        )
+    refuse_unsafe_analyst_role(conn, analyst_role, restricted_role, restricted_schemas)
 
 
 def _create_staging_schema(conn: psycopg.Connection, target_schema: str) -> None:
@@ -212,9 +220,16 @@ def _comment_table(
 
 
 def swap_staging_into_place(
-    conn: psycopg.Connection, publications: Sequence[SchemaPublication]
+    conn: psycopg.Connection,
+    publications: Sequence[SchemaPublication],
+    verify: Callable[[], None] = lambda: None,
 ) -> None:
-    """In one transaction: live schema → `__retired`, staging → live, grant the reader role."""
+    """In one transaction: live schema → `__retired`, staging → live, grant the reader role.
+
+    `verify` runs last inside the transaction, on the tables as they would go live; if it
+    raises (the analyst could read the new restricted tables, say through default privileges
+    granted since the first check) the swap rolls back and the old tables stay.
+    """
     with conn.transaction():
         for publication in publications:
             live_name = publication.target_schema
@@ -233,6 +248,7 @@ def swap_staging_into_place(
             conn.execute(
                 sql.SQL("grant select on all tables in schema {} to {}").format(live, role)
             )
+        verify()
 
 
 def drop_retired_schemas(

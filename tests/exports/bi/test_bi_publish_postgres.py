@@ -197,7 +197,7 @@ def test_during_the_swap_readers_see_the_old_full_table_and_never_the_staging_on
     seen_before_swap: dict[str, object] = {}
     real_swap = postgres_target.swap_staging_into_place
 
-    def swap_after_looking(conn, publications):
+    def swap_after_looking(conn, publications, **kwargs):
         with pg_run.connect() as reader:
             _as_role(reader, pg_run.analyst_role)
             seen_before_swap["live"] = reader.execute(f"select count(*) from {live}").fetchone()
@@ -206,7 +206,7 @@ def test_during_the_swap_readers_see_the_old_full_table_and_never_the_staging_on
                 seen_before_swap["staging"] = "readable"
             except psycopg.errors.InsufficientPrivilege:
                 seen_before_swap["staging"] = "denied"
-        real_swap(conn, publications)
+        real_swap(conn, publications, **kwargs)
 
     monkeypatch.setattr(postgres_target, "swap_staging_into_place", swap_after_looking)
     _publish(pg_run, make_warehouse(2))
