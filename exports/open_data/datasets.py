@@ -1,4 +1,4 @@
-"""The four public datasets, built from the warehouse marts inside DuckDB.
+"""The five public datasets, built from the warehouse marts inside DuckDB.
 
 Only aggregate marts are read, each through an explicit column list, so nothing student-level
 (ids, names, birth dates) can reach a released file even if a mart gains a column.
@@ -42,6 +42,7 @@ MEASURE_COLUMNS = (
     "school_name",
     "measure",
     "student_group",
+    "student_group_name",
     "n",
     "numerator",
     "value",
@@ -53,12 +54,15 @@ ENROLLMENT_COLUMNS = (
     "school_code",
     "school_name",
     "student_group",
+    "student_group_name",
     "n",
     "suppressed",
     "suppression_reason",
 )
+GROUP_LABEL_COLUMNS = ("code", "name", "dimension", "sort_order")
 DATASET_NAMES = (
     "school_directory",
+    "student_groups",
     "enrollment_by_group",
     "scorecard_measures",
     "district_measures",
@@ -81,6 +85,7 @@ SCORECARD_INPUT_COLUMNS = (
 CATALOG_INPUT_COLUMNS = ("measure_code", "area", "unit")
 ENROLLMENT_INPUT_COLUMNS = ("school_year", "school_code", "student_group", "census_day_enrollment")
 SCHOOL_NAME_INPUT_COLUMNS = ("school_code", "school_name")
+GROUP_LABELS_TABLE = "wh.reference.student_group_labels"
 
 
 @dataclass
@@ -120,6 +125,23 @@ def _check_grain(con: duckdb.DuckDBPyConnection, table: str, keys: str) -> None:
         raise ValueError(f"{table} has {duplicates} duplicated ({keys}) keys; expected one each")
 
 
+def _check_group_names(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
+    """Every published group code has a name: a code missing from the labels seed stops the
+    release (the files would otherwise show a code no reader can decode)."""
+    missing = [
+        row[0]
+        for row in con.execute(
+            f"select distinct student_group from {table} where student_group_name is null "
+            "order by 1"
+        ).fetchall()
+    ]
+    if missing:
+        raise ValueError(
+            f"{source}: student_group codes {', '.join(map(str, missing))} have no name in "
+            f"{GROUP_LABELS_TABLE.removeprefix('wh.')} (seed student_group_labels); add them there"
+        )
+
+
 def _finish_cells(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Number the cells in their stored order (school year first): cell_id identifies a cell
     for the suppression rounds, and the stored order is the order the files are written in."""
@@ -151,16 +173,23 @@ def _stage_scorecard_cells(
                 cast(unit as varchar) as unit,
             from wh.reference.measure_catalog
         ),
+        labels as (
+            select cast(code as varchar) as student_group,
+                cast(name as varchar) as student_group_name,
+            from {GROUP_LABELS_TABLE}
+        ),
         joined as (
             select
                 s.*,
                 coalesce(c.unit, s.unit) as measure_unit,
                 c.area,
+                l.student_group_name,
             from scorecard as s
             left join catalog as c on c.measure = s.measure
+            left join labels as l on l.student_group = s.student_group
         )
         select
-            school_year, school_code, school_name, measure, student_group,
+            school_year, school_code, school_name, measure, student_group, student_group_name,
             n, numerator, value,
             measure_unit as unit,
             -- a count measure with no denominator counts students (or their sessions) itself
@@ -174,6 +203,7 @@ def _stage_scorecard_cells(
         order by school_year, school_code, measure, student_group
     """)
     _check_grain(con, "scorecard_cells", "school_year, school_code, measure, student_group")
+    _check_group_names(con, "scorecard_cells", "wh.marts.school_scorecard")
     _finish_cells(con, "scorecard_cells")
 
 
@@ -195,6 +225,11 @@ def _stage_enrollment_cells(
             select cast(school_code as varchar) as school_code,
                 cast(school_name as varchar) as school_name,
             from wh.marts.dim_schools
+        ),
+        labels as (
+            select cast(code as varchar) as student_group,
+                cast(name as varchar) as student_group_name,
+            from {GROUP_LABELS_TABLE}
         )
         select
             e.school_year,
@@ -203,6 +238,7 @@ def _stage_enrollment_cells(
             case when e.school_code = '{DISTRICT_CODE}' then 'District total'
                 else n.school_name end as school_name,
             e.student_group,
+            l.student_group_name,
             e.census_day_enrollment as count_n,
             cast(null as double) as value,
             cast(null as double) as pct,
@@ -210,9 +246,11 @@ def _stage_enrollment_cells(
             false as is_additive,
         from enrollment as e
         left join names as n on n.school_code = e.school_code
+        left join labels as l on l.student_group = e.student_group
         order by e.school_year, e.school_code, e.student_group
     """)
     _check_grain(con, "enrollment_cells", "school_year, school_code, student_group")
+    _check_group_names(con, "enrollment_cells", "wh.marts.enrollment_by_group")
     _finish_cells(con, "enrollment_cells")
 
 
@@ -265,6 +303,7 @@ def _publish_measures(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy)
                 school_name,
                 measure,
                 student_group,
+                student_group_name,
                 case when hidden_n then null else cast(round(n) as bigint) end as n,
                 case when hidden_value then null else numerator end as numerator,
                 {published_value} as value,
@@ -283,6 +322,7 @@ def _publish_enrollment(con: duckdb.DuckDBPyConnection) -> None:
             school_code,
             school_name,
             student_group,
+            student_group_name,
             case when hidden_n then null else cast(round(count_n) as bigint) end as n,
             hidden_n as suppressed,
             reason as suppression_reason,
@@ -354,3 +394,15 @@ def build_directory_dataset(con: duckdb.DuckDBPyConnection) -> int:
     """Build school_directory; return its rows."""
     _publish_directory(con)
     return con.execute("select count(*) from school_directory").fetchall()[0][0]
+
+
+def build_group_labels_dataset(con: duckdb.DuckDBPyConnection) -> int:
+    """Build student_groups (the labels seed: code, name, dimension, order); return its rows."""
+    con.execute(f"""
+        create or replace table student_groups as
+        select cast(code as varchar) as code, cast(name as varchar) as name,
+            cast(dimension as varchar) as dimension, cast(sort_order as integer) as sort_order,
+        from {GROUP_LABELS_TABLE}
+        order by sort_order, code
+    """)
+    return con.execute("select count(*) from student_groups").fetchall()[0][0]

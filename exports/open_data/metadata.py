@@ -21,12 +21,17 @@ from exports.open_data.policy import (
 
 DATASET_TITLES = {
     "school_directory": "School directory",
+    "student_groups": "Student groups",
     "enrollment_by_group": "Enrollment by student group",
     "scorecard_measures": "School scorecard measures",
     "district_measures": "District scorecard measures",
 }
 DATASET_DESCRIPTIONS = {
     "school_directory": "Public contact and grade-span information for every school.",
+    "student_groups": (
+        "The name and dimension (race/ethnicity, gender, program) of every student group code "
+        "used in the other files."
+    ),
     "enrollment_by_group": (
         "Census-day enrollment per school, school year and student group, with small counts "
         "suppressed."
@@ -52,6 +57,7 @@ _MEASURE_FIELDS = [
     ("school_name", "string", "School name"),
     ("measure", "string", "Measure code; see the measures section of the data dictionary"),
     ("student_group", "string", "Student group code (ALL, race/ethnicity, gender, programs)"),
+    ("student_group_name", "string", "Student group name (see student_groups)"),
     ("n", "integer", "Students in the group the measure is computed over; empty when withheld"),
     ("numerator", "number", "Students meeting the measure (rates only); empty when withheld"),
     ("value", "string", "The measure's value as a decimal number, or ≤5% / ≥95% when coded"),
@@ -71,11 +77,18 @@ FIELD_DOCS: dict[str, list[tuple[str, str, str]]] = {
         ("zip", "string", "ZIP code"),
         ("phone", "string", "School phone number"),
     ],
+    "student_groups": [
+        ("code", "string", "Student group code, as in the student_group column of the other files"),
+        ("name", "string", "Student group name"),
+        ("dimension", "string", "all, race_ethnicity, gender or program"),
+        ("sort_order", "integer", "Position of the group in reports (ALL first)"),
+    ],
     "enrollment_by_group": [
         ("school_year", "string", "School year, YYYY-YY"),
         ("school_code", "string", "7-character school code; DISTRICT for the district total"),
         ("school_name", "string", "School name"),
         ("student_group", "string", "Student group code"),
+        ("student_group_name", "string", "Student group name (see student_groups)"),
         ("n", "integer", "Students enrolled on census day; empty when withheld"),
         ("suppressed", "boolean", "true when n is withheld"),
         ("suppression_reason", "string", _REASON_DOC),
@@ -85,6 +98,7 @@ FIELD_DOCS: dict[str, list[tuple[str, str, str]]] = {
 }
 PRIMARY_KEYS = {
     "school_directory": ["school_code"],
+    "student_groups": ["code"],
     "enrollment_by_group": ["school_year", "school_code", "student_group"],
     "scorecard_measures": ["school_year", "school_code", "measure", "student_group"],
     "district_measures": ["school_year", "school_code", "measure", "student_group"],

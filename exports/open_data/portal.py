@@ -28,35 +28,6 @@ from exports.open_data.svg_charts import (
     published_number_and_text,
 )
 
-GROUP_NAMES = {
-    "ALL": "All students",
-    "HI": "Hispanic/Latino",
-    "AI": "American Indian/Alaska Native",
-    "AS": "Asian",
-    "FI": "Filipino",
-    "BL": "Black/African American",
-    "PI": "Native Hawaiian/Pacific Islander",
-    "WH": "White",
-    "MR": "Two or more races",
-    "F": "Female",
-    "M": "Male",
-    "X": "Non-binary",
-    "EL": "English learners",
-    "RFEP": "Reclassified fluent English proficient",
-    "SWD": "Students with disabilities",
-    "SED": "Socioeconomically disadvantaged",
-    "FY": "Foster youth",
-    "HOM": "Experiencing homelessness",
-    "HN": "High needs",
-}
-GROUP_ORDER = list(GROUP_NAMES)
-
-
-def _group_label(group: str) -> str:
-    return f"{GROUP_NAMES.get(group, group)} ({group})"
-
-
-_GROUP_LABELS = {group: _group_label(group) for group in GROUP_NAMES}
 DOCUMENT_FILES = (
     "data_dictionary.md",
     "data_dictionary.csv",
@@ -175,18 +146,36 @@ def _published_cells(release_dir: Path) -> str:
     )
 
 
-def _first_names(con: duckdb.DuckDBPyConnection, release_dir: Path, codes: list[str]) -> dict:
+def _group_order_sql(groups: dict[str, str]) -> str:
+    """A DuckDB list of the group codes in report order, for list_position()."""
+    return "[" + ", ".join("'" + code.replace("'", "''") + "'" for code in groups) + "]"
+
+
+def _group_labels(con: duckdb.DuckDBPyConnection, release_dir: Path) -> dict[str, str]:
+    """Group code -> name, in report order, from the release's student_groups file."""
+    return dict(
+        con.execute(
+            "select code, name from "
+            f"read_parquet('{release_dir / 'data' / 'student_groups.parquet'}') "
+            "order by sort_order, code"
+        ).fetchall()
+    )
+
+
+def _first_names(
+    con: duckdb.DuckDBPyConnection, release_dir: Path, codes: list[str], groups: dict[str, str]
+) -> dict:
     """Names of schools missing from the directory: the name on their first cell, in page
     order (measure, group order, group, year)."""
     if not codes:
         return {}
-    order = ", ".join(f"'{group}'" for group in GROUP_ORDER)
+    order = _group_order_sql(groups)
     return dict(
         con.execute(
             f"""
             select school_code, arg_min(
                 school_name,
-                (measure, coalesce(list_position([{order}], student_group), 999),
+                (measure, coalesce(list_position({order}, student_group), 999),
                     student_group, school_year)
             ),
             from {_published_cells(release_dir)}
@@ -199,12 +188,12 @@ def _first_names(con: duckdb.DuckDBPyConnection, release_dir: Path, codes: list[
 
 
 def _fetch_shown(
-    con: duckdb.DuckDBPyConnection, release_dir: Path, only_changed: bool
+    con: duckdb.DuckDBPyConnection, release_dir: Path, only_changed: bool, groups: dict[str, str]
 ) -> dict[str, list]:
     """The cells the sections draw (only the sections in `redraw` if asked), as Python lists
     per column (one conversion per column, not per cell), sorted by school, measure, group
     order and year."""
-    order = ", ".join(f"'{group}'" for group in GROUP_ORDER)
+    order = _group_order_sql(groups)
     redraw = (
         "inner join redraw as r on r.school_code = p.school_code and r.measure = p.measure"
         if only_changed
@@ -219,7 +208,7 @@ def _fetch_shown(
         {redraw}
         where p.student_group = 'ALL' or p.school_year = s.latest_year
         order by p.school_code, p.measure,
-            coalesce(list_position([{order}], p.student_group), 999), p.student_group,
+            coalesce(list_position({order}, p.student_group), 999), p.student_group,
             p.school_year
     """).to_arrow_table()
     return {name: table.column(name).to_pylist() for name in table.column_names}
@@ -261,7 +250,8 @@ def _measure_section(
 ) -> str:
     """One measure's block: the trend of ALL over the years and the groups of its latest year.
 
-    `trend` and `latest` hold (label, value, is_suppressed, n) in drawing order.
+    `trend` and `latest` hold (label, value, is_suppressed, n) in drawing order; the labels of
+    `latest` are group names.
     """
     chart_id = f"m{index}"
     parts = [f'<section class="measure"><h3 id="{chart_id}">{escaped[name]}</h3>']
@@ -278,10 +268,7 @@ def _measure_section(
         )
     title = f"{name} by student group, {latest_year}"
     points = [(label, *published_number_and_text(v, s)) for label, v, s, _ in latest]
-    rows = [
-        (_GROUP_LABELS.get(p[0]) or _group_label(p[0]), p[2], _n_text(c[3]))
-        for p, c in zip(points, latest, strict=True)
-    ]
+    rows = [(p[0], p[2], _n_text(c[3])) for p, c in zip(points, latest, strict=True)]
     parts.append(
         f"<figure><figcaption>{escaped[title]}</figcaption>"
         f"{bar_chart(chart_id + 'g', title, points, unit)}"
@@ -309,7 +296,9 @@ def _school_page(code: str, name: str, address: str, sections: list[str]) -> str
     )
 
 
-def _render_sections(cells: dict[str, list], catalog: dict[str, tuple[str, str]]):
+def _render_sections(
+    cells: dict[str, list], catalog: dict[str, tuple[str, str]], group_names: dict[str, str]
+):
     """Yield (school_code, position, section html), one pass over the drawn cells."""
     codes, measures, years = cells["school_code"], cells["measure"], cells["school_year"]
     groups, ns, values = cells["student_group"], cells["n"], cells["value"]
@@ -330,7 +319,9 @@ def _render_sections(cells: dict[str, list], catalog: dict[str, tuple[str, str]]
             (years[i], values[i], suppressed[i], ns[i]) for i in range(start, end) if is_trend[i]
         ]
         latest = [
-            (groups[i], values[i], suppressed[i], ns[i]) for i in range(start, end) if is_latest[i]
+            (group_names[groups[i]], values[i], suppressed[i], ns[i])
+            for i in range(start, end)
+            if is_latest[i]
         ]
         latest_year = max(years[start:end])
         position = positions[start]
@@ -392,6 +383,7 @@ class _PagesJob:
     """What drawing and writing pages needs besides the pages and their cells."""
 
     catalog: dict[str, tuple[str, str]]
+    group_names: dict[str, str]
     directory: dict[str, tuple]
     first_names: dict[str, str]
     old_pages: dict[str, dict | None]
@@ -404,7 +396,7 @@ class _PagesJob:
         drawn = (
             {
                 (code, position): html.encode("utf-8")
-                for code, position, html in _render_sections(cells, self.catalog)
+                for code, position, html in _render_sections(cells, self.catalog, self.group_names)
             }
             if cells
             else {}
@@ -518,14 +510,14 @@ _RENDERER_CODE = hashlib.md5(
 ).hexdigest()
 
 
-def _renderer_digest(catalog: dict[str, tuple[str, str]]) -> str:
+def _renderer_digest(catalog: dict[str, tuple[str, str]], group_names: dict[str, str]) -> str:
     """What every section depends on besides its own cells: the renderer's code, the group
     names, the measure catalog and the DuckDB version. A change to any of them redraws every
     page."""
     digest = hashlib.md5(_RENDERER_CODE.encode("utf-8"), usedforsecurity=False)
     # DuckDB's hash() makes the section digests; another version may hash differently.
     digest.update(duckdb.__version__.encode("utf-8"))
-    digest.update(json.dumps([GROUP_NAMES, sorted(catalog.items())]).encode("utf-8"))
+    digest.update(json.dumps([list(group_names.items()), sorted(catalog.items())]).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -591,15 +583,16 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
             where dataset = 'measure'
         """).fetchall()
         catalog = {code: (unit, description) for code, unit, description in dictionary}
+        group_names = _group_labels(con, release_dir)
         section_rows = con.execute(
             "select school_code, position, measure, content_key from sections "
             "order by school_code, position"
         ).fetchall()
         listed_codes = {row[0] for row in schools}
         first_names = _first_names(
-            con, release_dir, sorted({row[0] for row in section_rows} - listed_codes)
+            con, release_dir, sorted({row[0] for row in section_rows} - listed_codes), group_names
         )
-        renderer = _renderer_digest(catalog)
+        renderer = _renderer_digest(catalog, group_names)
         previous = _read_state(out_dir, renderer)
         old_pages = {
             code: _previous_page(out_dir, code, previous) for code in {r[0] for r in section_rows}
@@ -622,7 +615,7 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
                 [[code for code, _ in redraw], [measure for _, measure in redraw]],
             )
         cells = (
-            _fetch_shown(con, release_dir, only_changed=len(redraw) < len(section_rows))
+            _fetch_shown(con, release_dir, len(redraw) < len(section_rows), group_names)
             if redraw
             else {}
         )
@@ -630,6 +623,7 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
         con.close()
     job = _PagesJob(
         catalog=catalog,
+        group_names=group_names,
         directory={row[0]: row for row in schools},
         first_names=first_names,
         old_pages=old_pages,

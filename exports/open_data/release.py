@@ -38,6 +38,7 @@ from exports.open_data.datasets import (
     DATASET_NAMES,
     build_directory_dataset,
     build_enrollment_dataset,
+    build_group_labels_dataset,
     build_scorecard_datasets,
 )
 from exports.open_data.metadata import (
@@ -513,14 +514,14 @@ def build_release(
             enrollment_build = build_enrollment_dataset(
                 con, policy, None if enrollment.is_full_rebuild else enrollment.rebuilt
             )
-            directory_rows = build_directory_dataset(con)
+            whole_rows = {
+                "school_directory": build_directory_dataset(con),
+                "student_groups": build_group_labels_dataset(con),
+            }
             data_dir = work_dir / "data"
-            _copy_csv(
-                con, "select * from school_directory", data_dir / "school_directory.csv", True
-            )
-            _copy_parquet(
-                con, "select * from school_directory", data_dir / "school_directory.parquet"
-            )
+            for name in whole_rows:
+                _copy_csv(con, f"select * from {name}", data_dir / f"{name}.csv", True)
+                _copy_parquet(con, f"select * from {name}", data_dir / f"{name}.parquet")
             previous = (previous_dir, state.get("files", {})) if state else None
             parquet_jobs: list[Future] = []
             with ThreadPoolExecutor(max_workers=1) as parquet_writer:
@@ -565,7 +566,7 @@ def build_release(
         ):
             for year, counts in by_year.items():
                 group_years[group][year]["reasons"] = counts
-        row_counts = {"school_directory": directory_rows}
+        row_counts = dict(whole_rows)
         for group in ("scorecard", "enrollment"):
             for dataset in GROUP_DATASETS[group]:
                 row_counts[dataset] = sum(

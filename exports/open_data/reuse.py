@@ -31,6 +31,7 @@ import duckdb
 from exports.open_data.datasets import (
     CATALOG_INPUT_COLUMNS,
     ENROLLMENT_INPUT_COLUMNS,
+    GROUP_LABELS_TABLE,
     SCHOOL_NAME_INPUT_COLUMNS,
     SCORECARD_INPUT_COLUMNS,
 )
@@ -171,6 +172,7 @@ def fingerprint_inputs(
             method,
             policy_doc,
             _table_digest(con, "wh.reference.measure_catalog", CATALOG_INPUT_COLUMNS),
+            _table_digest(con, GROUP_LABELS_TABLE, ("code", "name")),
             _column_types(con, "marts", "school_scorecard"),
             _column_types(con, "reference", "measure_catalog"),
         ),
@@ -185,6 +187,7 @@ def fingerprint_inputs(
             method,
             policy_doc,
             _table_digest(con, "wh.marts.dim_schools", SCHOOL_NAME_INPUT_COLUMNS),
+            _table_digest(con, GROUP_LABELS_TABLE, ("code", "name")),
             _column_types(con, "marts", "enrollment_by_group"),
             _column_types(con, "marts", "dim_schools"),
         ),

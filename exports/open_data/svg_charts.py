@@ -13,6 +13,8 @@ from html import escape
 from typing import NamedTuple
 
 WIDTH = 360
+BAR_CHART_WIDTH = 520  # group names take a 220-pixel column
+BAR_LABEL_WIDTH = 220
 BAR_ROW_HEIGHT = 22
 
 
@@ -82,10 +84,10 @@ def point_from_published(label: str, value: str | None, is_suppressed: bool) -> 
     return ChartPoint(label, number, text)
 
 
-def _svg_open(chart_id: str, height: int, title: str, description: str) -> str:
+def _svg_open(chart_id: str, height: int, title: str, description: str, width: int = WIDTH) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
         f'<title id="{chart_id}-title">{escaped[title]}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
@@ -162,14 +164,14 @@ def bar_chart(chart_id: str, title: str, points, unit: str) -> str:
 
     `points` are ChartPoints or (label, number, text) tuples.
     """
-    label_width, value_width = 70, 70
-    left, right = label_width, WIDTH - value_width
+    label_width, value_width = BAR_LABEL_WIDTH, 70
+    left, right = label_width, BAR_CHART_WIDTH - value_width
     height = BAR_ROW_HEIGHT * len(points) + 8
     low, high = _domain(points, unit)
     span = high - low
     plot_width = right - left
     zero = left + (0.0 - low) / span * plot_width
-    parts = [_svg_open(chart_id, height, title, _describe(points))]
+    parts = [_svg_open(chart_id, height, title, _describe(points), BAR_CHART_WIDTH)]
     for row, (label, number, text) in enumerate(points):
         y = 4 + row * BAR_ROW_HEIGHT
         parts.append(

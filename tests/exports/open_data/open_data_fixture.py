@@ -125,6 +125,11 @@ MEASURES = [
 TUTORING_SESSIONS = {"1930001": 120, "1930002": 7, "1930003": 40, "1930004": 300}
 STAFF_COUNTS = {"1930001": 4, "1930002": 6, "1930003": 9, "1930004": 30}
 
+# The project's own labels seed, so the release and the portal are tested with the real names.
+GROUP_LABELS_SEED = (
+    Path(__file__).resolve().parents[3] / "dbt_project" / "seeds" / "student_group_labels.csv"
+)
+
 # Restricted student data that must never be published.
 STUDENT_IDS = ("S0000123", "S0000456", "S0000789")
 STATE_STUDENT_IDS = ("9876543210", "8765432109", "7654321098")
@@ -251,6 +256,9 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
             measure_code varchar, measure_name varchar, area varchar, unit varchar,
             higher_is_better boolean, description varchar
         );
+        create table reference.student_group_labels (
+            code varchar, name varchar, dimension varchar, sort_order integer
+        );
         create table raw.sis__students (
             student_id varchar, state_student_id varchar, last_name varchar, first_name varchar,
             birth_date date
@@ -292,6 +300,10 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
     ]
     con.executemany("insert into marts.enrollment_by_group values (?, ?, ?, ?, ?)", enrollment)
     con.executemany("insert into reference.measure_catalog values (?, ?, ?, ?, ?, ?)", MEASURES)
+    con.execute(
+        "insert into reference.student_group_labels "
+        f"select * from read_csv('{GROUP_LABELS_SEED}', header = true)"
+    )
     students = list(zip(STUDENT_IDS, STATE_STUDENT_IDS, STUDENT_NAMES, BIRTH_DATES, strict=True))
     con.executemany(
         "insert into raw.sis__students values (?, ?, ?, ?, ?)",

@@ -111,6 +111,16 @@ def test_pages_are_accessible_html(portal):
     assert school.count("<table>") == charts  # and a data table fallback
 
 
+def test_charts_and_tables_show_group_names_not_codes(portal):
+    school = (portal.out_dir / "schools" / "1930004.html").read_text(encoding="utf-8")
+    bar_labels = re.findall(r'class="tick" text-anchor="end">([^<]+)</text>', school)
+    assert "Hispanic/Latino" in bar_labels and "Socioeconomically disadvantaged" in bar_labels
+    table_cells = re.findall(r"<tr><td>([^<]+)</td>", school)
+    assert "English learners" in table_cells
+    codes = {"HI", "AS", "WH", "SED", "EL", "F", "M", "ALL"}
+    assert not codes & set(bar_labels + table_cells)
+
+
 def test_suppressed_values_are_labelled_not_drawn_as_zero():
     points = [
         point_from_published("HI", "21.1", False),

@@ -21,6 +21,7 @@ from open_data_fixture import (
 )
 
 from exports.open_data import build_release, verify_checksums
+from exports.open_data.datasets import DATASET_NAMES
 
 MEASURE_COLUMNS = [
     "school_year",
@@ -28,6 +29,7 @@ MEASURE_COLUMNS = [
     "school_name",
     "measure",
     "student_group",
+    "student_group_name",
     "n",
     "numerator",
     "value",
@@ -71,6 +73,28 @@ def test_measure_files_have_exactly_the_published_columns(released):
     district = _read(released.release_dir, "district_measures")
     assert set(district.school_code) == {"DISTRICT"}
     assert "DISTRICT" not in set(_read(released.release_dir, "scorecard_measures").school_code)
+
+
+def test_every_file_names_the_groups_from_the_labels_seed(released):
+    """Names as dbt_project/seeds/student_group_labels.csv spells them, beside every code."""
+    labels = _read(released.release_dir, "student_groups")
+    assert list(labels.columns) == ["code", "name", "dimension", "sort_order"]
+    names = dict(zip(labels.code, labels.name, strict=True))
+    assert names["HI"] == "Hispanic/Latino" and names["FI"] == "Filipino"
+    assert labels.code.iloc[0] == "ALL"
+    for dataset in ("scorecard_measures", "district_measures", "enrollment_by_group"):
+        frame = _read(released.release_dir, dataset)
+        assert (frame.student_group_name == frame.student_group.map(names)).all(), dataset
+
+
+def test_a_group_without_a_name_stops_the_release(tmp_path):
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb")
+    con = duckdb.connect(str(warehouse))
+    con.execute("delete from reference.student_group_labels where code = 'FI'")
+    con.close()
+    with pytest.raises(ValueError, match=r"marts.school_scorecard: student_group codes FI"):
+        build_release(warehouse, tmp_path / "out", release_version="v1")
+    assert not (tmp_path / "out" / "releases" / "v1").exists()
 
 
 def test_primary_complementary_and_coding_on_the_hand_built_school(released):
@@ -194,7 +218,7 @@ def test_datapackage_validates_with_frictionless(released):
     assert report.valid, report.flatten(["type", "note"])
     package = json.loads((released.release_dir / "datapackage.json").read_text())
     csv_resources = [r for r in package["resources"] if r.get("schema")]
-    assert len(csv_resources) == 4
+    assert len(csv_resources) == len(DATASET_NAMES)
 
 
 def test_datapackage_validation_catches_a_tampered_file(released, tmp_path):
@@ -225,7 +249,7 @@ def test_checksums_verify_and_cover_every_file(released):
 def test_dcat_catalog_has_the_required_non_federal_fields(released):
     catalog = json.loads((released.release_dir / "data.json").read_text())
     assert catalog["conformsTo"] == "https://project-open-data.cio.gov/v1.1/schema"
-    assert len(catalog["dataset"]) == 4
+    assert len(catalog["dataset"]) == len(DATASET_NAMES)
     for dataset in catalog["dataset"]:
         for key in (
             "title",
