@@ -19,8 +19,10 @@ import duckdb
 
 from exports.bi.warehouse import duckdb_limits
 from exports.open_data import svg_charts
-from exports.open_data.metadata import DATASET_DESCRIPTIONS, DATASET_TITLES
+from exports.open_data.coverage import readable_date
 from exports.open_data.policy import DISTRICT_CODE
+from exports.open_data.portal_home import ListedSchool, grade_span, home_page
+from exports.open_data.portal_layout import PAGE_END, Site, copy_assets, page_start
 from exports.open_data.svg_charts import (
     bar_chart,
     escaped,
@@ -37,31 +39,10 @@ DOCUMENT_FILES = (
     "SHA256SUMS",
 )
 
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1rem;
-       color: #1a1a1a; line-height: 1.45; }
-a { color: #0b5394; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; }
-th, td { border: 1px solid #bbb; padding: .2rem .5rem; text-align: left; }
-.charts { display: flex; flex-wrap: wrap; gap: 1rem; }
-figure { margin: 0; }
-figcaption { font-size: .9rem; font-weight: 600; }
-.chart .axis { stroke: #555; stroke-width: 1; }
-.chart .line { fill: none; stroke: #0b5394; stroke-width: 2; }
-.chart .dot { fill: #0b5394; }
-.chart .bar { fill: #3d85c6; }
-.chart text { font-size: 11px; fill: #1a1a1a; }
-.chart .withheld { fill: #7a4b00; font-style: italic; }
-.measure { border-top: 1px solid #ddd; padding-top: .5rem; }
-.note { font-size: .9rem; color: #444; }
-"""
-
-
 PORTAL_STATE_FILE = ".portal_state.json"
 # Bump when the markup of a page or section changes, so no section drawn before is reused.
 RENDER_VERSION = 1
 _STATE_FORMAT = 1
-_PAGE_END = "\n</main>\n</body>\n</html>\n"
 
 
 @dataclass
@@ -74,20 +55,6 @@ class PortalResult:
     pages_reused: int = 0  # the previous build's file, unchanged
     sections_rendered: int = 0
     sections_reused: int = 0
-
-
-def _page_start(title: str, css_href: str) -> str:
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n"
-        f'<link rel="stylesheet" href="{css_href}">\n</head>\n'
-        "<body>\n<main>\n"
-    )
-
-
-def _page(title: str, body: str, css_href: str) -> str:
-    return _page_start(title, css_href) + body + _PAGE_END
 
 
 def _stage_cells(con: duckdb.DuckDBPyConnection, release_dir: Path) -> None:
@@ -278,21 +245,28 @@ def _measure_section(
     return "".join(parts)
 
 
-def _page_intro(code: str, name: str, address: str) -> str:
+def _address(entry: tuple | None) -> str:
+    """'12 Main St, Springfield, CA 90001' from a directory row (empty when not listed)."""
+    if entry is None:
+        return ""
+    street, city, state, zip_code = entry[5:9]
+    place = " ".join(part for part in (state, zip_code) if part)
+    return ", ".join(part for part in (street, city, place) if part)
+
+
+def _page_intro(code: str, name: str, entry: tuple | None) -> str:
+    facts = [
+        grade_span(entry[3], entry[4]) if entry else "",
+        _address(entry),
+        f"School code {code}" if code != DISTRICT_CODE else "",
+    ]
     return (
-        '<p><a href="../index.html">All datasets and schools</a></p>'
         f"<h1>{escape(name)} report card</h1>"
-        f"<p>School code {escape(code)}{escape(address)}</p>"
+        f"<p>{escape(' · '.join(fact for fact in facts if fact))}</p>"
         '<p class="note">Values for small groups are withheld to protect student privacy and '
         'shown as "suppressed"; very high or low percentages of small groups are shown as '
         '"≤5%" or "≥95%". See the <a href="../downloads/suppression_notes.md">suppression '
         "notes</a>.</p>"
-    )
-
-
-def _school_page(code: str, name: str, address: str, sections: list[str]) -> str:
-    return _page(
-        f"{name} report card", _page_intro(code, name, address) + "".join(sections), "../style.css"
     )
 
 
@@ -333,35 +307,11 @@ def _render_sections(
         start = end
 
 
-def _home_page(version: str, schools: list[tuple[str, str]]) -> str:
-    rows = "".join(
-        f'<tr><th scope="row">{escape(title)}</th><td>{escape(DATASET_DESCRIPTIONS[ds])}</td>'
-        f'<td><a href="downloads/data/{ds}.csv">CSV</a></td>'
-        f'<td><a href="downloads/data/{ds}.parquet">Parquet</a></td></tr>'
-        for ds, title in DATASET_TITLES.items()
-    )
-    school_items = "".join(
-        f'<li><a href="schools/{escape(code)}.html">{escape(name)}</a></li>'
-        for code, name in schools
-    )
-    body = (
-        "<h1>District open data</h1>"
-        f"<p>Release {escape(version)}. School- and district-level figures only; small groups "
-        "are suppressed.</p>"
-        "<h2>Datasets</h2><table><caption>Downloads</caption><thead><tr>"
-        '<th scope="col">Dataset</th><th scope="col">Description</th>'
-        '<th scope="col">CSV</th><th scope="col">Parquet</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
-        "<h2>Documentation</h2><ul>"
-        '<li><a href="downloads/data_dictionary.md">Data dictionary (Markdown)</a></li>'
-        '<li><a href="downloads/data_dictionary.csv">Data dictionary (CSV)</a></li>'
-        '<li><a href="downloads/suppression_notes.md">Suppression notes</a></li>'
-        '<li><a href="downloads/datapackage.json">Frictionless data package</a></li>'
-        '<li><a href="downloads/data.json">DCAT-US catalog (data.json)</a></li>'
-        '<li><a href="downloads/SHA256SUMS">SHA-256 checksums</a></li></ul>'
-        f"<h2>School report cards</h2><ul>{school_items}</ul>"
-    )
-    return _page("District open data", body, "style.css")
+def _listing(entry: tuple | None) -> tuple:
+    """(level, low grade, high grade, address) of a directory row, for the home page."""
+    if entry is None:
+        return None, None, None, ""
+    return entry[2], entry[3], entry[4], _address(entry)
 
 
 def _write_parts(path: Path, parts: list) -> None:
@@ -384,6 +334,7 @@ class _PagesJob:
 
     catalog: dict[str, tuple[str, str]]
     group_names: dict[str, str]
+    site: Site
     directory: dict[str, tuple]
     first_names: dict[str, str]
     old_pages: dict[str, dict | None]
@@ -405,15 +356,13 @@ class _PagesJob:
         counts = dict.fromkeys(
             ("pages_rendered", "pages_reused", "sections_rendered", "sections_reused"), 0
         )
-        end_bytes = _PAGE_END.encode("utf-8")
+        end_bytes = PAGE_END.encode("utf-8")
         for code, page_sections in items:
             entry = self.directory.get(code)
             name = entry[1] if entry is not None else self.first_names[code]
-            address = f", {entry[2]}, {entry[3]}, {entry[4]} {entry[5]}" if entry else ""
             listed.append((code, name))
             head = (
-                _page_start(f"{name} report card", "../style.css")
-                + _page_intro(code, name, address)
+                page_start(f"{name} report card", "../", self.site) + _page_intro(code, name, entry)
             ).encode("utf-8")
             head_digest = hashlib.md5(head, usedforsecurity=False).hexdigest()
             old_path = self.out_dir / "schools" / f"{code}.html"
@@ -566,7 +515,13 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
         _link_or_copy(source, work_dir / "downloads" / "data" / source.name)
     for name in DOCUMENT_FILES:
         _link_or_copy(release_dir / name, work_dir / "downloads" / name)
-    (work_dir / "style.css").write_text(STYLE.strip() + "\n", encoding="utf-8")
+    copy_assets(work_dir)
+    release = json.loads((release_dir / "release.json").read_text(encoding="utf-8"))
+    as_of = release.get("data_as_of")
+    site = Site(
+        district_name=release.get("district_name") or "District",
+        as_of_text=f"Data as of {readable_date(as_of)}" if as_of else "",
+    )
 
     con = duckdb.connect(config=duckdb_limits())
     con.execute("set enable_progress_bar = false")
@@ -574,7 +529,8 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
         _stage_cells(con, release_dir)
         data = release_dir / "data"
         schools = con.execute(
-            "select school_code, school_name, street, city, state, zip "
+            "select school_code, school_name, school_level, low_grade, high_grade, "
+            "street, city, state, zip "
             f"from read_parquet('{data / 'school_directory.parquet'}') order by school_code"
         ).fetchall()
         dictionary = con.execute(f"""
@@ -624,6 +580,7 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
     job = _PagesJob(
         catalog=catalog,
         group_names=group_names,
+        site=site,
         directory={row[0]: row for row in schools},
         first_names=first_names,
         old_pages=old_pages,
@@ -646,8 +603,15 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
         result.sections_rendered += counts["sections_rendered"]
         result.sections_reused += counts["sections_reused"]
     listed.sort(key=lambda item: (item[0] != DISTRICT_CODE, item[1]))
-    version = release_dir.name
-    (work_dir / "index.html").write_text(_home_page(version, listed), encoding="utf-8")
+    directory = {row[0]: row for row in schools}
+    home_schools = [
+        ListedSchool(code, name, *_listing(directory.get(code)))
+        for code, name in listed
+        if code != DISTRICT_CODE
+    ]
+    (work_dir / "index.html").write_text(
+        home_page(site, release_dir.name, home_schools), encoding="utf-8"
+    )
     (work_dir / PORTAL_STATE_FILE).write_text(
         json.dumps({"format": _STATE_FORMAT, "renderer": renderer, "pages": state_pages}),
         encoding="utf-8",

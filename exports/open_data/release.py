@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 
 from exports.bi.warehouse import duckdb_limits
+from exports.open_data.coverage import release_coverage
 from exports.open_data.datasets import (
     DATASET_NAMES,
     build_directory_dataset,
@@ -540,6 +541,7 @@ def build_release(
                         for group in ("scorecard", "enrollment")
                     }
                     measures = _measure_catalog(con)
+                    coverage = release_coverage(con)
                 finally:
                     for job in parquet_jobs:
                         job.exception()
@@ -598,6 +600,7 @@ def build_release(
                 "version": version,
                 "created_at": now.isoformat(),
                 "previous_version": previous_version,
+                **coverage,
                 "row_counts": row_counts,
                 "suppressed_cells": reason_counts,
                 "policy": {

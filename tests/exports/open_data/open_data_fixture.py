@@ -256,6 +256,11 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
             measure_code varchar, measure_name varchar, area varchar, unit varchar,
             higher_is_better boolean, description varchar
         );
+        create table marts.dim_school_years (
+            school_year varchar, counted_through_date date, is_year_to_date boolean
+        );
+        insert into marts.dim_school_years values
+            ('2023-24', '2024-06-07', false), ('2024-25', '2024-11-19', true);
         create table reference.student_group_labels (
             code varchar, name varchar, dimension varchar, sort_order integer
         );

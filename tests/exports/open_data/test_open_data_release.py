@@ -97,6 +97,17 @@ def test_a_group_without_a_name_stops_the_release(tmp_path):
     assert not (tmp_path / "out" / "releases" / "v1").exists()
 
 
+def test_release_json_says_what_the_data_cover(released):
+    """The fixture's 2024-25 is counted through 19 November 2024, before its last day."""
+    release = json.loads((released.release_dir / "release.json").read_text())
+    assert release["district_name"] == "District total"
+    assert release["data_as_of"] == "2024-11-19"
+    assert release["school_years"] == {
+        "2023-24": {"counted_through": "2024-06-07", "is_year_to_date": False},
+        "2024-25": {"counted_through": "2024-11-19", "is_year_to_date": True},
+    }
+
+
 def test_primary_complementary_and_coding_on_the_hand_built_school(released):
     frame = _measures(released.release_dir)
     year, alder, cedar = "2024-25", "1930001", "1930003"
