@@ -12,6 +12,12 @@ from dataclasses import dataclass
 
 import duckdb
 
+from exports.open_data.dashboard import (
+    DASHBOARD_COLUMNS,
+    DASHBOARD_INPUT_COLUMNS,
+    PUBLISHED_DASHBOARD_SQL,
+    mark_prior_published,
+)
 from exports.open_data.policy import DISTRICT_CODE, SuppressionPolicy
 from exports.open_data.suppression import SuppressionStats, apply_suppression
 
@@ -41,6 +47,9 @@ MEASURE_COLUMNS = (
     "school_code",
     "school_name",
     "measure",
+    "measure_name",
+    "unit",
+    "higher_is_better",
     "student_group",
     "student_group_name",
     "n",
@@ -48,6 +57,7 @@ MEASURE_COLUMNS = (
     "value",
     "suppressed",
     "suppression_reason",
+    *DASHBOARD_COLUMNS,
 )
 ENROLLMENT_COLUMNS = (
     "school_year",
@@ -81,8 +91,9 @@ SCORECARD_INPUT_COLUMNS = (
     "n",
     "numerator",
     "value",
+    *DASHBOARD_INPUT_COLUMNS,
 )
-CATALOG_INPUT_COLUMNS = ("measure_code", "area", "unit")
+CATALOG_INPUT_COLUMNS = ("measure_code", "measure_name", "area", "unit", "higher_is_better")
 ENROLLMENT_INPUT_COLUMNS = ("school_year", "school_code", "student_group", "census_day_enrollment")
 SCHOOL_NAME_INPUT_COLUMNS = ("school_code", "school_name")
 GROUP_LABELS_TABLE = "wh.reference.student_group_labels"
@@ -165,12 +176,19 @@ def _stage_scorecard_cells(
                 cast(n as double) as n,
                 cast(numerator as double) as numerator,
                 cast(value as double) as value,
+                cast(status_level as varchar) as status_level,
+                cast(change_level as varchar) as change_level,
+                cast(color as varchar) as color,
+                cast(target_value as double) as target_value,
+                cast(target_school_year as varchar) as target_school_year,
+                cast(is_on_track as boolean) as is_on_track,
             from wh.marts.school_scorecard
             {_school_year_filter(years)}
         ),
         catalog as (
             select cast(measure_code as varchar) as measure, cast(area as varchar) as area,
-                cast(unit as varchar) as unit,
+                cast(unit as varchar) as unit, cast(measure_name as varchar) as measure_name,
+                cast(higher_is_better as boolean) as higher_is_better,
             from wh.reference.measure_catalog
         ),
         labels as (
@@ -183,15 +201,19 @@ def _stage_scorecard_cells(
                 s.*,
                 coalesce(c.unit, s.unit) as measure_unit,
                 c.area,
+                coalesce(c.measure_name, s.measure) as measure_name,
+                c.higher_is_better,
                 l.student_group_name,
             from scorecard as s
             left join catalog as c on c.measure = s.measure
             left join labels as l on l.student_group = s.student_group
         )
         select
-            school_year, school_code, school_name, measure, student_group, student_group_name,
+            school_year, school_code, school_name, measure, measure_name, higher_is_better,
+            student_group, student_group_name,
             n, numerator, value,
             measure_unit as unit,
+            status_level, change_level, color, target_value, target_school_year, is_on_track,
             -- a count measure with no denominator counts students (or their sessions) itself
             coalesce(n, case when measure_unit = 'count' then value end) as count_n,
             case when measure_unit = 'percent' then
@@ -302,6 +324,9 @@ def _publish_measures(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy)
                 school_code,
                 school_name,
                 measure,
+                measure_name,
+                unit,
+                higher_is_better,
                 student_group,
                 student_group_name,
                 case when hidden_n then null else cast(round(n) as bigint) end as n,
@@ -309,6 +334,7 @@ def _publish_measures(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy)
                 {published_value} as value,
                 hidden_value as suppressed,
                 reason as suppression_reason,
+                {PUBLISHED_DASHBOARD_SQL}
             from scorecard_cells
             where {condition}
         """)
@@ -355,16 +381,20 @@ def build_scorecard_datasets(
     policy: SuppressionPolicy,
     years: Sequence[str] | None = None,
     link_context: str | None = None,
+    prior_context: str | None = None,
 ) -> DatasetBuild:
     """Build scorecard_measures and district_measures for `years` (all when None) in `con`,
     which has the warehouse attached as `wh`.
 
     Every suppression rule works within one school year, except derived measures that follow
     their base measure's cell of the year before; `link_context` names a table of those base
-    cells for school years not built here (see suppression.apply_suppression).
+    cells for school years not built here (see suppression.apply_suppression). Change levels
+    and colours need the previous year's cell published: `prior_context` holds the previous
+    year's cells for years not built here (dashboard.mark_prior_published).
     """
     _stage_scorecard_cells(con, policy, years)
     stats = apply_suppression(con, "scorecard_cells", policy, link_context)
+    mark_prior_published(con, "scorecard_cells", prior_context)
     with single_threaded(con):
         _publish_measures(con, policy)
     row_counts = {

@@ -56,6 +56,18 @@ _MEASURE_FIELDS = [
     ("school_code", "string", "7-character school code; DISTRICT for the district total"),
     ("school_name", "string", "School name"),
     ("measure", "string", "Measure code; see the measures section of the data dictionary"),
+    ("measure_name", "string", "Measure name"),
+    (
+        "unit",
+        "string",
+        "Unit of value: percent (0-100), percent_change, points, ratio, index, count, "
+        "minutes, dollars or days",
+    ),
+    (
+        "higher_is_better",
+        "boolean",
+        "true when a higher value is better, false when lower is better; empty when neither",
+    ),
     ("student_group", "string", "Student group code (ALL, race/ethnicity, gender, programs)"),
     ("student_group_name", "string", "Student group name (see student_groups)"),
     ("n", "integer", "Students in the group the measure is computed over; empty when withheld"),
@@ -63,6 +75,32 @@ _MEASURE_FIELDS = [
     ("value", "string", "The measure's value as a decimal number, or ≤5% / ≥95% when coded"),
     ("suppressed", "boolean", "true when the value (and possibly n) is withheld or coded"),
     ("suppression_reason", "string", _REASON_DOC),
+    (
+        "status_level",
+        "string",
+        "California School Dashboard status level (Very Low … Very High) where cut scores "
+        "exist; empty when the value is withheld or coded",
+    ),
+    (
+        "change_level",
+        "string",
+        "Dashboard change level from last year (Declined Significantly … Increased "
+        "Significantly); empty unless this and last year's values are both published",
+    ),
+    (
+        "color",
+        "string",
+        "Dashboard colour (Red, Orange, Yellow, Green, Blue) for groups of 30 or more "
+        "students; empty unless this and last year's values are both published",
+    ),
+    ("target_value", "number", "The goal set for this school, group and measure"),
+    ("target_school_year", "string", "The school year the goal is set for"),
+    (
+        "is_on_track",
+        "boolean",
+        "true when the value is at or better than where the goal's trajectory expects it "
+        "this year; empty without a goal or when the value is withheld",
+    ),
 ]
 FIELD_DOCS: dict[str, list[tuple[str, str, str]]] = {
     "school_directory": [
@@ -121,6 +159,8 @@ def table_schema(dataset: str, policy: SuppressionPolicy) -> dict:
         field: dict = {"name": name, "type": field_type, "description": description}
         if name == "suppression_reason":
             field["constraints"] = {"enum": reasons}
+        elif name == "color":
+            field["constraints"] = {"enum": ["Red", "Orange", "Yellow", "Green", "Blue"]}
         elif name == "n":
             field["constraints"] = {"minimum": 0}
         elif name == "value":

@@ -266,30 +266,26 @@ def _write_group(
     return years
 
 
-def _link_context(
-    con: duckdb.DuckDBPyConnection,
-    plan: GroupPlan,
-    policy: SuppressionPolicy,
-    previous_dir: Path | None,
+def _previous_year_cells(
+    con: duckdb.DuckDBPyConnection, plan: GroupPlan, previous_dir: Path | None
 ) -> str | None:
-    """Base cells of the years before rebuilt years, where those years are reused: read from
-    the previous release (its `suppressed` is the cell's hidden value)."""
-    bases = sorted({base for base, previous in policy.linked_measures.values() if previous})
+    """The cells of the years before rebuilt years, where those years are reused, as the
+    previous release published them (its `suppressed` is the cell's hidden value): derived
+    measures follow their base cells there, change levels and colours the cells themselves."""
     needed = sorted({previous_school_year(year) for year in plan.rebuilt} & set(plan.reused))
-    if not bases or not needed or previous_dir is None:
+    if not needed or previous_dir is None:
         return None
     files = ", ".join(
         _sql_text(previous_dir / "data" / f"{dataset}.parquet")
         for dataset in GROUP_DATASETS["scorecard"]
     )
     con.execute(f"""
-        create or replace temp table _link_context as
+        create or replace temp table _previous_year_cells as
         select school_year, school_code, student_group, measure, suppressed as hidden_value,
         from read_parquet([{files}])
-        where measure in ({", ".join(_sql_text(b) for b in bases)})
-            and school_year in ({", ".join(_sql_text(y) for y in needed)})
+        where school_year in ({", ".join(_sql_text(y) for y in needed)})
     """)
-    return "_link_context"
+    return "_previous_year_cells"
 
 
 def _sum_reasons(
@@ -506,11 +502,13 @@ def build_release(
             state = read_state(out_dir, previous_version)
             plans = plan_groups(fingerprint_inputs(con, policy), state, previous_dir)
             scorecard, enrollment = plans["scorecard"], plans["enrollment"]
+            previous_cells = _previous_year_cells(con, scorecard, previous_dir)
             scorecard_build = build_scorecard_datasets(
                 con,
                 policy,
                 None if scorecard.is_full_rebuild else scorecard.rebuilt,
-                _link_context(con, scorecard, policy, previous_dir),
+                previous_cells,
+                previous_cells,
             )
             enrollment_build = build_enrollment_dataset(
                 con, policy, None if enrollment.is_full_rebuild else enrollment.rebuilt

@@ -232,6 +232,21 @@ def scorecard_rows() -> list[tuple]:
     return rows
 
 
+def dashboard_columns(row: tuple) -> tuple:
+    """Status level, change level, colour, target, target year and on-track flag as the marts
+    would give them, set by hand on the chronic-absence cells: every cell has a status level,
+    2024-25 cells a change level, those of 30 or more students a colour, and ALL a target.
+    The release decides which of them may be published."""
+    year, measure, group, n = row[0], row[3], row[5], row[7]
+    if measure != "CHRONIC_ABSENCE_STATE":
+        return (None,) * 6
+    change = "Declined" if year == "2024-25" else None
+    color = "Green" if change and n >= 30 else None
+    if group != "ALL":
+        return ("High", change, color, None, None, None)
+    return ("High", change, color, 12.0, "2025-26", True)
+
+
 def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
     """Write the fixture warehouse to `path` and return it."""
     con = duckdb.connect(str(path))
@@ -240,7 +255,9 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
         create table marts.school_scorecard (
             school_year varchar, school_code varchar, school_name varchar, measure_code varchar,
             unit varchar, student_group varchar, value double, n integer, numerator double,
-            measure_name varchar, example_student_id varchar, status_color varchar
+            measure_name varchar, example_student_id varchar, status_color varchar,
+            status_level varchar, change_level varchar, color varchar, target_value double,
+            target_school_year varchar, is_on_track boolean
         );
         create table marts.dim_schools (
             school_code varchar, school_name varchar, school_level varchar,
@@ -276,8 +293,12 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
     measure_names = {m[0]: m[1] for m in MEASURES}
     rows = scorecard if scorecard is not None else scorecard_rows()
     con.executemany(
-        "insert into marts.school_scorecard values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*row, measure_names[row[3]], STUDENT_IDS[0], "Green") for row in rows],
+        "insert into marts.school_scorecard values "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (*row, measure_names[row[3]], STUDENT_IDS[0], "Green", *dashboard_columns(row))
+            for row in rows
+        ],
     )
     con.executemany(
         "insert into marts.dim_schools values (?, ?, ?, ?, ?, ?, 'Springfield', 'CA', ?, ?, ?, ?)",
