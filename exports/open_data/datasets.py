@@ -73,6 +73,7 @@ GROUP_LABEL_COLUMNS = ("code", "name", "dimension", "sort_order")
 DATASET_NAMES = (
     "school_directory",
     "student_groups",
+    "measures",
     "enrollment_by_group",
     "scorecard_measures",
     "district_measures",
@@ -424,6 +425,39 @@ def build_directory_dataset(con: duckdb.DuckDBPyConnection) -> int:
     """Build school_directory; return its rows."""
     _publish_directory(con)
     return con.execute("select count(*) from school_directory").fetchall()[0][0]
+
+
+MEASURE_CATALOG_COLUMNS = (
+    "measure_code",
+    "measure_name",
+    "area",
+    "unit",
+    "higher_is_better",
+    "plan_section",
+    "plan_priority",
+    "plain_description",
+    "description",
+)
+
+
+def build_measures_dataset(con: duckdb.DuckDBPyConnection) -> int:
+    """Build measures (the public columns of the measure catalog); return its rows."""
+    con.execute("""
+        create or replace table measures as
+        select
+            cast(measure_code as varchar) as measure_code,
+            cast(measure_name as varchar) as measure_name,
+            cast(area as varchar) as area,
+            cast(unit as varchar) as unit,
+            cast(higher_is_better as boolean) as higher_is_better,
+            cast(plan_section as varchar) as plan_section,
+            cast(plan_priority as integer) as plan_priority,
+            cast(plain_description as varchar) as plain_description,
+            cast(description as varchar) as description,
+        from wh.reference.measure_catalog
+        order by plan_priority nulls last, area, measure_code
+    """)
+    return con.execute("select count(*) from measures").fetchall()[0][0]
 
 
 def build_group_labels_dataset(con: duckdb.DuckDBPyConnection) -> int:

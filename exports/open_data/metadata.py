@@ -22,6 +22,7 @@ from exports.open_data.policy import (
 DATASET_TITLES = {
     "school_directory": "School directory",
     "student_groups": "Student groups",
+    "measures": "Measures",
     "enrollment_by_group": "Enrollment by student group",
     "scorecard_measures": "School scorecard measures",
     "district_measures": "District scorecard measures",
@@ -31,6 +32,10 @@ DATASET_DESCRIPTIONS = {
     "student_groups": (
         "The name and dimension (race/ethnicity, gender, program) of every student group code "
         "used in the other files."
+    ),
+    "measures": (
+        "Every measure: its name, unit, whether higher or lower is better, the strategic-plan "
+        "priority it reports on and what it measures, in plain words and as a rule."
     ),
     "enrollment_by_group": (
         "Census-day enrollment per school, school year and student group, with small counts "
@@ -121,6 +126,17 @@ FIELD_DOCS: dict[str, list[tuple[str, str, str]]] = {
         ("dimension", "string", "all, race_ethnicity, gender or program"),
         ("sort_order", "integer", "Position of the group in reports (ALL first)"),
     ],
+    "measures": [
+        ("measure_code", "string", "Measure code, as in the measure column of the measure files"),
+        ("measure_name", "string", "Measure name"),
+        ("area", "string", "Area: attendance, assessment, postsecondary, survey, workforce …"),
+        ("unit", "string", "Unit of the values"),
+        ("higher_is_better", "boolean", "true when higher is better, false when lower is"),
+        ("plan_section", "string", "Strategic-plan priority the measure reports on, if any"),
+        ("plan_priority", "integer", "Position among the priority measures (1 first)"),
+        ("plain_description", "string", "What the measure tells a parent, in plain words"),
+        ("description", "string", "The measure's rule"),
+    ],
     "enrollment_by_group": [
         ("school_year", "string", "School year, YYYY-YY"),
         ("school_code", "string", "7-character school code; DISTRICT for the district total"),
@@ -137,6 +153,7 @@ FIELD_DOCS: dict[str, list[tuple[str, str, str]]] = {
 PRIMARY_KEYS = {
     "school_directory": ["school_code"],
     "student_groups": ["code"],
+    "measures": ["measure_code"],
     "enrollment_by_group": ["school_year", "school_code", "student_group"],
     "scorecard_measures": ["school_year", "school_code", "measure", "student_group"],
     "district_measures": ["school_year", "school_code", "measure", "student_group"],

@@ -40,6 +40,7 @@ from exports.open_data.datasets import (
     build_directory_dataset,
     build_enrollment_dataset,
     build_group_labels_dataset,
+    build_measures_dataset,
     build_scorecard_datasets,
 )
 from exports.open_data.metadata import (
@@ -516,6 +517,7 @@ def build_release(
             whole_rows = {
                 "school_directory": build_directory_dataset(con),
                 "student_groups": build_group_labels_dataset(con),
+                "measures": build_measures_dataset(con),
             }
             data_dir = work_dir / "data"
             for name in whole_rows:

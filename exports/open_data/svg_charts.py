@@ -194,3 +194,80 @@ def bar_chart(chart_id: str, title: str, points, unit: str) -> str:
         f'<line x1="{zero:.1f}" y1="2" x2="{zero:.1f}" y2="{height - 2}" class="axis"/></svg>'
     )
     return "".join(parts)
+
+
+GAP_CHART_WIDTH = 520
+_GAP_COLOURS = ("#0b5394", "#b45f06", "#38761d", "#741b47", "#134f5c", "#990000", "#7f6000")
+
+
+def gap_chart(chart_id: str, title: str, years: list[str], series) -> str:
+    """Each group's gap to all students (group − all students) over the school years: one line
+    per group, a dashed zero line (no gap) and a legend naming the groups.
+
+    `series` holds (group name, [gap or None per year]); a None breaks the line.
+    """
+    left, right, top, bottom = 48, GAP_CHART_WIDTH - 48, 16, 166
+    height = bottom + 40 + 16 * len(series)
+    numbers = [gap for _, gaps in series for gap in gaps if gap is not None]
+    low, high = min([0.0, *numbers]), max([0.0, *numbers])
+    if high == low:
+        high = low + 1.0
+    span = high - low
+    step = (right - left) / max(len(years) - 1, 1)
+
+    def x_of(i: int) -> float:
+        return left + i * step if len(years) > 1 else (left + right) / 2
+
+    def y_of(gap: float) -> float:
+        return bottom - (gap - low) / span * (bottom - top)
+
+    description = "; ".join(
+        f"{name}: "
+        + ", ".join(
+            f"{year} {'withheld' if gap is None else display_number(gap)}"
+            for year, gap in zip(years, gaps, strict=True)
+        )
+        for name, gaps in series
+    )
+    zero = y_of(0.0)
+    parts = [
+        _svg_open(chart_id, height, title, description, GAP_CHART_WIDTH),
+        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" class="axis"/>'
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" class="axis"/>'
+        f'<line x1="{left}" y1="{zero:.1f}" x2="{right}" y2="{zero:.1f}" class="zero"/>'
+        f'<text x="{left - 4}" y="{top + 4}" class="tick" text-anchor="end">'
+        f"{display_number(high)}</text>"
+        f'<text x="{left - 4}" y="{bottom}" class="tick" text-anchor="end">'
+        f"{display_number(low)}</text>",
+    ]
+    for i, year in enumerate(years):
+        parts.append(
+            f'<text x="{x_of(i):.1f}" y="{bottom + 16}" class="tick" text-anchor="middle">'
+            f"{escaped[year]}</text>"
+        )
+    for index, (name, gaps) in enumerate(series):
+        colour = _GAP_COLOURS[index % len(_GAP_COLOURS)]
+        segment: list[str] = []
+        for i, gap in enumerate(gaps):
+            if gap is None:
+                if len(segment) > 1:
+                    parts.append(
+                        f'<polyline points="{" ".join(segment)}" class="gap-line" '
+                        f'stroke="{colour}"/>'
+                    )
+                segment = []
+                continue
+            point = f"{x_of(i):.1f},{y_of(gap):.1f}"
+            segment.append(point)
+            parts.append(f'<circle cx="{x_of(i):.1f}" cy="{y_of(gap):.1f}" r="3" fill="{colour}"/>')
+        if len(segment) > 1:
+            parts.append(
+                f'<polyline points="{" ".join(segment)}" class="gap-line" stroke="{colour}"/>'
+            )
+        legend_y = bottom + 36 + 16 * index
+        parts.append(
+            f'<rect x="{left}" y="{legend_y - 9}" width="12" height="4" fill="{colour}"/>'
+            f'<text x="{left + 18}" y="{legend_y}" class="tick">{escaped[name]}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -122,6 +122,19 @@ MEASURES = [
         "1 - sum of squared staff race/ethnicity shares",
     ),
 ]
+# Strategic-plan order and plain descriptions: chronic absence first, ELA DFS second.
+PLAN = {
+    "CHRONIC_ABSENCE_STATE": (
+        "attendance",
+        1,
+        "The share of students who missed 10% or more of the school days they were enrolled.",
+    ),
+    "ELA_DFS": (
+        "literacy",
+        2,
+        "How far, on average, English test scores are above or below the standard.",
+    ),
+}
 TUTORING_SESSIONS = {"1930001": 120, "1930002": 7, "1930003": 40, "1930004": 300}
 STAFF_COUNTS = {"1930001": 4, "1930002": 6, "1930003": 9, "1930004": 30}
 
@@ -271,7 +284,8 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
         );
         create table reference.measure_catalog (
             measure_code varchar, measure_name varchar, area varchar, unit varchar,
-            higher_is_better boolean, description varchar
+            higher_is_better boolean, description varchar, plan_section varchar,
+            plan_priority integer, plain_description varchar
         );
         create table marts.dim_school_years (
             school_year varchar, counted_through_date date, is_year_to_date boolean
@@ -325,7 +339,13 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
         for group, (n, _) in groups.items()
     ]
     con.executemany("insert into marts.enrollment_by_group values (?, ?, ?, ?, ?)", enrollment)
-    con.executemany("insert into reference.measure_catalog values (?, ?, ?, ?, ?, ?)", MEASURES)
+    con.executemany(
+        "insert into reference.measure_catalog values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (*measure, *PLAN.get(measure[0], (None, None, f"What {measure[1]} counts.")))
+            for measure in MEASURES
+        ],
+    )
     con.execute(
         "insert into reference.student_group_labels "
         f"select * from read_csv('{GROUP_LABELS_SEED}', header = true)"

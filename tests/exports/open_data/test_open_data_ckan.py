@@ -157,6 +157,7 @@ def test_first_publish_creates_datasets_and_uploads_every_file(released, fake_ck
     assert [p.name for p in published] == [
         "district-open-data-school-directory",
         "district-open-data-student-groups",
+        "district-open-data-measures",
         "district-open-data-enrollment-by-group",
         "district-open-data-scorecard-measures",
         "district-open-data-district-measures",
