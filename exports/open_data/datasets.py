@@ -1,4 +1,4 @@
-"""The four public datasets, built from the warehouse marts inside DuckDB.
+"""The five public datasets, built from the warehouse marts inside DuckDB.
 
 Only aggregate marts are read, each through an explicit column list, so nothing student-level
 (ids, names, birth dates) can reach a released file even if a mart gains a column.
@@ -12,6 +12,12 @@ from dataclasses import dataclass
 
 import duckdb
 
+from exports.open_data.dashboard import (
+    DASHBOARD_COLUMNS,
+    DASHBOARD_INPUT_COLUMNS,
+    PUBLISHED_DASHBOARD_SQL,
+    mark_prior_published,
+)
 from exports.open_data.policy import DISTRICT_CODE, SuppressionPolicy
 from exports.open_data.suppression import SuppressionStats, apply_suppression
 
@@ -41,24 +47,33 @@ MEASURE_COLUMNS = (
     "school_code",
     "school_name",
     "measure",
+    "measure_name",
+    "unit",
+    "higher_is_better",
     "student_group",
+    "student_group_name",
     "n",
     "numerator",
     "value",
     "suppressed",
     "suppression_reason",
+    *DASHBOARD_COLUMNS,
 )
 ENROLLMENT_COLUMNS = (
     "school_year",
     "school_code",
     "school_name",
     "student_group",
+    "student_group_name",
     "n",
     "suppressed",
     "suppression_reason",
 )
+GROUP_LABEL_COLUMNS = ("code", "name", "dimension", "sort_order")
 DATASET_NAMES = (
     "school_directory",
+    "student_groups",
+    "measures",
     "enrollment_by_group",
     "scorecard_measures",
     "district_measures",
@@ -77,10 +92,12 @@ SCORECARD_INPUT_COLUMNS = (
     "n",
     "numerator",
     "value",
+    *DASHBOARD_INPUT_COLUMNS,
 )
-CATALOG_INPUT_COLUMNS = ("measure_code", "area", "unit")
+CATALOG_INPUT_COLUMNS = ("measure_code", "measure_name", "area", "unit", "higher_is_better")
 ENROLLMENT_INPUT_COLUMNS = ("school_year", "school_code", "student_group", "census_day_enrollment")
 SCHOOL_NAME_INPUT_COLUMNS = ("school_code", "school_name")
+GROUP_LABELS_TABLE = "wh.reference.student_group_labels"
 
 
 @dataclass
@@ -120,6 +137,23 @@ def _check_grain(con: duckdb.DuckDBPyConnection, table: str, keys: str) -> None:
         raise ValueError(f"{table} has {duplicates} duplicated ({keys}) keys; expected one each")
 
 
+def _check_group_names(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
+    """Every published group code has a name: a code missing from the labels seed stops the
+    release (the files would otherwise show a code no reader can decode)."""
+    missing = [
+        row[0]
+        for row in con.execute(
+            f"select distinct student_group from {table} where student_group_name is null "
+            "order by 1"
+        ).fetchall()
+    ]
+    if missing:
+        raise ValueError(
+            f"{source}: student_group codes {', '.join(map(str, missing))} have no name in "
+            f"{GROUP_LABELS_TABLE.removeprefix('wh.')} (seed student_group_labels); add them there"
+        )
+
+
 def _finish_cells(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Number the cells in their stored order (school year first): cell_id identifies a cell
     for the suppression rounds, and the stored order is the order the files are written in."""
@@ -143,26 +177,44 @@ def _stage_scorecard_cells(
                 cast(n as double) as n,
                 cast(numerator as double) as numerator,
                 cast(value as double) as value,
+                cast(status_level as varchar) as status_level,
+                cast(change_level as varchar) as change_level,
+                cast(color as varchar) as color,
+                cast(target_value as double) as target_value,
+                cast(target_school_year as varchar) as target_school_year,
+                cast(is_on_track as boolean) as is_on_track,
             from wh.marts.school_scorecard
             {_school_year_filter(years)}
         ),
         catalog as (
             select cast(measure_code as varchar) as measure, cast(area as varchar) as area,
-                cast(unit as varchar) as unit,
+                cast(unit as varchar) as unit, cast(measure_name as varchar) as measure_name,
+                cast(higher_is_better as boolean) as higher_is_better,
             from wh.reference.measure_catalog
+        ),
+        labels as (
+            select cast(code as varchar) as student_group,
+                cast(name as varchar) as student_group_name,
+            from {GROUP_LABELS_TABLE}
         ),
         joined as (
             select
                 s.*,
                 coalesce(c.unit, s.unit) as measure_unit,
                 c.area,
+                coalesce(c.measure_name, s.measure) as measure_name,
+                c.higher_is_better,
+                l.student_group_name,
             from scorecard as s
             left join catalog as c on c.measure = s.measure
+            left join labels as l on l.student_group = s.student_group
         )
         select
-            school_year, school_code, school_name, measure, student_group,
+            school_year, school_code, school_name, measure, measure_name, higher_is_better,
+            student_group, student_group_name,
             n, numerator, value,
             measure_unit as unit,
+            status_level, change_level, color, target_value, target_school_year, is_on_track,
             -- a count measure with no denominator counts students (or their sessions) itself
             coalesce(n, case when measure_unit = 'count' then value end) as count_n,
             case when measure_unit = 'percent' then
@@ -174,6 +226,7 @@ def _stage_scorecard_cells(
         order by school_year, school_code, measure, student_group
     """)
     _check_grain(con, "scorecard_cells", "school_year, school_code, measure, student_group")
+    _check_group_names(con, "scorecard_cells", "wh.marts.school_scorecard")
     _finish_cells(con, "scorecard_cells")
 
 
@@ -195,6 +248,11 @@ def _stage_enrollment_cells(
             select cast(school_code as varchar) as school_code,
                 cast(school_name as varchar) as school_name,
             from wh.marts.dim_schools
+        ),
+        labels as (
+            select cast(code as varchar) as student_group,
+                cast(name as varchar) as student_group_name,
+            from {GROUP_LABELS_TABLE}
         )
         select
             e.school_year,
@@ -203,6 +261,7 @@ def _stage_enrollment_cells(
             case when e.school_code = '{DISTRICT_CODE}' then 'District total'
                 else n.school_name end as school_name,
             e.student_group,
+            l.student_group_name,
             e.census_day_enrollment as count_n,
             cast(null as double) as value,
             cast(null as double) as pct,
@@ -210,9 +269,11 @@ def _stage_enrollment_cells(
             false as is_additive,
         from enrollment as e
         left join names as n on n.school_code = e.school_code
+        left join labels as l on l.student_group = e.student_group
         order by e.school_year, e.school_code, e.student_group
     """)
     _check_grain(con, "enrollment_cells", "school_year, school_code, student_group")
+    _check_group_names(con, "enrollment_cells", "wh.marts.enrollment_by_group")
     _finish_cells(con, "enrollment_cells")
 
 
@@ -264,12 +325,17 @@ def _publish_measures(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy)
                 school_code,
                 school_name,
                 measure,
+                measure_name,
+                unit,
+                higher_is_better,
                 student_group,
+                student_group_name,
                 case when hidden_n then null else cast(round(n) as bigint) end as n,
                 case when hidden_value then null else numerator end as numerator,
                 {published_value} as value,
                 hidden_value as suppressed,
                 reason as suppression_reason,
+                {PUBLISHED_DASHBOARD_SQL}
             from scorecard_cells
             where {condition}
         """)
@@ -283,6 +349,7 @@ def _publish_enrollment(con: duckdb.DuckDBPyConnection) -> None:
             school_code,
             school_name,
             student_group,
+            student_group_name,
             case when hidden_n then null else cast(round(count_n) as bigint) end as n,
             hidden_n as suppressed,
             reason as suppression_reason,
@@ -315,16 +382,20 @@ def build_scorecard_datasets(
     policy: SuppressionPolicy,
     years: Sequence[str] | None = None,
     link_context: str | None = None,
+    prior_context: str | None = None,
 ) -> DatasetBuild:
     """Build scorecard_measures and district_measures for `years` (all when None) in `con`,
     which has the warehouse attached as `wh`.
 
     Every suppression rule works within one school year, except derived measures that follow
     their base measure's cell of the year before; `link_context` names a table of those base
-    cells for school years not built here (see suppression.apply_suppression).
+    cells for school years not built here (see suppression.apply_suppression). Change levels
+    and colours need the previous year's cell published: `prior_context` holds the previous
+    year's cells for years not built here (dashboard.mark_prior_published).
     """
     _stage_scorecard_cells(con, policy, years)
     stats = apply_suppression(con, "scorecard_cells", policy, link_context)
+    mark_prior_published(con, "scorecard_cells", prior_context)
     with single_threaded(con):
         _publish_measures(con, policy)
     row_counts = {
@@ -354,3 +425,48 @@ def build_directory_dataset(con: duckdb.DuckDBPyConnection) -> int:
     """Build school_directory; return its rows."""
     _publish_directory(con)
     return con.execute("select count(*) from school_directory").fetchall()[0][0]
+
+
+MEASURE_CATALOG_COLUMNS = (
+    "measure_code",
+    "measure_name",
+    "area",
+    "unit",
+    "higher_is_better",
+    "plan_section",
+    "plan_priority",
+    "plain_description",
+    "description",
+)
+
+
+def build_measures_dataset(con: duckdb.DuckDBPyConnection) -> int:
+    """Build measures (the public columns of the measure catalog); return its rows."""
+    con.execute("""
+        create or replace table measures as
+        select
+            cast(measure_code as varchar) as measure_code,
+            cast(measure_name as varchar) as measure_name,
+            cast(area as varchar) as area,
+            cast(unit as varchar) as unit,
+            cast(higher_is_better as boolean) as higher_is_better,
+            cast(plan_section as varchar) as plan_section,
+            cast(plan_priority as integer) as plan_priority,
+            cast(plain_description as varchar) as plain_description,
+            cast(description as varchar) as description,
+        from wh.reference.measure_catalog
+        order by plan_priority nulls last, area, measure_code
+    """)
+    return con.execute("select count(*) from measures").fetchall()[0][0]
+
+
+def build_group_labels_dataset(con: duckdb.DuckDBPyConnection) -> int:
+    """Build student_groups (the labels seed: code, name, dimension, order); return its rows."""
+    con.execute(f"""
+        create or replace table student_groups as
+        select cast(code as varchar) as code, cast(name as varchar) as name,
+            cast(dimension as varchar) as dimension, cast(sort_order as integer) as sort_order,
+        from {GROUP_LABELS_TABLE}
+        order by sort_order, code
+    """)
+    return con.execute("select count(*) from student_groups").fetchall()[0][0]

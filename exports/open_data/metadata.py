@@ -21,12 +21,22 @@ from exports.open_data.policy import (
 
 DATASET_TITLES = {
     "school_directory": "School directory",
+    "student_groups": "Student groups",
+    "measures": "Measures",
     "enrollment_by_group": "Enrollment by student group",
     "scorecard_measures": "School scorecard measures",
     "district_measures": "District scorecard measures",
 }
 DATASET_DESCRIPTIONS = {
     "school_directory": "Public contact and grade-span information for every school.",
+    "student_groups": (
+        "The name and dimension (race/ethnicity, gender, program) of every student group code "
+        "used in the other files."
+    ),
+    "measures": (
+        "Every measure: its name, unit, whether higher or lower is better, the strategic-plan "
+        "priority it reports on and what it measures, in plain words and as a rule."
+    ),
     "enrollment_by_group": (
         "Census-day enrollment per school, school year and student group, with small counts "
         "suppressed."
@@ -51,12 +61,51 @@ _MEASURE_FIELDS = [
     ("school_code", "string", "7-character school code; DISTRICT for the district total"),
     ("school_name", "string", "School name"),
     ("measure", "string", "Measure code; see the measures section of the data dictionary"),
+    ("measure_name", "string", "Measure name"),
+    (
+        "unit",
+        "string",
+        "Unit of value: percent (0-100), percent_change, points, ratio, index, count, "
+        "minutes, dollars or days",
+    ),
+    (
+        "higher_is_better",
+        "boolean",
+        "true when a higher value is better, false when lower is better; empty when neither",
+    ),
     ("student_group", "string", "Student group code (ALL, race/ethnicity, gender, programs)"),
+    ("student_group_name", "string", "Student group name (see student_groups)"),
     ("n", "integer", "Students in the group the measure is computed over; empty when withheld"),
     ("numerator", "number", "Students meeting the measure (rates only); empty when withheld"),
     ("value", "string", "The measure's value as a decimal number, or ≤5% / ≥95% when coded"),
     ("suppressed", "boolean", "true when the value (and possibly n) is withheld or coded"),
     ("suppression_reason", "string", _REASON_DOC),
+    (
+        "status_level",
+        "string",
+        "California School Dashboard status level (Very Low … Very High) where cut scores "
+        "exist; empty when the value is withheld or coded",
+    ),
+    (
+        "change_level",
+        "string",
+        "Dashboard change level from last year (Declined Significantly … Increased "
+        "Significantly); empty unless this and last year's values are both published",
+    ),
+    (
+        "color",
+        "string",
+        "Dashboard colour (Red, Orange, Yellow, Green, Blue) for groups of 30 or more "
+        "students; empty unless this and last year's values are both published",
+    ),
+    ("target_value", "number", "The goal set for this school, group and measure"),
+    ("target_school_year", "string", "The school year the goal is set for"),
+    (
+        "is_on_track",
+        "boolean",
+        "true when the value is at or better than where the goal's trajectory expects it "
+        "this year; empty without a goal or when the value is withheld",
+    ),
 ]
 FIELD_DOCS: dict[str, list[tuple[str, str, str]]] = {
     "school_directory": [
@@ -71,11 +120,29 @@ FIELD_DOCS: dict[str, list[tuple[str, str, str]]] = {
         ("zip", "string", "ZIP code"),
         ("phone", "string", "School phone number"),
     ],
+    "student_groups": [
+        ("code", "string", "Student group code, as in the student_group column of the other files"),
+        ("name", "string", "Student group name"),
+        ("dimension", "string", "all, race_ethnicity, gender or program"),
+        ("sort_order", "integer", "Position of the group in reports (ALL first)"),
+    ],
+    "measures": [
+        ("measure_code", "string", "Measure code, as in the measure column of the measure files"),
+        ("measure_name", "string", "Measure name"),
+        ("area", "string", "Area: attendance, assessment, postsecondary, survey, workforce …"),
+        ("unit", "string", "Unit of the values"),
+        ("higher_is_better", "boolean", "true when higher is better, false when lower is"),
+        ("plan_section", "string", "Strategic-plan priority the measure reports on, if any"),
+        ("plan_priority", "integer", "Position among the priority measures (1 first)"),
+        ("plain_description", "string", "What the measure tells a parent, in plain words"),
+        ("description", "string", "The measure's rule"),
+    ],
     "enrollment_by_group": [
         ("school_year", "string", "School year, YYYY-YY"),
         ("school_code", "string", "7-character school code; DISTRICT for the district total"),
         ("school_name", "string", "School name"),
         ("student_group", "string", "Student group code"),
+        ("student_group_name", "string", "Student group name (see student_groups)"),
         ("n", "integer", "Students enrolled on census day; empty when withheld"),
         ("suppressed", "boolean", "true when n is withheld"),
         ("suppression_reason", "string", _REASON_DOC),
@@ -85,6 +152,8 @@ FIELD_DOCS: dict[str, list[tuple[str, str, str]]] = {
 }
 PRIMARY_KEYS = {
     "school_directory": ["school_code"],
+    "student_groups": ["code"],
+    "measures": ["measure_code"],
     "enrollment_by_group": ["school_year", "school_code", "student_group"],
     "scorecard_measures": ["school_year", "school_code", "measure", "student_group"],
     "district_measures": ["school_year", "school_code", "measure", "student_group"],
@@ -107,6 +176,8 @@ def table_schema(dataset: str, policy: SuppressionPolicy) -> dict:
         field: dict = {"name": name, "type": field_type, "description": description}
         if name == "suppression_reason":
             field["constraints"] = {"enum": reasons}
+        elif name == "color":
+            field["constraints"] = {"enum": ["Red", "Orange", "Yellow", "Green", "Blue"]}
         elif name == "n":
             field["constraints"] = {"minimum": 0}
         elif name == "value":

@@ -9,54 +9,21 @@ import hashlib
 import json
 import multiprocessing
 import os
-import re
 import shutil
+import sys
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 import duckdb
 
 from exports.bi.warehouse import duckdb_limits
-from exports.open_data import svg_charts
-from exports.open_data.metadata import DATASET_DESCRIPTIONS, DATASET_TITLES
+from exports.open_data import portal_school, svg_charts
+from exports.open_data.coverage import readable_date
 from exports.open_data.policy import DISTRICT_CODE
-from exports.open_data.svg_charts import (
-    bar_chart,
-    escaped,
-    line_chart,
-    published_number_and_text,
-)
+from exports.open_data.portal_home import ListedSchool, grade_span, home_page
+from exports.open_data.portal_layout import PAGE_END, Site, copy_assets, page_start
+from exports.open_data.portal_school import Headline, Measure, measure_section, page_intro
 
-GROUP_NAMES = {
-    "ALL": "All students",
-    "HI": "Hispanic/Latino",
-    "AI": "American Indian/Alaska Native",
-    "AS": "Asian",
-    "FI": "Filipino",
-    "BL": "Black/African American",
-    "PI": "Native Hawaiian/Pacific Islander",
-    "WH": "White",
-    "MR": "Two or more races",
-    "F": "Female",
-    "M": "Male",
-    "X": "Non-binary",
-    "EL": "English learners",
-    "RFEP": "Reclassified fluent English proficient",
-    "SWD": "Students with disabilities",
-    "SED": "Socioeconomically disadvantaged",
-    "FY": "Foster youth",
-    "HOM": "Experiencing homelessness",
-    "HN": "High needs",
-}
-GROUP_ORDER = list(GROUP_NAMES)
-
-
-def _group_label(group: str) -> str:
-    return f"{GROUP_NAMES.get(group, group)} ({group})"
-
-
-_GROUP_LABELS = {group: _group_label(group) for group in GROUP_NAMES}
 DOCUMENT_FILES = (
     "data_dictionary.md",
     "data_dictionary.csv",
@@ -66,31 +33,10 @@ DOCUMENT_FILES = (
     "SHA256SUMS",
 )
 
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1rem;
-       color: #1a1a1a; line-height: 1.45; }
-a { color: #0b5394; }
-table { border-collapse: collapse; margin: .5rem 0 1rem; }
-th, td { border: 1px solid #bbb; padding: .2rem .5rem; text-align: left; }
-.charts { display: flex; flex-wrap: wrap; gap: 1rem; }
-figure { margin: 0; }
-figcaption { font-size: .9rem; font-weight: 600; }
-.chart .axis { stroke: #555; stroke-width: 1; }
-.chart .line { fill: none; stroke: #0b5394; stroke-width: 2; }
-.chart .dot { fill: #0b5394; }
-.chart .bar { fill: #3d85c6; }
-.chart text { font-size: 11px; fill: #1a1a1a; }
-.chart .withheld { fill: #7a4b00; font-style: italic; }
-.measure { border-top: 1px solid #ddd; padding-top: .5rem; }
-.note { font-size: .9rem; color: #444; }
-"""
-
-
 PORTAL_STATE_FILE = ".portal_state.json"
 # Bump when the markup of a page or section changes, so no section drawn before is reused.
 RENDER_VERSION = 1
 _STATE_FORMAT = 1
-_PAGE_END = "\n</main>\n</body>\n</html>\n"
 
 
 @dataclass
@@ -105,64 +51,118 @@ class PortalResult:
     sections_reused: int = 0
 
 
-def _page_start(title: str, css_href: str) -> str:
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n"
-        f'<link rel="stylesheet" href="{css_href}">\n</head>\n'
-        "<body>\n<main>\n"
+def _stage_meta(
+    con: duckdb.DuckDBPyConnection, release_dir: Path, year_labels: dict[str, str]
+) -> None:
+    """Temp tables of what pages are ordered and labelled by: `measure_order` (the plan's
+    priority measures first, then the rest by area and name) and `year_labels` (the label a
+    partial school year carries, as a section's digest must see it)."""
+    con.execute(f"""
+        create temp table measure_order as
+        select measure_code as measure, plan_priority is not null as is_priority,
+            coalesce(plan_section, 'more-' || area) as section_key,
+            row_number() over (
+                order by plan_priority nulls last, area, measure_name, measure_code
+            ) as plan_rank,
+        from read_parquet('{release_dir / "data" / "measures.parquet"}')
+    """)
+    con.execute(
+        "create temp table year_labels as "
+        "select unnest(?::varchar[]) as school_year, unnest(?::varchar[]) as label",
+        [list(year_labels), list(year_labels.values())],
     )
 
 
-def _page(title: str, body: str, css_href: str) -> str:
-    return _page_start(title, css_href) + body + _PAGE_END
+_DRAWN_COLUMNS = (
+    "student_group, n, value, suppressed, suppression_reason, status_level, change_level, "
+    "color, target_value, target_school_year, is_on_track"
+)
 
 
 def _stage_cells(con: duckdb.DuckDBPyConnection, release_dir: Path) -> None:
     """Temp table `sections`: one row per page section (school, measure), with its position on
-    the page, the measure's latest school year there and a digest of everything it draws.
+    the page (plan order), the measure's latest school year there, whether it opens a plan
+    section, and a digest of everything it draws.
 
-    A section draws every school year of ALL (the trend) and every group of its latest school
-    year (the bars). The digest is built from per-year sums of row hashes, so it needs one
-    aggregate over the published cells and no copy of them.
+    A section draws every cell of its school and measure (the trend of all students, the groups
+    of the latest year, the gaps of every group over the years), the district's figure for all
+    students and the labels of partial years. The digest is built from per-year sums of row
+    hashes, so it needs one aggregate over the published cells and no copy of them.
     """
     con.execute(f"""
         create temp table year_sums as
         select
-            school_code,
-            measure,
-            school_year,
-            coalesce(
-                sum(hash(n, value, suppressed)) filter (where student_group = 'ALL'), 0
-            ) as all_hash,
-            count(*) filter (where student_group = 'ALL') as all_rows,
-            coalesce(
-                sum(hash(student_group, n, value, suppressed))
-                    filter (where student_group <> 'ALL'),
-                0
-            ) as group_hash,
+            c.school_code,
+            c.measure,
+            c.school_year,
+            sum(hash({_DRAWN_COLUMNS})) as year_hash,
             count(*) as year_rows,
+        from {_published_cells(release_dir)} as c
+        group by c.school_code, c.measure, c.school_year
+    """)
+    con.execute(f"""
+        create temp table district_all as
+        select measure, school_year, value, suppressed, suppression_reason,
         from {_published_cells(release_dir)}
-        group by school_code, measure, school_year
+        where school_code = '{DISTRICT_CODE}' and student_group = 'ALL'
     """)
     con.execute("""
         create temp table sections as
+        with keyed as (
+            select
+                y.school_code,
+                y.measure,
+                max(y.school_year) as latest_year,
+                concat_ws(
+                    ':',
+                    max(y.school_year),
+                    sum(hash(y.school_year, coalesce(l.label, ''), y.year_hash, y.year_rows)),
+                    count(*)
+                ) as cells_key,
+            from year_sums as y
+            left join year_labels as l on l.school_year = y.school_year
+            group by y.school_code, y.measure
+        ),
+        district_keys as (
+            select measure, school_year,
+                hash(value, suppressed, suppression_reason) as district_hash,
+            from district_all
+        ),
+        ordered as (
+            select
+                k.*,
+                coalesce(o.plan_rank, 1000000) as plan_rank,
+                coalesce(o.is_priority, false) as is_priority,
+                coalesce(o.section_key, '') as section_key,
+                cast(
+                    row_number() over (
+                        partition by k.school_code order by coalesce(o.plan_rank, 1000000),
+                            k.measure
+                    ) - 1 as integer
+                ) as position,
+            from keyed as k
+            left join measure_order as o on o.measure = k.measure
+        ),
+        opened as (
+            select ordered.*,
+                lag(section_key) over (partition by school_code order by position)
+                    is distinct from section_key as opens_section,
+            from ordered
+        )
         select
-            school_code,
-            measure,
-            cast(row_number() over (partition by school_code order by measure) - 1 as integer)
-                as position,
-            max(school_year) as latest_year,
+            o.school_code,
+            o.measure,
+            o.position,
+            o.latest_year,
+            o.is_priority,
+            o.opens_section,
             concat_ws(
-                ':',
-                max(school_year),
-                sum(hash(school_year, all_hash, all_rows)),
-                arg_max(group_hash, school_year),
-                arg_max(year_rows, school_year)
+                ':', o.cells_key, o.opens_section,
+                coalesce(cast(d.district_hash as varchar), '-')
             ) as content_key,
-        from year_sums
-        group by school_code, measure
+        from opened as o
+        left join district_keys as d
+            on d.measure = o.measure and d.school_year = o.latest_year
     """)
     con.execute("drop table year_sums")
 
@@ -175,18 +175,57 @@ def _published_cells(release_dir: Path) -> str:
     )
 
 
-def _first_names(con: duckdb.DuckDBPyConnection, release_dir: Path, codes: list[str]) -> dict:
+def _group_order_sql(groups: dict[str, str]) -> str:
+    """A DuckDB list of the group codes in report order, for list_position()."""
+    return "[" + ", ".join("'" + code.replace("'", "''") + "'" for code in groups) + "]"
+
+
+def _group_labels(con: duckdb.DuckDBPyConnection, release_dir: Path) -> dict[str, str]:
+    """Group code -> name, in report order, from the release's student_groups file."""
+    return dict(
+        con.execute(
+            "select code, name from "
+            f"read_parquet('{release_dir / 'data' / 'student_groups.parquet'}') "
+            "order by sort_order, code"
+        ).fetchall()
+    )
+
+
+def _measures(con: duckdb.DuckDBPyConnection, release_dir: Path) -> dict[str, Measure]:
+    """Measure code -> Measure, from the release's measures file."""
+    rows = con.execute(f"""
+        select measure_code, measure_name, area, unit, higher_is_better, plan_section,
+            plain_description,
+        from read_parquet('{release_dir / "data" / "measures.parquet"}')
+    """).fetchall()
+    return {row[0]: Measure(*row[:6], row[6] or "") for row in rows}
+
+
+def _year_labels(school_years: dict[str, dict]) -> dict[str, tuple[str, str]]:
+    """School year -> (short, long) label of every year to date in release.json."""
+    labels = {}
+    for year, entry in sorted(school_years.items()):
+        if entry.get("is_year_to_date"):
+            through = entry.get("counted_through")
+            counted = f" (counted through {readable_date(through)})" if through else ""
+            labels[year] = (f"{year} YTD", f"{year}, the year to date{counted}")
+    return labels
+
+
+def _first_names(
+    con: duckdb.DuckDBPyConnection, release_dir: Path, codes: list[str], groups: dict[str, str]
+) -> dict:
     """Names of schools missing from the directory: the name on their first cell, in page
     order (measure, group order, group, year)."""
     if not codes:
         return {}
-    order = ", ".join(f"'{group}'" for group in GROUP_ORDER)
+    order = _group_order_sql(groups)
     return dict(
         con.execute(
             f"""
             select school_code, arg_min(
                 school_name,
-                (measure, coalesce(list_position([{order}], student_group), 999),
+                (measure, coalesce(list_position({order}, student_group), 999),
                     student_group, school_year)
             ),
             from {_published_cells(release_dir)}
@@ -199,178 +238,177 @@ def _first_names(con: duckdb.DuckDBPyConnection, release_dir: Path, codes: list[
 
 
 def _fetch_shown(
-    con: duckdb.DuckDBPyConnection, release_dir: Path, only_changed: bool
+    con: duckdb.DuckDBPyConnection, release_dir: Path, only_changed: bool, groups: dict[str, str]
 ) -> dict[str, list]:
     """The cells the sections draw (only the sections in `redraw` if asked), as Python lists
-    per column (one conversion per column, not per cell), sorted by school, measure, group
-    order and year."""
-    order = ", ".join(f"'{group}'" for group in GROUP_ORDER)
+    per column (one conversion per column, not per cell), sorted by school, position, group
+    order and year: all students every year, every group in the latest year and, for the plan's
+    priority measures, every group every year with its gap to all students (computed here, and
+    only between two figures published as numbers). All-students rows carry the district's
+    figure for the same year."""
+    order = _group_order_sql(groups)
     redraw = (
         "inner join redraw as r on r.school_code = p.school_code and r.measure = p.measure"
         if only_changed
         else ""
     )
     table = con.sql(f"""
-        select p.school_code, p.measure, p.school_year, p.student_group, p.n, p.value,
-            p.suppressed, p.student_group = 'ALL' as is_trend,
-            p.school_year = s.latest_year as is_latest, s.position,
-        from {_published_cells(release_dir)} as p
-        inner join sections as s on s.school_code = p.school_code and s.measure = p.measure
-        {redraw}
-        where p.student_group = 'ALL' or p.school_year = s.latest_year
-        order by p.school_code, p.measure,
-            coalesce(list_position([{order}], p.student_group), 999), p.student_group,
-            p.school_year
+        with shown as (
+            select p.*, s.position, s.latest_year, s.is_priority, s.opens_section,
+            from {_published_cells(release_dir)} as p
+            inner join sections as s on s.school_code = p.school_code and s.measure = p.measure
+            {redraw}
+            where p.student_group = 'ALL' or p.school_year = s.latest_year or s.is_priority
+        ),
+        gapped as (
+            select shown.*,
+                case when is_priority then
+                    try_cast(value as double) - max(try_cast(value as double))
+                        filter (where student_group = 'ALL')
+                        over (partition by school_code, measure, school_year)
+                end as gap,
+            from shown
+        )
+        select g.school_code, g.measure, g.school_year, g.student_group, g.n, g.value,
+            g.suppressed, g.suppression_reason, g.status_level, g.change_level, g.color,
+            g.target_value, g.target_school_year, g.is_on_track, g.gap,
+            g.student_group = 'ALL' as is_trend,
+            g.school_year = g.latest_year as is_latest,
+            g.position,
+            g.opens_section,
+            d.value as district_value,
+            d.suppressed as district_suppressed,
+            d.suppression_reason as district_reason,
+        from gapped as g
+        left join district_all as d
+            on g.student_group = 'ALL' and g.school_code <> '{DISTRICT_CODE}'
+            and d.measure = g.measure and d.school_year = g.school_year
+        order by g.school_code, g.position,
+            coalesce(list_position({order}, g.student_group), 999), g.student_group,
+            g.school_year
     """).to_arrow_table()
     return {name: table.column(name).to_pylist() for name in table.column_names}
 
 
-def _measure_title(measure: str, catalog: dict[str, tuple[str, str]]) -> tuple[str, str]:
-    unit, description = catalog.get(measure, ("", measure))
-    # dictionary descriptions read "<measure name> (<area>): <definition>"
-    match = re.match(r"^(.*?) \([a-z_]+\): ", description)
-    return (match.group(1) if match else measure), unit
+def _address(entry: tuple | None) -> str:
+    """'12 Main St, Springfield, CA 90001' from a directory row (empty when not listed)."""
+    if entry is None:
+        return ""
+    street, city, state, zip_code = entry[5:9]
+    place = " ".join(part for part in (state, zip_code) if part)
+    return ", ".join(part for part in (street, city, place) if part)
 
 
-def _data_table(caption: str, header: str, rows: list[tuple[str, str, str]]) -> str:
-    body = "".join(
-        f"<tr><td>{escaped[a]}</td><td>{escaped[b]}</td><td>{escaped[c]}</td></tr>"
-        for a, b, c in rows
-    )
-    caption = escaped[caption]
-    return (
-        f"<details><summary>Data table: {caption}</summary><table>"
-        f'<caption>{caption}</caption><thead><tr><th scope="col">{escaped[header]}</th>'
-        '<th scope="col">Value</th><th scope="col">Students (n)</th></tr></thead>'
-        f"<tbody>{body}</tbody></table></details>"
-    )
-
-
-def _n_text(n: int | None) -> str:
-    return "" if n is None else str(int(n))
-
-
-def _measure_section(
-    index: int,
-    measure: str,
-    name: str,
-    unit: str,
-    trend: list[tuple],
-    latest_year: str,
-    latest: list[tuple],
-) -> str:
-    """One measure's block: the trend of ALL over the years and the groups of its latest year.
-
-    `trend` and `latest` hold (label, value, is_suppressed, n) in drawing order.
-    """
-    chart_id = f"m{index}"
-    parts = [f'<section class="measure"><h3 id="{chart_id}">{escaped[name]}</h3>']
-    parts.append(f'<p class="note">Measure {escaped[measure]}; unit: {escaped[unit]}.</p>')
-    parts.append('<div class="charts">')
-    if trend:
-        title = f"{name}, all students, by school year"
-        points = [(label, *published_number_and_text(v, s)) for label, v, s, _ in trend]
-        rows = [(p[0], p[2], _n_text(c[3])) for p, c in zip(points, trend, strict=True)]
-        parts.append(
-            f"<figure><figcaption>{escaped[title]}</figcaption>"
-            f"{line_chart(chart_id + 't', title, points, unit)}"
-            f"{_data_table(title, 'School year', rows)}</figure>"
-        )
-    title = f"{name} by student group, {latest_year}"
-    points = [(label, *published_number_and_text(v, s)) for label, v, s, _ in latest]
-    rows = [
-        (_GROUP_LABELS.get(p[0]) or _group_label(p[0]), p[2], _n_text(c[3]))
-        for p, c in zip(points, latest, strict=True)
+def _section_rows(cells: dict[str, list], start: int, end: int, labels: dict[str, str]):
+    """The trend, latest-year groups, headline and gap series of one section's rows."""
+    years, groups, ns = cells["school_year"], cells["student_group"], cells["n"]
+    values, suppressed, reasons = cells["value"], cells["suppressed"], cells["suppression_reason"]
+    is_trend, is_latest, gap = cells["is_trend"], cells["is_latest"], cells["gap"]
+    trend = [
+        (labels.get(years[i], years[i]), values[i], suppressed[i], reasons[i], ns[i])
+        for i in range(start, end)
+        if is_trend[i]
     ]
-    parts.append(
-        f"<figure><figcaption>{escaped[title]}</figcaption>"
-        f"{bar_chart(chart_id + 'g', title, points, unit)}"
-        f"{_data_table(title, 'Student group', rows)}</figure>"
-    )
-    parts.append("</div></section>")
-    return "".join(parts)
+    latest = [i for i in range(start, end) if is_latest[i]]
+    head = next((i for i in latest if is_trend[i]), None)
+    shown_years = sorted({years[i] for i in range(start, end)})
+    by_group: dict[str, dict[str, float | None]] = {}
+    for i in range(start, end):
+        if not is_trend[i] and gap[i] is not None:
+            by_group.setdefault(groups[i], {})[years[i]] = gap[i]
+    return trend, latest, head, shown_years, by_group
 
 
-def _page_intro(code: str, name: str, address: str) -> str:
-    return (
-        '<p><a href="../index.html">All datasets and schools</a></p>'
-        f"<h1>{escape(name)} report card</h1>"
-        f"<p>School code {escape(code)}{escape(address)}</p>"
-        '<p class="note">Values for small groups are withheld to protect student privacy and '
-        'shown as "suppressed"; very high or low percentages of small groups are shown as '
-        '"≤5%" or "≥95%". See the <a href="../downloads/suppression_notes.md">suppression '
-        "notes</a>.</p>"
-    )
+def _render_sections(
+    cells: dict[str, list],
+    measures: dict[str, Measure],
+    group_names: dict[str, str],
+    year_labels: dict[str, tuple[str, str]],
+):
+    """Yield (school_code, position, section html), one pass over the drawn cells.
 
-
-def _school_page(code: str, name: str, address: str, sections: list[str]) -> str:
-    return _page(
-        f"{name} report card", _page_intro(code, name, address) + "".join(sections), "../style.css"
-    )
-
-
-def _render_sections(cells: dict[str, list], catalog: dict[str, tuple[str, str]]):
-    """Yield (school_code, position, section html), one pass over the drawn cells."""
-    codes, measures, years = cells["school_code"], cells["measure"], cells["school_year"]
+    `year_labels`: school year -> (short, long) labels of partial years ("2026-27 YTD",
+    "2026-27, the year to date (counted through 19 November 2026)")."""
+    codes, positions, years = cells["school_code"], cells["position"], cells["school_year"]
     groups, ns, values = cells["student_group"], cells["n"], cells["value"]
-    suppressed, is_trend, is_latest = cells["suppressed"], cells["is_trend"], cells["is_latest"]
-    positions = cells["position"]
-    titles = {}
+    suppressed, reasons = cells["suppressed"], cells["suppression_reason"]
+    short_labels = {year: label for year, (label, _) in year_labels.items()}
     total = len(codes)
     start = 0
     while start < total:
-        code, measure = codes[start], measures[start]
+        code, position = codes[start], positions[start]
         end = start + 1
-        while end < total and measures[end] == measure and codes[end] == code:
+        while end < total and positions[end] == position and codes[end] == code:
             end += 1
-        if measure not in titles:
-            titles[measure] = _measure_title(measure, catalog)
-        name, unit = titles[measure]
-        trend = [
-            (years[i], values[i], suppressed[i], ns[i]) for i in range(start, end) if is_trend[i]
-        ]
-        latest = [
-            (groups[i], values[i], suppressed[i], ns[i]) for i in range(start, end) if is_latest[i]
-        ]
+        measure = measures[cells["measure"][start]]
+        trend, latest, head, shown_years, by_group = _section_rows(cells, start, end, short_labels)
         latest_year = max(years[start:end])
-        position = positions[start]
+        headline = None
+        if head is not None:
+            district = (
+                (
+                    cells["district_value"][head],
+                    bool(cells["district_suppressed"][head]),
+                    cells["district_reason"][head],
+                )
+                if cells["district_suppressed"][head] is not None
+                else None
+            )
+            headline = Headline(
+                year_label=year_labels.get(latest_year, (latest_year, latest_year))[1],
+                value=values[head],
+                suppressed=suppressed[head],
+                reason=reasons[head],
+                n=ns[head],
+                status_level=cells["status_level"][head],
+                change_level=cells["change_level"][head],
+                color=cells["color"][head],
+                target_value=cells["target_value"][head],
+                target_school_year=cells["target_school_year"][head],
+                is_on_track=cells["is_on_track"][head],
+                district=district,
+            )
+        latest_rows = [
+            (group_names[groups[i]], values[i], suppressed[i], reasons[i], ns[i]) for i in latest
+        ]
+        gaps = None
+        if by_group:
+            gaps = (
+                [short_labels.get(year, year) for year in shown_years],
+                [
+                    (group_names[group], [series.get(year) for year in shown_years])
+                    for group, series in by_group.items()
+                ],
+            )
+        notes = [
+            f"YTD: {long_label}."
+            for year, (_, long_label) in year_labels.items()
+            if year in shown_years
+        ]
+        opens = cells["opens_section"][start]
         yield (
             code,
             position,
-            _measure_section(position, measure, name, unit, trend, latest_year, latest),
+            measure_section(
+                position,
+                measure,
+                opens,
+                headline,
+                trend,
+                short_labels.get(latest_year, latest_year),
+                latest_rows,
+                gaps,
+                notes,
+            ),
         )
         start = end
 
 
-def _home_page(version: str, schools: list[tuple[str, str]]) -> str:
-    rows = "".join(
-        f'<tr><th scope="row">{escape(title)}</th><td>{escape(DATASET_DESCRIPTIONS[ds])}</td>'
-        f'<td><a href="downloads/data/{ds}.csv">CSV</a></td>'
-        f'<td><a href="downloads/data/{ds}.parquet">Parquet</a></td></tr>'
-        for ds, title in DATASET_TITLES.items()
-    )
-    school_items = "".join(
-        f'<li><a href="schools/{escape(code)}.html">{escape(name)}</a></li>'
-        for code, name in schools
-    )
-    body = (
-        "<h1>District open data</h1>"
-        f"<p>Release {escape(version)}. School- and district-level figures only; small groups "
-        "are suppressed.</p>"
-        "<h2>Datasets</h2><table><caption>Downloads</caption><thead><tr>"
-        '<th scope="col">Dataset</th><th scope="col">Description</th>'
-        '<th scope="col">CSV</th><th scope="col">Parquet</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
-        "<h2>Documentation</h2><ul>"
-        '<li><a href="downloads/data_dictionary.md">Data dictionary (Markdown)</a></li>'
-        '<li><a href="downloads/data_dictionary.csv">Data dictionary (CSV)</a></li>'
-        '<li><a href="downloads/suppression_notes.md">Suppression notes</a></li>'
-        '<li><a href="downloads/datapackage.json">Frictionless data package</a></li>'
-        '<li><a href="downloads/data.json">DCAT-US catalog (data.json)</a></li>'
-        '<li><a href="downloads/SHA256SUMS">SHA-256 checksums</a></li></ul>'
-        f"<h2>School report cards</h2><ul>{school_items}</ul>"
-    )
-    return _page("District open data", body, "style.css")
+def _listing(entry: tuple | None) -> tuple:
+    """(level, low grade, high grade, address) of a directory row, for the home page."""
+    if entry is None:
+        return None, None, None, ""
+    return entry[2], entry[3], entry[4], _address(entry)
 
 
 def _write_parts(path: Path, parts: list) -> None:
@@ -391,7 +429,10 @@ def _write_parts(path: Path, parts: list) -> None:
 class _PagesJob:
     """What drawing and writing pages needs besides the pages and their cells."""
 
-    catalog: dict[str, tuple[str, str]]
+    measures: dict[str, Measure]
+    group_names: dict[str, str]
+    year_labels: dict[str, tuple[str, str]]
+    site: Site
     directory: dict[str, tuple]
     first_names: dict[str, str]
     old_pages: dict[str, dict | None]
@@ -404,7 +445,9 @@ class _PagesJob:
         drawn = (
             {
                 (code, position): html.encode("utf-8")
-                for code, position, html in _render_sections(cells, self.catalog)
+                for code, position, html in _render_sections(
+                    cells, self.measures, self.group_names, self.year_labels
+                )
             }
             if cells
             else {}
@@ -413,15 +456,20 @@ class _PagesJob:
         counts = dict.fromkeys(
             ("pages_rendered", "pages_reused", "sections_rendered", "sections_reused"), 0
         )
-        end_bytes = _PAGE_END.encode("utf-8")
+        end_bytes = PAGE_END.encode("utf-8")
         for code, page_sections in items:
             entry = self.directory.get(code)
             name = entry[1] if entry is not None else self.first_names[code]
-            address = f", {entry[2]}, {entry[3]}, {entry[4]} {entry[5]}" if entry else ""
             listed.append((code, name))
+            facts = [
+                grade_span(entry[3], entry[4]) if entry else "",
+                _address(entry),
+                f"School code {code}" if code != DISTRICT_CODE else "",
+            ]
+            contents = [(section[0], self.measures[section[1]]) for section in page_sections]
             head = (
-                _page_start(f"{name} report card", "../style.css")
-                + _page_intro(code, name, address)
+                page_start(f"{name} report card", "../", self.site)
+                + page_intro(name, facts, contents)
             ).encode("utf-8")
             head_digest = hashlib.md5(head, usedforsecurity=False).hexdigest()
             old_path = self.out_dir / "schools" / f"{code}.html"
@@ -514,18 +562,26 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 # The renderer's code, read when the module is imported: the code that draws the pages.
 _RENDERER_CODE = hashlib.md5(
-    Path(__file__).read_bytes() + Path(svg_charts.__file__).read_bytes(), usedforsecurity=False
+    b"".join(
+        Path(module.__file__).read_bytes()
+        for module in (sys.modules[__name__], svg_charts, portal_school)
+    ),
+    usedforsecurity=False,
 ).hexdigest()
 
 
-def _renderer_digest(catalog: dict[str, tuple[str, str]]) -> str:
-    """What every section depends on besides its own cells: the renderer's code, the group
-    names, the measure catalog and the DuckDB version. A change to any of them redraws every
-    page."""
+def _renderer_digest(measures: dict[str, Measure], group_names: dict[str, str]) -> str:
+    """What every section depends on besides its own cells (and the labels of the partial
+    years it shows, in its own digest): the renderer's code, the group names, the measure
+    catalog and the DuckDB version. A change to any of them redraws every page."""
     digest = hashlib.md5(_RENDERER_CODE.encode("utf-8"), usedforsecurity=False)
     # DuckDB's hash() makes the section digests; another version may hash differently.
     digest.update(duckdb.__version__.encode("utf-8"))
-    digest.update(json.dumps([GROUP_NAMES, sorted(catalog.items())]).encode("utf-8"))
+    document = [
+        list(group_names.items()),
+        sorted((code, repr(measure)) for code, measure in measures.items()),
+    ]
+    digest.update(json.dumps(document).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -574,32 +630,40 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
         _link_or_copy(source, work_dir / "downloads" / "data" / source.name)
     for name in DOCUMENT_FILES:
         _link_or_copy(release_dir / name, work_dir / "downloads" / name)
-    (work_dir / "style.css").write_text(STYLE.strip() + "\n", encoding="utf-8")
+    copy_assets(work_dir)
+    release = json.loads((release_dir / "release.json").read_text(encoding="utf-8"))
+    as_of = release.get("data_as_of")
+    site = Site(
+        district_name=release.get("district_name") or "District",
+        as_of_text=f"Data as of {readable_date(as_of)}" if as_of else "",
+    )
+
+    year_labels = _year_labels(release.get("school_years") or {})
 
     con = duckdb.connect(config=duckdb_limits())
     con.execute("set enable_progress_bar = false")
     try:
+        _stage_meta(con, release_dir, {year: long for year, (_, long) in year_labels.items()})
         _stage_cells(con, release_dir)
         data = release_dir / "data"
         schools = con.execute(
-            "select school_code, school_name, street, city, state, zip "
+            "select school_code, school_name, school_level, low_grade, high_grade, "
+            "street, city, state, zip "
             f"from read_parquet('{data / 'school_directory.parquet'}') order by school_code"
         ).fetchall()
-        dictionary = con.execute(f"""
-            select name, type, description from read_csv('{release_dir / "data_dictionary.csv"}',
-                all_varchar = true)
-            where dataset = 'measure'
-        """).fetchall()
-        catalog = {code: (unit, description) for code, unit, description in dictionary}
+        measures = _measures(con, release_dir)
+        group_names = _group_labels(con, release_dir)
         section_rows = con.execute(
             "select school_code, position, measure, content_key from sections "
             "order by school_code, position"
         ).fetchall()
         listed_codes = {row[0] for row in schools}
         first_names = _first_names(
-            con, release_dir, sorted({row[0] for row in section_rows} - listed_codes)
+            con, release_dir, sorted({row[0] for row in section_rows} - listed_codes), group_names
         )
-        renderer = _renderer_digest(catalog)
+        for code in {row[2] for row in section_rows} - set(measures):
+            measures[code] = Measure(code, code, "", "", None, None, "")
+        renderer = _renderer_digest(measures, group_names)
         previous = _read_state(out_dir, renderer)
         old_pages = {
             code: _previous_page(out_dir, code, previous) for code in {r[0] for r in section_rows}
@@ -622,14 +686,17 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
                 [[code for code, _ in redraw], [measure for _, measure in redraw]],
             )
         cells = (
-            _fetch_shown(con, release_dir, only_changed=len(redraw) < len(section_rows))
+            _fetch_shown(con, release_dir, len(redraw) < len(section_rows), group_names)
             if redraw
             else {}
         )
     finally:
         con.close()
     job = _PagesJob(
-        catalog=catalog,
+        measures=measures,
+        group_names=group_names,
+        year_labels=year_labels,
+        site=site,
         directory={row[0]: row for row in schools},
         first_names=first_names,
         old_pages=old_pages,
@@ -652,8 +719,15 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
         result.sections_rendered += counts["sections_rendered"]
         result.sections_reused += counts["sections_reused"]
     listed.sort(key=lambda item: (item[0] != DISTRICT_CODE, item[1]))
-    version = release_dir.name
-    (work_dir / "index.html").write_text(_home_page(version, listed), encoding="utf-8")
+    directory = {row[0]: row for row in schools}
+    home_schools = [
+        ListedSchool(code, name, *_listing(directory.get(code)))
+        for code, name in listed
+        if code != DISTRICT_CODE
+    ]
+    (work_dir / "index.html").write_text(
+        home_page(site, release_dir.name, home_schools), encoding="utf-8"
+    )
     (work_dir / PORTAL_STATE_FILE).write_text(
         json.dumps({"format": _STATE_FORMAT, "renderer": renderer, "pages": state_pages}),
         encoding="utf-8",

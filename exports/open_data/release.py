@@ -34,10 +34,13 @@ from pathlib import Path
 import duckdb
 
 from exports.bi.warehouse import duckdb_limits
+from exports.open_data.coverage import release_coverage
 from exports.open_data.datasets import (
     DATASET_NAMES,
     build_directory_dataset,
     build_enrollment_dataset,
+    build_group_labels_dataset,
+    build_measures_dataset,
     build_scorecard_datasets,
 )
 from exports.open_data.metadata import (
@@ -264,30 +267,26 @@ def _write_group(
     return years
 
 
-def _link_context(
-    con: duckdb.DuckDBPyConnection,
-    plan: GroupPlan,
-    policy: SuppressionPolicy,
-    previous_dir: Path | None,
+def _previous_year_cells(
+    con: duckdb.DuckDBPyConnection, plan: GroupPlan, previous_dir: Path | None
 ) -> str | None:
-    """Base cells of the years before rebuilt years, where those years are reused: read from
-    the previous release (its `suppressed` is the cell's hidden value)."""
-    bases = sorted({base for base, previous in policy.linked_measures.values() if previous})
+    """The cells of the years before rebuilt years, where those years are reused, as the
+    previous release published them (its `suppressed` is the cell's hidden value): derived
+    measures follow their base cells there, change levels and colours the cells themselves."""
     needed = sorted({previous_school_year(year) for year in plan.rebuilt} & set(plan.reused))
-    if not bases or not needed or previous_dir is None:
+    if not needed or previous_dir is None:
         return None
     files = ", ".join(
         _sql_text(previous_dir / "data" / f"{dataset}.parquet")
         for dataset in GROUP_DATASETS["scorecard"]
     )
     con.execute(f"""
-        create or replace temp table _link_context as
+        create or replace temp table _previous_year_cells as
         select school_year, school_code, student_group, measure, suppressed as hidden_value,
         from read_parquet([{files}])
-        where measure in ({", ".join(_sql_text(b) for b in bases)})
-            and school_year in ({", ".join(_sql_text(y) for y in needed)})
+        where school_year in ({", ".join(_sql_text(y) for y in needed)})
     """)
-    return "_link_context"
+    return "_previous_year_cells"
 
 
 def _sum_reasons(
@@ -504,23 +503,26 @@ def build_release(
             state = read_state(out_dir, previous_version)
             plans = plan_groups(fingerprint_inputs(con, policy), state, previous_dir)
             scorecard, enrollment = plans["scorecard"], plans["enrollment"]
+            previous_cells = _previous_year_cells(con, scorecard, previous_dir)
             scorecard_build = build_scorecard_datasets(
                 con,
                 policy,
                 None if scorecard.is_full_rebuild else scorecard.rebuilt,
-                _link_context(con, scorecard, policy, previous_dir),
+                previous_cells,
+                previous_cells,
             )
             enrollment_build = build_enrollment_dataset(
                 con, policy, None if enrollment.is_full_rebuild else enrollment.rebuilt
             )
-            directory_rows = build_directory_dataset(con)
+            whole_rows = {
+                "school_directory": build_directory_dataset(con),
+                "student_groups": build_group_labels_dataset(con),
+                "measures": build_measures_dataset(con),
+            }
             data_dir = work_dir / "data"
-            _copy_csv(
-                con, "select * from school_directory", data_dir / "school_directory.csv", True
-            )
-            _copy_parquet(
-                con, "select * from school_directory", data_dir / "school_directory.parquet"
-            )
+            for name in whole_rows:
+                _copy_csv(con, f"select * from {name}", data_dir / f"{name}.csv", True)
+                _copy_parquet(con, f"select * from {name}", data_dir / f"{name}.parquet")
             previous = (previous_dir, state.get("files", {})) if state else None
             parquet_jobs: list[Future] = []
             with ThreadPoolExecutor(max_workers=1) as parquet_writer:
@@ -539,6 +541,7 @@ def build_release(
                         for group in ("scorecard", "enrollment")
                     }
                     measures = _measure_catalog(con)
+                    coverage = release_coverage(con)
                 finally:
                     for job in parquet_jobs:
                         job.exception()
@@ -565,7 +568,7 @@ def build_release(
         ):
             for year, counts in by_year.items():
                 group_years[group][year]["reasons"] = counts
-        row_counts = {"school_directory": directory_rows}
+        row_counts = dict(whole_rows)
         for group in ("scorecard", "enrollment"):
             for dataset in GROUP_DATASETS[group]:
                 row_counts[dataset] = sum(
@@ -597,6 +600,7 @@ def build_release(
                 "version": version,
                 "created_at": now.isoformat(),
                 "previous_version": previous_version,
+                **coverage,
                 "row_counts": row_counts,
                 "suppressed_cells": reason_counts,
                 "policy": {

@@ -2,7 +2,8 @@
 
 Every suppression rule works within one school year (groups add up within a school, schools
 add up to the district for the same year), except derived measures that follow their base
-measure's cell of the year before (SEL_FAVORABLE_GROWTH). So the published rows of a school year
+measure's cell of the year before (SEL_FAVORABLE_GROWTH), and change levels and colours, which
+are published only where the previous year's cell is. So the published rows of a school year
 are a function of that year's input rows, the previous year's input rows (for those links), the
 measure catalog, the policy and the code. When all of these are unchanged since the previous
 release, the year's published rows are exactly what a build from nothing would publish, and
@@ -31,6 +32,7 @@ import duckdb
 from exports.open_data.datasets import (
     CATALOG_INPUT_COLUMNS,
     ENROLLMENT_INPUT_COLUMNS,
+    GROUP_LABELS_TABLE,
     SCHOOL_NAME_INPUT_COLUMNS,
     SCORECARD_INPUT_COLUMNS,
 )
@@ -154,16 +156,13 @@ def fingerprint_inputs(
     scorecard_years, scorecard_whole = _year_digests(
         con, "wh.marts.school_scorecard", SCORECARD_INPUT_COLUMNS
     )
-    uses_previous_year = any(previous for _, previous in policy.linked_measures.values())
     # A base measure that is itself derived would need the previous year's flags as they stood
     # part-way through the links; rather than reason about that, such policies rebuild.
     is_chained = any(base in policy.linked_measures for base, _ in policy.linked_measures.values())
+    # Change levels and colours are published only where the previous year's cell is (as are
+    # measures linked to last year's base cell): a year's key holds the previous year's inputs.
     scorecard_keys = {
-        year: (
-            f"{digest}|{scorecard_years.get(previous_school_year(year), '-')}"
-            if uses_previous_year
-            else digest
-        )
+        year: f"{digest}|{scorecard_years.get(previous_school_year(year), '-')}"
         for year, digest in scorecard_years.items()
     }
     scorecard = GroupInputs(
@@ -171,6 +170,7 @@ def fingerprint_inputs(
             method,
             policy_doc,
             _table_digest(con, "wh.reference.measure_catalog", CATALOG_INPUT_COLUMNS),
+            _table_digest(con, GROUP_LABELS_TABLE, ("code", "name")),
             _column_types(con, "marts", "school_scorecard"),
             _column_types(con, "reference", "measure_catalog"),
         ),
@@ -185,6 +185,7 @@ def fingerprint_inputs(
             method,
             policy_doc,
             _table_digest(con, "wh.marts.dim_schools", SCHOOL_NAME_INPUT_COLUMNS),
+            _table_digest(con, GROUP_LABELS_TABLE, ("code", "name")),
             _column_types(con, "marts", "enrollment_by_group"),
             _column_types(con, "marts", "dim_schools"),
         ),

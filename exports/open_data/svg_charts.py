@@ -13,6 +13,8 @@ from html import escape
 from typing import NamedTuple
 
 WIDTH = 360
+BAR_CHART_WIDTH = 520  # group names take a 220-pixel column
+BAR_LABEL_WIDTH = 220
 BAR_ROW_HEIGHT = 22
 
 
@@ -82,10 +84,10 @@ def point_from_published(label: str, value: str | None, is_suppressed: bool) -> 
     return ChartPoint(label, number, text)
 
 
-def _svg_open(chart_id: str, height: int, title: str, description: str) -> str:
+def _svg_open(chart_id: str, height: int, title: str, description: str, width: int = WIDTH) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
         f'<title id="{chart_id}-title">{escaped[title]}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
@@ -162,14 +164,14 @@ def bar_chart(chart_id: str, title: str, points, unit: str) -> str:
 
     `points` are ChartPoints or (label, number, text) tuples.
     """
-    label_width, value_width = 70, 70
-    left, right = label_width, WIDTH - value_width
+    label_width, value_width = BAR_LABEL_WIDTH, 70
+    left, right = label_width, BAR_CHART_WIDTH - value_width
     height = BAR_ROW_HEIGHT * len(points) + 8
     low, high = _domain(points, unit)
     span = high - low
     plot_width = right - left
     zero = left + (0.0 - low) / span * plot_width
-    parts = [_svg_open(chart_id, height, title, _describe(points))]
+    parts = [_svg_open(chart_id, height, title, _describe(points), BAR_CHART_WIDTH)]
     for row, (label, number, text) in enumerate(points):
         y = 4 + row * BAR_ROW_HEIGHT
         parts.append(
@@ -191,4 +193,81 @@ def bar_chart(chart_id: str, title: str, points, unit: str) -> str:
     parts.append(
         f'<line x1="{zero:.1f}" y1="2" x2="{zero:.1f}" y2="{height - 2}" class="axis"/></svg>'
     )
+    return "".join(parts)
+
+
+GAP_CHART_WIDTH = 520
+_GAP_COLOURS = ("#0b5394", "#b45f06", "#38761d", "#741b47", "#134f5c", "#990000", "#7f6000")
+
+
+def gap_chart(chart_id: str, title: str, years: list[str], series) -> str:
+    """Each group's gap to all students (group − all students) over the school years: one line
+    per group, a dashed zero line (no gap) and a legend naming the groups.
+
+    `series` holds (group name, [gap or None per year]); a None breaks the line.
+    """
+    left, right, top, bottom = 48, GAP_CHART_WIDTH - 48, 16, 166
+    height = bottom + 40 + 16 * len(series)
+    numbers = [gap for _, gaps in series for gap in gaps if gap is not None]
+    low, high = min([0.0, *numbers]), max([0.0, *numbers])
+    if high == low:
+        high = low + 1.0
+    span = high - low
+    step = (right - left) / max(len(years) - 1, 1)
+
+    def x_of(i: int) -> float:
+        return left + i * step if len(years) > 1 else (left + right) / 2
+
+    def y_of(gap: float) -> float:
+        return bottom - (gap - low) / span * (bottom - top)
+
+    description = "; ".join(
+        f"{name}: "
+        + ", ".join(
+            f"{year} {'withheld' if gap is None else display_number(gap)}"
+            for year, gap in zip(years, gaps, strict=True)
+        )
+        for name, gaps in series
+    )
+    zero = y_of(0.0)
+    parts = [
+        _svg_open(chart_id, height, title, description, GAP_CHART_WIDTH),
+        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" class="axis"/>'
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" class="axis"/>'
+        f'<line x1="{left}" y1="{zero:.1f}" x2="{right}" y2="{zero:.1f}" class="zero"/>'
+        f'<text x="{left - 4}" y="{top + 4}" class="tick" text-anchor="end">'
+        f"{display_number(high)}</text>"
+        f'<text x="{left - 4}" y="{bottom}" class="tick" text-anchor="end">'
+        f"{display_number(low)}</text>",
+    ]
+    for i, year in enumerate(years):
+        parts.append(
+            f'<text x="{x_of(i):.1f}" y="{bottom + 16}" class="tick" text-anchor="middle">'
+            f"{escaped[year]}</text>"
+        )
+    for index, (name, gaps) in enumerate(series):
+        colour = _GAP_COLOURS[index % len(_GAP_COLOURS)]
+        segment: list[str] = []
+        for i, gap in enumerate(gaps):
+            if gap is None:
+                if len(segment) > 1:
+                    parts.append(
+                        f'<polyline points="{" ".join(segment)}" class="gap-line" '
+                        f'stroke="{colour}"/>'
+                    )
+                segment = []
+                continue
+            point = f"{x_of(i):.1f},{y_of(gap):.1f}"
+            segment.append(point)
+            parts.append(f'<circle cx="{x_of(i):.1f}" cy="{y_of(gap):.1f}" r="3" fill="{colour}"/>')
+        if len(segment) > 1:
+            parts.append(
+                f'<polyline points="{" ".join(segment)}" class="gap-line" stroke="{colour}"/>'
+            )
+        legend_y = bottom + 36 + 16 * index
+        parts.append(
+            f'<rect x="{left}" y="{legend_y - 9}" width="12" height="4" fill="{colour}"/>'
+            f'<text x="{left + 18}" y="{legend_y}" class="tick">{escaped[name]}</text>'
+        )
+    parts.append("</svg>")
     return "".join(parts)

@@ -122,8 +122,26 @@ MEASURES = [
         "1 - sum of squared staff race/ethnicity shares",
     ),
 ]
+# Strategic-plan order and plain descriptions: chronic absence first, ELA DFS second.
+PLAN = {
+    "CHRONIC_ABSENCE_STATE": (
+        "attendance",
+        1,
+        "The share of students who missed 10% or more of the school days they were enrolled.",
+    ),
+    "ELA_DFS": (
+        "literacy",
+        2,
+        "How far, on average, English test scores are above or below the standard.",
+    ),
+}
 TUTORING_SESSIONS = {"1930001": 120, "1930002": 7, "1930003": 40, "1930004": 300}
 STAFF_COUNTS = {"1930001": 4, "1930002": 6, "1930003": 9, "1930004": 30}
+
+# The project's own labels seed, so the release and the portal are tested with the real names.
+GROUP_LABELS_SEED = (
+    Path(__file__).resolve().parents[3] / "dbt_project" / "seeds" / "student_group_labels.csv"
+)
 
 # Restricted student data that must never be published.
 STUDENT_IDS = ("S0000123", "S0000456", "S0000789")
@@ -227,6 +245,21 @@ def scorecard_rows() -> list[tuple]:
     return rows
 
 
+def dashboard_columns(row: tuple) -> tuple:
+    """Status level, change level, colour, target, target year and on-track flag as the marts
+    would give them, set by hand on the chronic-absence cells: every cell has a status level,
+    2024-25 cells a change level, those of 30 or more students a colour, and ALL a target.
+    The release decides which of them may be published."""
+    year, measure, group, n = row[0], row[3], row[5], row[7]
+    if measure != "CHRONIC_ABSENCE_STATE":
+        return (None,) * 6
+    change = "Declined" if year == "2024-25" else None
+    color = "Green" if change and n >= 30 else None
+    if group != "ALL":
+        return ("High", change, color, None, None, None)
+    return ("High", change, color, 12.0, "2025-26", True)
+
+
 def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
     """Write the fixture warehouse to `path` and return it."""
     con = duckdb.connect(str(path))
@@ -235,7 +268,9 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
         create table marts.school_scorecard (
             school_year varchar, school_code varchar, school_name varchar, measure_code varchar,
             unit varchar, student_group varchar, value double, n integer, numerator double,
-            measure_name varchar, example_student_id varchar, status_color varchar
+            measure_name varchar, example_student_id varchar, status_color varchar,
+            status_level varchar, change_level varchar, color varchar, target_value double,
+            target_school_year varchar, is_on_track boolean
         );
         create table marts.dim_schools (
             school_code varchar, school_name varchar, school_level varchar,
@@ -249,7 +284,16 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
         );
         create table reference.measure_catalog (
             measure_code varchar, measure_name varchar, area varchar, unit varchar,
-            higher_is_better boolean, description varchar
+            higher_is_better boolean, description varchar, plan_section varchar,
+            plan_priority integer, plain_description varchar
+        );
+        create table marts.dim_school_years (
+            school_year varchar, counted_through_date date, is_year_to_date boolean
+        );
+        insert into marts.dim_school_years values
+            ('2023-24', '2024-06-07', false), ('2024-25', '2024-11-19', true);
+        create table reference.student_group_labels (
+            code varchar, name varchar, dimension varchar, sort_order integer
         );
         create table raw.sis__students (
             student_id varchar, state_student_id varchar, last_name varchar, first_name varchar,
@@ -263,8 +307,12 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
     measure_names = {m[0]: m[1] for m in MEASURES}
     rows = scorecard if scorecard is not None else scorecard_rows()
     con.executemany(
-        "insert into marts.school_scorecard values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*row, measure_names[row[3]], STUDENT_IDS[0], "Green") for row in rows],
+        "insert into marts.school_scorecard values "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (*row, measure_names[row[3]], STUDENT_IDS[0], "Green", *dashboard_columns(row))
+            for row in rows
+        ],
     )
     con.executemany(
         "insert into marts.dim_schools values (?, ?, ?, ?, ?, ?, 'Springfield', 'CA', ?, ?, ?, ?)",
@@ -291,7 +339,17 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
         for group, (n, _) in groups.items()
     ]
     con.executemany("insert into marts.enrollment_by_group values (?, ?, ?, ?, ?)", enrollment)
-    con.executemany("insert into reference.measure_catalog values (?, ?, ?, ?, ?, ?)", MEASURES)
+    con.executemany(
+        "insert into reference.measure_catalog values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (*measure, *PLAN.get(measure[0], (None, None, f"What {measure[1]} counts.")))
+            for measure in MEASURES
+        ],
+    )
+    con.execute(
+        "insert into reference.student_group_labels "
+        f"select * from read_csv('{GROUP_LABELS_SEED}', header = true)"
+    )
     students = list(zip(STUDENT_IDS, STATE_STUDENT_IDS, STUDENT_NAMES, BIRTH_DATES, strict=True))
     con.executemany(
         "insert into raw.sis__students values (?, ?, ?, ?, ?)",

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from exports.open_data.ckan import CkanConfig, CkanError, publish_release
+from exports.open_data.metadata import DATASET_TITLES
 
 TOKEN = "test-token-123"
 JSON_ACTIONS = {"package_create", "package_update"}
@@ -155,6 +156,8 @@ def test_first_publish_creates_datasets_and_uploads_every_file(released, fake_ck
     assert fake_ckan.problems == []
     assert [p.name for p in published] == [
         "district-open-data-school-directory",
+        "district-open-data-student-groups",
+        "district-open-data-measures",
         "district-open-data-enrollment-by-group",
         "district-open-data-scorecard-measures",
         "district-open-data-district-measures",
@@ -162,7 +165,7 @@ def test_first_publish_creates_datasets_and_uploads_every_file(released, fake_ck
     assert all(p.was_created for p in published)
     # per dataset: package_show (404), package_create, 4 x resource_create
     expected = ["package_show", "package_create"] + ["resource_create"] * 4
-    assert [r["action"] for r in fake_ckan.requests] == expected * 4
+    assert [r["action"] for r in fake_ckan.requests] == expected * len(DATASET_TITLES)
     create = fake_ckan.requests[1]["body"]
     assert create["owner_org"] == "springfield-usd"
     assert create["version"] == "2025.1"
@@ -180,7 +183,7 @@ def test_second_publish_updates_in_place(released, fake_ckan):
     second = publish_release(released.release_dir, _config(fake_ckan))
     assert fake_ckan.problems == []
     expected = ["package_show", "package_update"] + ["resource_update"] * 4
-    assert [r["action"] for r in fake_ckan.requests] == expected * 4
+    assert [r["action"] for r in fake_ckan.requests] == expected * len(DATASET_TITLES)
     assert [p.package_id for p in second] == [p.package_id for p in first]
     assert [p.resource_ids for p in second] == [p.resource_ids for p in first]
     assert not any(p.was_created for p in second)

@@ -173,8 +173,10 @@ def _with_sel_measures(path: Path, sel_favorable_as_n: dict[str, int]) -> Path:
     with duckdb.connect(str(path)) as con:
         con.execute("""
             insert into reference.measure_catalog values
-                ('SEL_FAVORABLE', 'SEL favorable', 'survey', 'percent', true, 'Favorable'),
-                ('SEL_FAVORABLE_GROWTH', 'SEL growth', 'survey', 'percent_change', true, 'Growth')
+                ('SEL_FAVORABLE', 'SEL favorable', 'survey', 'percent', true, 'Favorable',
+                    null, null, 'Favorable'),
+                ('SEL_FAVORABLE_GROWTH', 'SEL growth', 'survey', 'percent_change', true,
+                    'Growth', null, null, 'Growth')
         """)
         rows = []
         for year in YEARS:
@@ -191,7 +193,8 @@ def _with_sel_measures(path: Path, sel_favorable_as_n: dict[str, int]) -> Path:
                     )
         con.executemany(
             "insert into marts.school_scorecard values "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'SEL', 'S0000123', 'Green')",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'SEL', 'S0000123', 'Green', "
+            "null, null, null, null, null, null)",
             rows,
         )
     return path

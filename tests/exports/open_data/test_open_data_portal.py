@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 import threading
 import urllib.request
@@ -111,6 +112,70 @@ def test_pages_are_accessible_html(portal):
     assert school.count("<table>") == charts  # and a data table fallback
 
 
+def _school_index(home: str) -> list[dict]:
+    found = re.search(r'<script type="application/json" id="school-index">(.*?)</script>', home)
+    assert found, "the home page embeds its search index"
+    return json.loads(found.group(1))
+
+
+def test_home_page_search_index_lists_every_school_with_address_and_grades(portal):
+    home = (portal.out_dir / "index.html").read_text(encoding="utf-8")
+    index = _school_index(home)
+    assert [entry["name"] for entry in index] == [
+        "Alder Elementary",
+        "Birch Middle",
+        "Cedar High",
+        "Dogwood High",
+    ]
+    birch = index[1]
+    assert birch["url"] == "schools/1930002.html"
+    assert birch["address"] == "2 Main St, Springfield, CA 90002"
+    assert (birch["low"], birch["high"]) == (0, 12)  # KN to 12
+    assert birch["summary"] == "Grades K–12 · 2 Main St, Springfield, CA 90002"
+    assert '<script src="search.js"></script>' in home and "://" not in home.split("<h2")[1]
+
+
+def test_home_page_lists_schools_by_level_and_names_the_district(portal):
+    home = (portal.out_dir / "index.html").read_text(encoding="utf-8")
+    assert "<h1>District total open data</h1>" in home
+    elementary = home.split("<h3>Elementary schools (1)</h3>")[1].split("</ul>")[0]
+    assert "Alder Elementary" in elementary and "Grades K–12" in elementary
+    assert "<h3>High schools (3)</h3>" in home
+    assert "Release 2025.1" in home and "Release 2025.1" not in home.split("<main")[0]
+
+
+def test_every_page_says_the_readable_date_the_data_are_as_of(portal):
+    pages = [portal.out_dir / "index.html", *(portal.out_dir / "schools").iterdir()]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert '<p class="as-of">Data as of 19 November 2024</p>' in html, page.name
+
+
+def test_search_finds_schools_from_the_disk_without_a_server(portal, chromium, tmp_path):
+    """search.js runs on file:// (no server, no network): a name, then a grade with a word
+    of the address (all four fixture schools serve K-12 on Main St)."""
+    home = (portal.out_dir / "index.html").resolve().as_uri()
+    for query, expected in (("birch", ["Birch Middle"]), ("grade+6+main", 4)):
+        run = run_chromium(f"{home}?q={query}", tmp_path / f"profile-{query}", "--dump-dom")
+        assert run.returncode == 0, run.stderr[-2000:]
+        results = run.stdout.split('id="search-results"')[1].split("</ul>")[0]
+        found = re.findall(r'<a href="schools/[^"]+">([^<]+)</a>', results)
+        if isinstance(expected, int):
+            assert len(found) == expected and f"{expected} schools found" in run.stdout
+        else:
+            assert found == expected and "1 school found" in run.stdout
+
+
+def test_charts_and_tables_show_group_names_not_codes(portal):
+    school = (portal.out_dir / "schools" / "1930004.html").read_text(encoding="utf-8")
+    bar_labels = re.findall(r'class="tick" text-anchor="end">([^<]+)</text>', school)
+    assert "Hispanic/Latino" in bar_labels and "Socioeconomically disadvantaged" in bar_labels
+    table_cells = re.findall(r"<tr><td>([^<]+)</td>", school)
+    assert "English learners" in table_cells
+    codes = {"HI", "AS", "WH", "SED", "EL", "F", "M", "ALL"}
+    assert not codes & set(bar_labels + table_cells)
+
+
 def test_suppressed_values_are_labelled_not_drawn_as_zero():
     points = [
         point_from_published("HI", "21.1", False),
@@ -126,7 +191,7 @@ def test_suppressed_values_are_labelled_not_drawn_as_zero():
 def test_pages_render_in_headless_chromium(served, chromium, tmp_path):
     home = run_chromium(served + "index.html", tmp_path / "profile-home", "--dump-dom")
     assert home.returncode == 0, home.stderr[-2000:]
-    assert "District open data" in home.stdout
+    assert "District total open data" in home.stdout
     assert "Alder Elementary" in home.stdout
 
     school = run_chromium(

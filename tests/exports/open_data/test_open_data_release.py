@@ -18,22 +18,35 @@ from open_data_fixture import (
     YEARS,
     build_warehouse,
     cells_for_year,
+    scorecard_rows,
 )
 
 from exports.open_data import build_release, verify_checksums
+from exports.open_data.datasets import DATASET_NAMES
 
 MEASURE_COLUMNS = [
     "school_year",
     "school_code",
     "school_name",
     "measure",
+    "measure_name",
+    "unit",
+    "higher_is_better",
     "student_group",
+    "student_group_name",
     "n",
     "numerator",
     "value",
     "suppressed",
     "suppression_reason",
+    "status_level",
+    "change_level",
+    "color",
+    "target_value",
+    "target_school_year",
+    "is_on_track",
 ]
+DASHBOARD_COLUMNS = MEASURE_COLUMNS[-6:]
 
 
 def _read(release_dir: Path, dataset: str) -> pd.DataFrame:
@@ -71,6 +84,103 @@ def test_measure_files_have_exactly_the_published_columns(released):
     district = _read(released.release_dir, "district_measures")
     assert set(district.school_code) == {"DISTRICT"}
     assert "DISTRICT" not in set(_read(released.release_dir, "scorecard_measures").school_code)
+
+
+def test_every_file_names_the_groups_from_the_labels_seed(released):
+    """Names as dbt_project/seeds/student_group_labels.csv spells them, beside every code."""
+    labels = _read(released.release_dir, "student_groups")
+    assert list(labels.columns) == ["code", "name", "dimension", "sort_order"]
+    names = dict(zip(labels.code, labels.name, strict=True))
+    assert names["HI"] == "Hispanic/Latino" and names["FI"] == "Filipino"
+    assert labels.code.iloc[0] == "ALL"
+    for dataset in ("scorecard_measures", "district_measures", "enrollment_by_group"):
+        frame = _read(released.release_dir, dataset)
+        assert (frame.student_group_name == frame.student_group.map(names)).all(), dataset
+
+
+def test_a_group_without_a_name_stops_the_release(tmp_path):
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb")
+    con = duckdb.connect(str(warehouse))
+    con.execute("delete from reference.student_group_labels where code = 'FI'")
+    con.close()
+    with pytest.raises(ValueError, match=r"marts.school_scorecard: student_group codes FI"):
+        build_release(warehouse, tmp_path / "out", release_version="v1")
+    assert not (tmp_path / "out" / "releases" / "v1").exists()
+
+
+def test_release_json_says_what_the_data_cover(released):
+    """The fixture's 2024-25 is counted through 19 November 2024, before its last day."""
+    release = json.loads((released.release_dir / "release.json").read_text())
+    assert release["district_name"] == "District total"
+    assert release["data_as_of"] == "2024-11-19"
+    assert release["school_years"] == {
+        "2023-24": {"counted_through": "2024-06-07", "is_year_to_date": False},
+        "2024-25": {"counted_through": "2024-11-19", "is_year_to_date": True},
+    }
+
+
+def test_measure_files_say_each_measure_s_name_unit_and_direction(released):
+    frame = _measures(released.release_dir)
+    absence = _cell(frame, "2024-25", "1930001", "CHRONIC_ABSENCE_STATE", "HI")
+    assert (absence.measure_name, absence.unit, absence.higher_is_better) == (
+        "Chronic absence (state rule)",
+        "percent",
+        "false",
+    )
+    dfs = _cell(frame, "2024-25", "1930001", "ELA_DFS", "ALL")
+    assert (dfs.unit, dfs.higher_is_better) == ("points", "true")
+
+
+def test_dashboard_columns_never_describe_a_withheld_cell(released):
+    """Status, target and on-track only on cells published as numbers; change and colour only
+    where last year's cell is published too (the fixture gives every chronic-absence cell a
+    status, 2024-25 a change and n >= 30 a colour, dashboard_columns)."""
+    frame = _measures(released.release_dir)
+    published = frame.set_index(["school_year", "school_code", "measure", "student_group"])
+    for row in frame.itertuples():
+        if row.suppressed == "true":
+            assert all(getattr(row, column) == "" for column in DASHBOARD_COLUMNS), row
+        if row.color or row.change_level:
+            before = published.loc[("2023-24", row.school_code, row.measure, row.student_group)]
+            assert before.suppressed == "false", row
+    hispanic = _cell(frame, "2024-25", "1930001", "CHRONIC_ABSENCE_STATE", "HI")
+    assert (hispanic.status_level, hispanic.change_level, hispanic.color) == (
+        "High",
+        "Declined",
+        "Green",
+    )
+    alder = _cell(frame, "2024-25", "1930001", "CHRONIC_ABSENCE_STATE", "ALL")
+    assert (alder.target_value, alder.target_school_year, alder.is_on_track) == (
+        "12.0",
+        "2025-26",
+        "true",
+    )
+    # Cedar White (30 students) has a colour in the marts, but its value is bottom coded
+    coded = _cell(frame, "2024-25", "1930003", "CHRONIC_ABSENCE_STATE", "WH")
+    assert (coded.value, coded.status_level, coded.color) == ("≤5%", "", "")
+
+
+def test_no_change_level_or_colour_where_last_year_is_withheld(tmp_path):
+    """Dogwood's English learners are 8 in 2023-24 (withheld, fewer than 10) and 100 in
+    2024-25: this year's value and status are published, but a change level (and the colour
+    read off it) would place last year's withheld value in an interval, so both stay empty."""
+    rows = [
+        (*row[:6], 12.5, 8, 1)
+        if row[0] == "2023-24"
+        and row[1] == "1930004"
+        and row[3] == "CHRONIC_ABSENCE_STATE"
+        and row[5] == "EL"
+        else row
+        for row in scorecard_rows()
+    ]
+    warehouse = build_warehouse(tmp_path / "warehouse.duckdb", rows)
+    result = build_release(warehouse, tmp_path / "out", min_n=10, release_version="v1")
+    frame = _measures(result.release_dir)
+    before = _cell(frame, "2023-24", "1930004", "CHRONIC_ABSENCE_STATE", "EL")
+    assert before.suppression_reason == "primary_n_below_10"
+    now = _cell(frame, "2024-25", "1930004", "CHRONIC_ABSENCE_STATE", "EL")
+    assert (now.value, now.status_level) == ("10.0", "High")
+    assert (now.change_level, now.color) == ("", "")
 
 
 def test_primary_complementary_and_coding_on_the_hand_built_school(released):
@@ -194,7 +304,7 @@ def test_datapackage_validates_with_frictionless(released):
     assert report.valid, report.flatten(["type", "note"])
     package = json.loads((released.release_dir / "datapackage.json").read_text())
     csv_resources = [r for r in package["resources"] if r.get("schema")]
-    assert len(csv_resources) == 4
+    assert len(csv_resources) == len(DATASET_NAMES)
 
 
 def test_datapackage_validation_catches_a_tampered_file(released, tmp_path):
@@ -225,7 +335,7 @@ def test_checksums_verify_and_cover_every_file(released):
 def test_dcat_catalog_has_the_required_non_federal_fields(released):
     catalog = json.loads((released.release_dir / "data.json").read_text())
     assert catalog["conformsTo"] == "https://project-open-data.cio.gov/v1.1/schema"
-    assert len(catalog["dataset"]) == 4
+    assert len(catalog["dataset"]) == len(DATASET_NAMES)
     for dataset in catalog["dataset"]:
         for key in (
             "title",

@@ -1,7 +1,8 @@
 {#- One row per school year found in the SIS calendars or enrolments: its 1 July - 30 June
     bounds, the district's first and last instructional days, census day, and whether it is the
     current year (the latest year that has started by the as-of date, macro
-    students_as_of_date). -#}
+    students_as_of_date), the day its figures are counted through and whether that is before
+    its last instructional day (a year to date, which reports must say). -#}
 with calendar_days as (
 
     select * from {{ ref('stg_sis__calendar_days') }}
@@ -49,13 +50,18 @@ bounded as (
 
 ),
 
+as_of as (
+
+    select {{ students_as_of_date('enrollments.drop_date') }} as as_of_date
+    from enrollments
+
+),
+
 current_year as (
 
     select max(bounded.school_year) as school_year
     from bounded
-    where bounded.start_date <= (
-        select {{ students_as_of_date('enrollments.drop_date') }} from enrollments
-    )
+    where bounded.start_date <= (select as_of.as_of_date from as_of)
 
 ),
 
@@ -63,9 +69,23 @@ final as (
 
     select
         bounded.*,
-        coalesce(bounded.school_year = current_year.school_year, false) as is_current
+        coalesce(bounded.school_year = current_year.school_year, false) as is_current,
+        case
+            when bounded.school_year = current_year.school_year
+                then least(
+                    as_of.as_of_date,
+                    coalesce(bounded.last_instructional_date, bounded.end_date)
+                )
+            else coalesce(bounded.last_instructional_date, bounded.end_date)
+        end as counted_through_date,
+        coalesce(
+            bounded.school_year = current_year.school_year
+            and as_of.as_of_date < bounded.last_instructional_date,
+            false
+        ) as is_year_to_date
     from bounded
     cross join current_year
+    cross join as_of
 
 )
 
