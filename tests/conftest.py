@@ -59,6 +59,16 @@ def tiny_pipeline_run(tmp_path_factory) -> PipelineRun:
     return run_tiny_full_refresh(tmp_path_factory.mktemp("tiny_district"))
 
 
+@pytest.fixture(scope="session")
+def full_refresh_runner() -> Callable[..., PipelineRun]:
+    """`run_tiny_full_refresh` for tests in any folder.
+
+    A fixture rather than `from conftest import ...`: with several conftest.py files in the tree,
+    the module named `conftest` is whichever one pytest imported first.
+    """
+    return run_tiny_full_refresh
+
+
 def run_tiny_full_refresh(root: Path, extra_env: dict[str, str] | None = None) -> PipelineRun:
     """The tiny district's full_refresh job under `root`, with `extra_env` set while it runs."""
     import dagster as dg

@@ -65,11 +65,9 @@ def test_only_a_mart_that_may_be_empty_loses_its_non_empty_rule():
 
 
 @pytest.fixture(scope="module")
-def absent_run(tmp_path_factory):
+def absent_run(tmp_path_factory, full_refresh_runner):
     """The tiny district's full refresh with the sources of a sparse district declared absent."""
-    from conftest import run_tiny_full_refresh
-
-    return run_tiny_full_refresh(
+    return full_refresh_runner(
         tmp_path_factory.mktemp("absent_sources"), {"DISTRICT_ABSENT_SOURCES": ABSENT}
     )
 

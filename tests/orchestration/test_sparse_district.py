@@ -43,12 +43,10 @@ ABSENT = "tutoring,survey,hr,planning,discipline,registrations,assessments,cours
 
 
 @pytest.fixture(scope="module")
-def sparse_run(tmp_path_factory):
-    from conftest import run_tiny_full_refresh
-
+def sparse_run(tmp_path_factory, full_refresh_runner):
     root = tmp_path_factory.mktemp("sparse_district")
     shutil.copytree(FIXTURE, root / "sources")
-    return run_tiny_full_refresh(
+    return full_refresh_runner(
         root,
         {
             "DISTRICT_SOURCE_MODE": "real",
