@@ -36,13 +36,3 @@ def span_days(sp: YearSpans, calendars: dict[tuple[int, int], TrackCalendar]) ->
         first_global[mask] = offsets[t] + lo
         n_days[mask] = np.maximum(hi - lo, 0)
     return SpanDays(first_global, n_days, np.concatenate(arrays))
-
-
-def day_position(sp: YearSpans, calendars, days: np.ndarray, span: np.ndarray) -> np.ndarray:
-    """Position within the track's instructional days of the first one on or after `days`."""
-    out = np.empty(len(days), dtype=np.int64)
-    track = sp.track[span]
-    for t in range(TRACK_COUNT):
-        mask = track == t
-        out[mask] = np.searchsorted(calendars[(sp.start_year, t)].instructional_days, days[mask])
-    return out

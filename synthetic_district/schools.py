@@ -13,7 +13,6 @@ import numpy as np
 from synthetic_district.profiles import Profile
 from synthetic_district.school_calendar import TRACK_COUNT
 
-LEVEL_GRADES = {"ES": (0, 5), "MS": (6, 8), "HS": (9, 12)}
 NAME_ROOTS = [
     "Washington",
     "Lincoln",

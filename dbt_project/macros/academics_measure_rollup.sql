@@ -17,16 +17,16 @@
     {%- endif -%}
     {%- set numerator -%}
         {%- if statistic == 'percent' -%}
-            cast(sum({{ student_rows }}.score) as {{ academics_type_double() }})
+            cast(sum({{ student_rows }}.score) as {{ type_double() }})
         {%- else -%}
-            cast(null as {{ academics_type_double() }})
+            cast(null as {{ type_double() }})
         {%- endif -%}
     {%- endset -%}
     {%- set value -%}
         {%- if statistic == 'percent' -%}
-            cast(100.0 * sum({{ student_rows }}.score) / count(*) as {{ academics_type_double() }})
+            cast(100.0 * sum({{ student_rows }}.score) / count(*) as {{ type_double() }})
         {%- else -%}
-            cast(avg(1.0 * {{ student_rows }}.score) as {{ academics_type_double() }})
+            cast(avg(1.0 * {{ student_rows }}.score) as {{ type_double() }})
         {%- endif -%}
     {%- endset -%}
 

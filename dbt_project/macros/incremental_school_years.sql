@@ -78,7 +78,7 @@
             | selectattr('name', 'equalto', 'stg_sis__enrollments')
             | first -%}
         {%- set query -%}
-            select {{ students_school_year_of(students_as_of_date('as_of_enrollments.drop_date')) }}
+            select {{ school_year_of(students_as_of_date('as_of_enrollments.drop_date')) }}
             from {{ enrollments.relation_name }} as as_of_enrollments
         {%- endset -%}
         {%- set year = run_query(query).columns[0].values()[0] | string -%}

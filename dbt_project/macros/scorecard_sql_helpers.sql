@@ -1,31 +1,3 @@
-{#- School years are written `YYYY-YY`; arithmetic on them (last year, years since a baseline)
-    runs on the first calendar year as an integer. -#}
-{% macro scorecard_school_year_start(school_year_column) -%}
-    cast(substr({{ school_year_column }}, 1, 4) as {{ dbt.type_int() }})
-{%- endmacro %}
-
-{#- The `YYYY-YY` label of the school year starting in the given calendar year (2025 -> 2025-26). -#}
-{% macro scorecard_school_year_label(start_year_expression) -%}
-    {{ dbt.concat([
-        "cast(" ~ start_year_expression ~ " as " ~ dbt.type_string() ~ ")",
-        "'-'",
-        "substr(cast(" ~ start_year_expression ~ " + 1 as " ~ dbt.type_string() ~ "), 3, 2)",
-    ]) }}
-{%- endmacro %}
-
-{#- An 8-byte floating type (dbt.type_float() is a 4-byte float on DuckDB and Spark). -#}
-{% macro scorecard_type_double() -%}
-    {{ return(adapter.dispatch('scorecard_type_double')()) }}
-{%- endmacro %}
-
-{% macro default__scorecard_type_double() -%}
-    double precision
-{%- endmacro %}
-
-{% macro spark__scorecard_type_double() -%}
-    double
-{%- endmacro %}
-
 {#- round(x, d) on a double: PostgreSQL rounds to a number of places only for numeric. -#}
 {% macro scorecard_round(expression, decimal_places) -%}
     {{ return(adapter.dispatch('scorecard_round')(expression, decimal_places)) }}

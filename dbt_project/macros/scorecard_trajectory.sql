@@ -15,13 +15,13 @@
     case
         when {{ years_planned }} <= 0 then 1.0
         when {{ trajectory }} = 'linear'
-            then cast({{ years_elapsed }} as {{ scorecard_type_double() }}) / {{ years_planned }}
+            then cast({{ years_elapsed }} as {{ type_double() }}) / {{ years_planned }}
         when {{ trajectory }} = 'aggressive'
-            then 1.0 - (1.0 - cast({{ years_elapsed }} as {{ scorecard_type_double() }}) / {{ years_planned }})
-                * (1.0 - cast({{ years_elapsed }} as {{ scorecard_type_double() }}) / {{ years_planned }})
+            then 1.0 - (1.0 - cast({{ years_elapsed }} as {{ type_double() }}) / {{ years_planned }})
+                * (1.0 - cast({{ years_elapsed }} as {{ type_double() }}) / {{ years_planned }})
         when {{ trajectory }} = 'delayed'
-            then (cast({{ years_elapsed }} as {{ scorecard_type_double() }}) / {{ years_planned }})
-                * (cast({{ years_elapsed }} as {{ scorecard_type_double() }}) / {{ years_planned }})
+            then (cast({{ years_elapsed }} as {{ type_double() }}) / {{ years_planned }})
+                * (cast({{ years_elapsed }} as {{ type_double() }}) / {{ years_planned }})
         when {{ trajectory }} = 'step-up'
             then case
                 when 3 * {{ years_elapsed }} < {{ years_planned }} then 0.0

@@ -59,16 +59,6 @@ MEASURE_COLUMNS = (
     "suppression_reason",
     *DASHBOARD_COLUMNS,
 )
-ENROLLMENT_COLUMNS = (
-    "school_year",
-    "school_code",
-    "school_name",
-    "student_group",
-    "student_group_name",
-    "n",
-    "suppressed",
-    "suppression_reason",
-)
 GROUP_LABEL_COLUMNS = ("code", "name", "dimension", "sort_order")
 DATASET_NAMES = (
     "school_directory",

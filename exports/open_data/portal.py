@@ -34,8 +34,6 @@ DOCUMENT_FILES = (
 )
 
 PORTAL_STATE_FILE = ".portal_state.json"
-# Bump when the markup of a page or section changes, so no section drawn before is reused.
-RENDER_VERSION = 1
 _STATE_FORMAT = 1
 
 

@@ -85,19 +85,10 @@ def missing_tables(
     return [contract.name for contract in contracts if contract.name not in present]
 
 
-def is_complete(listing: Iterable[str], contracts: Iterable[TableContract] = SIS_TABLES) -> bool:
-    return not missing_tables(listing, contracts)
-
-
 def changed_files(earlier: DropListing, later: DropListing) -> list[str]:
     """Files that appeared, vanished or changed size between two listings, sorted by name."""
     names = set(earlier) | set(later)
     return sorted(name for name in names if earlier.get(name) != later.get(name))
-
-
-def is_stable(earlier: DropListing, later: DropListing) -> bool:
-    """True when nothing changed between the two listings (and there is something to load)."""
-    return bool(later) and not changed_files(earlier, later)
 
 
 def list_local_drop(folder: Path) -> dict[str, int]:

@@ -21,7 +21,6 @@ from pathlib import Path
 from ingestion.common.errors import SourceError
 from ingestion.common.http_retry import Transient, call_with_retries, retry_after_seconds
 
-ENDPOINTS = ("sessions", "acceleration_days")
 _PAGE_NUMBER = re.compile(r"^page-(\d+)\.json$")
 
 

@@ -22,8 +22,9 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 from orchestration.quality.freshness import freshness_policy
 
-PUBLISHED_SCHEMAS = frozenset({"marts", "restricted"})
-"""Schemas of the models whose dbt tests are Dagster asset checks."""
+CHECKED_SCHEMAS = ("marts", "restricted")
+"""Schemas of the models whose dbt tests are Dagster asset checks and whose tables the GX mart
+suites check."""
 
 
 class DistrictDbtTranslator(DagsterDbtTranslator):
@@ -48,12 +49,12 @@ class DistrictDbtTranslator(DagsterDbtTranslator):
     def get_asset_spec(self, manifest, unique_id, project) -> dg.AssetSpec:
         """Published models carry the freshness policy (orchestration/quality/freshness.py)."""
         spec = super().get_asset_spec(manifest, unique_id, project)
-        if unique_id.startswith("model.") and spec.key.path[0] in PUBLISHED_SCHEMAS:
+        if unique_id.startswith("model.") and spec.key.path[0] in CHECKED_SCHEMAS:
             return spec.replace_attributes(freshness_policy=freshness_policy())
         return spec
 
     def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
         """An asset check for a test of a published model; None (not a check) otherwise."""
-        if asset_spec.key.path[0] not in PUBLISHED_SCHEMAS:
+        if asset_spec.key.path[0] not in CHECKED_SCHEMAS:
             return None
         return super().get_asset_check_spec(asset_spec, manifest, unique_id, project)

@@ -12,10 +12,9 @@ import dagster as dg
 from orchestration.absent_sources import absent_raw_tables, is_empty_by_design
 from orchestration.dbt.assets import dbt_relations
 from orchestration.dbt.project import district_dbt_project
+from orchestration.dbt.translator import CHECKED_SCHEMAS
 from orchestration.quality.checks import SUITE_CHECK, _outcome_metadata, _severity
 from orchestration.settings import RunSettings
-
-CHECKED_SCHEMAS = ("marts", "restricted")
 
 
 def mart_tables() -> list[tuple[str, str, dg.AssetKey]]:

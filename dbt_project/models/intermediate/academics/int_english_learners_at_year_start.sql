@@ -61,7 +61,7 @@ student_year_starts as (
         ) as year_start_date,
         cast(
             {{ dbt.concat([
-                "cast(" ~ students_school_year_start('first_enrollments.school_year') ~ " + 1 as " ~ dbt.type_string() ~ ")",
+                "cast(" ~ school_year_start('first_enrollments.school_year') ~ " + 1 as " ~ dbt.type_string() ~ ")",
                 "'-06-30'",
             ]) }} as date
         ) as year_end_date

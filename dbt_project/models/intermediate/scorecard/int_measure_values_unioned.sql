@@ -23,9 +23,9 @@ with
                 cast(school_code as {{ dbt.type_string() }}) as school_code,
                 cast(student_group as {{ dbt.type_string() }}) as student_group,
                 cast(measure_code as {{ dbt.type_string() }}) as measure_code,
-                cast(numerator as {{ scorecard_type_double() }}) as numerator,
+                cast(numerator as {{ type_double() }}) as numerator,
                 cast(denominator as {{ dbt.type_bigint() }}) as denominator,
-                cast(value as {{ scorecard_type_double() }}) as value,
+                cast(value as {{ type_double() }}) as value,
                 '{{ mart }}' as source_model
             from {{ ref(mart) }}
             where {{ incremental_school_year_filter('school_year') }}
@@ -41,9 +41,9 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as school_code,
         cast(null as {{ dbt.type_string() }}) as student_group,
         cast(null as {{ dbt.type_string() }}) as measure_code,
-        cast(null as {{ scorecard_type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as numerator,
         cast(null as {{ dbt.type_bigint() }}) as denominator,
-        cast(null as {{ scorecard_type_double() }}) as value,
+        cast(null as {{ type_double() }}) as value,
         cast(null as {{ dbt.type_string() }}) as source_model
     where 1 = 0
 
@@ -54,7 +54,7 @@ final as (
 
     select
         unioned.school_year,
-        {{ scorecard_school_year_start('unioned.school_year') }} as school_year_start,
+        {{ school_year_start('unioned.school_year') }} as school_year_start,
         unioned.school_code,
         unioned.student_group,
         unioned.measure_code,

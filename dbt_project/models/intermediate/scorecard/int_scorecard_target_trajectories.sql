@@ -59,7 +59,7 @@ final as (
         shares.school_code,
         shares.measure_code,
         shares.student_group,
-        {{ scorecard_school_year_label('shares.school_year_start') }} as school_year,
+        {{ school_year_label('shares.school_year_start') }} as school_year,
         shares.school_year_start,
         shares.goal_code,
         shares.target_source,

@@ -40,12 +40,12 @@ school_plans as (
         'absolute' as target_kind,
         school_targets.trajectory,
         school_targets.baseline_school_year as stated_baseline_school_year,
-        cast(school_targets.baseline_value as {{ scorecard_type_double() }})
+        cast(school_targets.baseline_value as {{ type_double() }})
             as stated_baseline_value,
         coalesce(
             school_targets.target_school_year, '{{ var("scorecard_default_target_school_year") }}'
         ) as target_school_year,
-        cast(school_targets.target_value as {{ scorecard_type_double() }}) as target_input_value
+        cast(school_targets.target_value as {{ type_double() }}) as target_input_value
     from school_targets
     left join measure_catalog
         on school_targets.goal_code = measure_catalog.goal_code
@@ -64,10 +64,10 @@ district_plans as (
         district_goals.target_kind,
         '{{ var("district_goal_trajectory") }}' as trajectory,
         district_goals.baseline_school_year as stated_baseline_school_year,
-        cast(district_goals.baseline_value as {{ scorecard_type_double() }})
+        cast(district_goals.baseline_value as {{ type_double() }})
             as stated_baseline_value,
         district_goals.target_school_year,
-        cast(district_goals.target_value as {{ scorecard_type_double() }}) as target_input_value
+        cast(district_goals.target_value as {{ type_double() }}) as target_input_value
     from district_goals
 
 ),
@@ -187,11 +187,11 @@ final as (
         baselines_resolved.stated_baseline_value,
         baselines_resolved.baseline_source,
         baselines_resolved.baseline_school_year,
-        {{ scorecard_school_year_start('baselines_resolved.baseline_school_year') }}
+        {{ school_year_start('baselines_resolved.baseline_school_year') }}
             as baseline_school_year_start,
         baselines_resolved.baseline_value,
         baselines_resolved.target_school_year,
-        {{ scorecard_school_year_start('baselines_resolved.target_school_year') }}
+        {{ school_year_start('baselines_resolved.target_school_year') }}
             as target_school_year_start,
         baselines_resolved.target_input_value,
         case baselines_resolved.target_kind

@@ -23,7 +23,7 @@ school_years as (
     select distinct
         calendar_days.school_code,
         calendar_days.school_year,
-        {{ students_school_year_start_date('calendar_days.school_year') }} as school_year_start_date
+        {{ school_year_start_date('calendar_days.school_year') }} as school_year_start_date
     from calendar_days
 
 ),
@@ -75,7 +75,7 @@ flagged as (
             and school_year_dates.calendar_date = calendar_days.calendar_date
     where
         school_year_dates.calendar_date
-        <= {{ students_school_year_end_date('school_year_dates.school_year') }}
+        <= {{ school_year_end_date('school_year_dates.school_year') }}
 
 ),
 

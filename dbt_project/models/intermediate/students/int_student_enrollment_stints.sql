@@ -35,8 +35,8 @@ bounded as (
 
     select
         enrollments.*,
-        {{ students_school_year_start_date('enrollments.school_year') }} as school_year_start_date,
-        {{ students_school_year_end_date('enrollments.school_year') }} as school_year_end_date
+        {{ school_year_start_date('enrollments.school_year') }} as school_year_start_date,
+        {{ school_year_end_date('enrollments.school_year') }} as school_year_end_date
     from enrollments
     where {{ incremental_school_year_filter('enrollments.school_year') }}
 

@@ -21,7 +21,7 @@ acceleration_days as (
 attended as (
 
     select
-        {{ students_school_year_of('acceleration_days.event_date') }} as school_year,
+        {{ school_year_of('acceleration_days.event_date') }} as school_year,
         acceleration_days.school_code,
         acceleration_days.student_id,
         acceleration_days.event_date,
@@ -61,7 +61,7 @@ final as (
         scoped.school_code,
         scoped.student_id,
         count(distinct scoped.event_date) as student_days,
-        cast(sum(scoped.hours_attended) as {{ workforce_type_double() }}) as hours_attended
+        cast(sum(scoped.hours_attended) as {{ type_double() }}) as hours_attended
     from scoped
     group by 1, 2, 3
 

@@ -104,7 +104,7 @@ final as (
         cast(usage.minutes as bigint) as minutes,
         usage.active_weeks,
         usage.first_session_date,
-        cast(usage.minutes * 1.0 / usage.active_weeks as {{ workforce_type_double() }})
+        cast(usage.minutes * 1.0 / usage.active_weeks as {{ type_double() }})
             as minutes_per_active_week,
         usage.sessions >= {{ var('high_dose_sessions_per_week') }} * usage.active_weeks
             as is_high_dose,

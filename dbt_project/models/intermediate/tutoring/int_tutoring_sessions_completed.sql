@@ -31,7 +31,7 @@ final as (
         sessions.service_type,
         sessions.subject,
         sessions.session_date,
-        {{ students_school_year_of('sessions.session_date') }} as school_year,
+        {{ school_year_of('sessions.session_date') }} as school_year,
         cast({{ dbt.date_trunc('month', 'sessions.session_date') }} as date) as month_start_date,
         cast({{ dbt.date_trunc('week', 'sessions.session_date') }} as date) as week_start_date,
         coalesce(sessions.duration_minutes, 0) as duration_minutes

@@ -41,7 +41,7 @@ participants as (
     select distinct
         sessions.school_year,
         sessions.student_id,
-        {{ students_school_year_end_date('sessions.school_year') }} as school_year_end_date
+        {{ school_year_end_date('sessions.school_year') }} as school_year_end_date
     from sessions
 
 ),
@@ -54,7 +54,7 @@ dated_assessments as (
         assessments.performance_level,
         coalesce(
             assessments.test_date,
-            {{ students_school_year_end_date('assessments.school_year') }}
+            {{ school_year_end_date('assessments.school_year') }}
         ) as test_date
     from assessments
     where assessments.performance_level is not null

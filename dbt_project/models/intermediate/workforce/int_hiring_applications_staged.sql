@@ -49,7 +49,7 @@ final as (
         vacancies.school_code,
         vacancies.job_category,
         applications.applied_date,
-        {{ students_school_year_of('applications.applied_date') }} as school_year,
+        {{ school_year_of('applications.applied_date') }} as school_year,
         applications.race_ethnicity_code,
         greatest(coalesce(furthest_stage.furthest_stage_order, 1), 1) as furthest_stage_order
     from applications

@@ -39,8 +39,8 @@ bounded as (
 
     select
         school_years.school_year,
-        {{ students_school_year_start_date('school_years.school_year') }} as start_date,
-        {{ students_school_year_end_date('school_years.school_year') }} as end_date,
+        {{ school_year_start_date('school_years.school_year') }} as start_date,
+        {{ school_year_end_date('school_years.school_year') }} as end_date,
         instructional_bounds.first_instructional_date,
         instructional_bounds.last_instructional_date,
         {{ students_census_date('school_years.school_year') }} as census_date

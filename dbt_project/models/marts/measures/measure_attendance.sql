@@ -113,7 +113,7 @@ attendance_rate as (
         totals.school_code,
         totals.student_group,
         'ATTENDANCE_RATE' as measure_code,
-        cast(null as {{ students_type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as numerator,
         totals.enrolled_students as denominator,
         {{ students_percent('totals.days_present', 'totals.days_enrolled') }} as value
     from totals
@@ -127,7 +127,7 @@ chronic_state as (
         totals.school_code,
         totals.student_group,
         'CHRONIC_ABSENCE_STATE' as measure_code,
-        cast(totals.state_chronic_students as {{ students_type_double() }}) as numerator,
+        cast(totals.state_chronic_students as {{ type_double() }}) as numerator,
         totals.state_eligible_students as denominator,
         {{ students_percent('totals.state_chronic_students', 'totals.state_eligible_students') }} as value
     from totals
@@ -142,7 +142,7 @@ chronic_lausd as (
         totals.school_code,
         totals.student_group,
         'CHRONIC_ABSENCE_LAUSD' as measure_code,
-        cast(totals.lausd_chronic_students as {{ students_type_double() }}) as numerator,
+        cast(totals.lausd_chronic_students as {{ type_double() }}) as numerator,
         totals.enrolled_students as denominator,
         {{ students_percent('totals.lausd_chronic_students', 'totals.enrolled_students') }} as value
     from totals
@@ -157,7 +157,7 @@ chronic_lausd_by_grade_band as (
         grade_band_totals.student_group,
         {{ dbt.concat(["'CHRONIC_ABSENCE_LAUSD_'", 'grade_band_totals.grade_band']) }}
             as measure_code,
-        cast(grade_band_totals.lausd_chronic_students as {{ students_type_double() }}) as numerator,
+        cast(grade_band_totals.lausd_chronic_students as {{ type_double() }}) as numerator,
         grade_band_totals.enrolled_students as denominator,
         {{ students_percent('grade_band_totals.lausd_chronic_students', 'grade_band_totals.enrolled_students') }}
             as value
@@ -172,7 +172,7 @@ attendance_bands as (
         totals.school_code,
         totals.student_group,
         bands.measure_code,
-        cast(coalesce(band_counts.band_students, 0) as {{ students_type_double() }}) as numerator,
+        cast(coalesce(band_counts.band_students, 0) as {{ type_double() }}) as numerator,
         totals.enrolled_students as denominator,
         {{ students_percent('coalesce(band_counts.band_students, 0)', 'totals.enrolled_students') }} as value
     from totals

@@ -56,7 +56,7 @@ suspension_rate as (
         totals.school_code,
         totals.student_group,
         'SUSPENSION_RATE' as measure_code,
-        cast(totals.suspended_students as {{ students_type_double() }}) as numerator,
+        cast(totals.suspended_students as {{ type_double() }}) as numerator,
         totals.enrolled_students as denominator,
         {{ students_percent('totals.suspended_students', 'totals.enrolled_students') }} as value
     from totals
@@ -90,10 +90,10 @@ risk_ratio as (
         compared.school_code,
         compared.student_group,
         'SUSPENSION_RISK_RATIO' as measure_code,
-        cast(null as {{ students_type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as numerator,
         compared.enrolled_students as denominator,
-        (cast(compared.suspended_students as {{ students_type_double() }}) / compared.enrolled_students)
-        / (cast(compared.other_suspended_students as {{ students_type_double() }}) / compared.other_students)
+        (cast(compared.suspended_students as {{ type_double() }}) / compared.enrolled_students)
+        / (cast(compared.other_suspended_students as {{ type_double() }}) / compared.other_students)
             as value
     from compared
     where

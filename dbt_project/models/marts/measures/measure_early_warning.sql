@@ -77,7 +77,7 @@ final as (
             totals.school_code,
             totals.student_group,
             '{{ measure_code }}' as measure_code,
-            cast(totals.{{ numerator }} as {{ students_type_double() }}) as numerator,
+            cast(totals.{{ numerator }} as {{ type_double() }}) as numerator,
             totals.{{ denominator }} as denominator,
             {{ students_percent('totals.' ~ numerator, 'totals.' ~ denominator) }} as value
         from totals

@@ -66,9 +66,9 @@ totals as (
         scoped.scope_code as school_code,
         registration_groups.student_group,
         count(scoped.days_to_placement) as placed_registrations,
-        avg(cast(scoped.days_to_placement as {{ students_type_double() }})) as mean_days_to_placement,
+        avg(cast(scoped.days_to_placement as {{ type_double() }})) as mean_days_to_placement,
         count(scoped.days_to_first_attendance) as attended_registrations,
-        avg(cast(scoped.days_to_first_attendance as {{ students_type_double() }}))
+        avg(cast(scoped.days_to_first_attendance as {{ type_double() }}))
             as mean_days_to_first_attendance
     from scoped
     inner join registration_groups
@@ -87,7 +87,7 @@ to_placement as (
         totals.school_code,
         totals.student_group,
         'REGISTRATION_TO_PLACEMENT_DAYS' as measure_code,
-        cast(null as {{ students_type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as numerator,
         totals.placed_registrations as denominator,
         totals.mean_days_to_placement as value
     from totals
@@ -102,7 +102,7 @@ to_attendance as (
         totals.school_code,
         totals.student_group,
         'REGISTRATION_TO_ATTENDANCE_DAYS' as measure_code,
-        cast(null as {{ students_type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as numerator,
         totals.attended_registrations as denominator,
         totals.mean_days_to_first_attendance as value
     from totals

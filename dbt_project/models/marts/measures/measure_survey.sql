@@ -146,7 +146,7 @@ sel_growth as (
     from by_type as this_year
     inner join sel_favorable_with_prior_year as last_year
         on
-            last_year.school_year = {{ workforce_previous_school_year('this_year.school_year') }}
+            last_year.school_year = {{ previous_school_year('this_year.school_year') }}
             and this_year.school_code = last_year.school_code
             and this_year.student_group = last_year.student_group
     where
@@ -178,7 +178,7 @@ measures as (
             when 'SEL' then 'SEL_FAVORABLE'
             when 'CLIMATE' then 'CLIMATE_FAVORABLE'
         end as measure_code,
-        cast(null as {{ workforce_type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as numerator,
         by_type.respondents as denominator,
         by_type.percent_favorable as value
     from by_type
@@ -191,7 +191,7 @@ measures as (
         by_type.school_code,
         by_type.student_group,
         'SEL_MEAN' as measure_code,
-        cast(null as {{ workforce_type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as numerator,
         by_type.respondents as denominator,
         by_type.mean_score as value
     from by_type
@@ -218,7 +218,7 @@ measures as (
         sel_growth.school_code,
         sel_growth.student_group,
         'SEL_FAVORABLE_GROWTH' as measure_code,
-        cast(null as {{ workforce_type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as numerator,
         sel_growth.respondents as denominator,
         sel_growth.growth_pct as value
     from sel_growth
@@ -232,9 +232,9 @@ final as (
         measures.school_code,
         measures.student_group,
         measures.measure_code,
-        cast(measures.numerator as {{ workforce_type_double() }}) as numerator,
+        cast(measures.numerator as {{ type_double() }}) as numerator,
         cast(measures.denominator as bigint) as denominator,
-        cast(measures.value as {{ workforce_type_double() }}) as value
+        cast(measures.value as {{ type_double() }}) as value
     from measures
 
 )

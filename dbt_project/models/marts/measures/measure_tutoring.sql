@@ -186,7 +186,7 @@ measures as (
         usage_by_group.school_code,
         usage_by_group.student_group,
         'TUTORING_MINUTES_PER_WEEK' as measure_code,
-        cast(null as {{ workforce_type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as numerator,
         usage_by_group.participants as denominator,
         usage_by_group.mean_minutes_per_active_week as value
     from usage_by_group
@@ -236,9 +236,9 @@ final as (
         measures.school_code,
         measures.student_group,
         measures.measure_code,
-        cast(measures.numerator as {{ workforce_type_double() }}) as numerator,
+        cast(measures.numerator as {{ type_double() }}) as numerator,
         cast(measures.denominator as bigint) as denominator,
-        cast(measures.value as {{ workforce_type_double() }}) as value
+        cast(measures.value as {{ type_double() }}) as value
     from measures
 
 )

@@ -48,7 +48,7 @@ measures as (
         diversity.school_code,
         'ALL' as student_group,
         'STAFF_DIVERSITY_GAP' as measure_code,
-        cast(null as {{ workforce_type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as numerator,
         diversity.staff_count as denominator,
         diversity.diversity_gap_points as value
     from diversity
@@ -61,7 +61,7 @@ measures as (
         diversity.school_code,
         'ALL' as student_group,
         'STAFF_SIMPSON_INDEX' as measure_code,
-        cast(null as {{ workforce_type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as numerator,
         diversity.staff_count as denominator,
         diversity.staff_simpson_index as value
     from diversity
@@ -155,9 +155,9 @@ final as (
         measures.school_code,
         measures.student_group,
         measures.measure_code,
-        cast(measures.numerator as {{ workforce_type_double() }}) as numerator,
+        cast(measures.numerator as {{ type_double() }}) as numerator,
         cast(measures.denominator as bigint) as denominator,
-        cast(measures.value as {{ workforce_type_double() }}) as value
+        cast(measures.value as {{ type_double() }}) as value
     from measures
 
 )

@@ -25,7 +25,7 @@ final as (
         registrations.school_code,
         coalesce(
             registrations.school_year,
-            {{ students_school_year_of('registrations.registration_date') }}
+            {{ school_year_of('registrations.registration_date') }}
         ) as school_year,
         registrations.registration_date,
         registrations.placement_date,
@@ -38,7 +38,7 @@ final as (
     where
         {{ incremental_school_year_filter(
             'coalesce(registrations.school_year, '
-            ~ students_school_year_of('registrations.registration_date') ~ ')'
+            ~ school_year_of('registrations.registration_date') ~ ')'
         ) }}
 
 )

@@ -40,7 +40,7 @@ course_grades as (
 course_history_window as (
 
     select
-        min({{ students_school_year_start('course_grades.school_year') }})
+        min({{ school_year_start('course_grades.school_year') }})
             as first_course_year_start
     from course_grades
 
@@ -110,7 +110,7 @@ final as (
             >= graduate_totals.elective_required_years
         ) as is_ag_complete,
         coalesce(
-            {{ students_school_year_start('graduates.school_year') }}
+            {{ school_year_start('graduates.school_year') }}
             - ({{ var('ag_high_school_years') }} - 1)
             >= course_history_window.first_course_year_start,
             false

@@ -121,11 +121,11 @@ final as (
         ninth_graders.student_id,
         ninth_graders.school_year,
         ninth_graders.school_code,
-        cast(coalesce(course_results.credits_earned, 0) as {{ academics_type_double() }})
+        cast(coalesce(course_results.credits_earned, 0) as {{ type_double() }})
             as credits_earned,
         cast(
             coalesce(course_results.credits_earned, 0) / {{ var('credits_per_full_year_course') }}
-            as {{ academics_type_double() }}
+            as {{ type_double() }}
         ) as full_year_credits_earned,
         coalesce(course_results.core_semester_f_count, 0) as core_semester_f_count,
         (

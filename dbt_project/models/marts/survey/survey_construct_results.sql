@@ -124,22 +124,22 @@ final as (
         results.respondents,
         cast(results.item_responses as bigint) as item_responses,
         cast(results.favorable_responses as bigint) as favorable_responses,
-        cast(results.percent_favorable as {{ workforce_type_double() }}) as percent_favorable,
-        cast(results.mean_score as {{ workforce_type_double() }}) as mean_score,
-        cast(prior_year.percent_favorable as {{ workforce_type_double() }})
+        cast(results.percent_favorable as {{ type_double() }}) as percent_favorable,
+        cast(results.mean_score as {{ type_double() }}) as mean_score,
+        cast(prior_year.percent_favorable as {{ type_double() }})
             as prior_year_percent_favorable,
-        cast(results.percent_favorable - prior_year.percent_favorable as {{ workforce_type_double() }})
+        cast(results.percent_favorable - prior_year.percent_favorable as {{ type_double() }})
             as favorable_change_points,
         cast(case
             when prior_year.percent_favorable > 0
                 then
                     (results.percent_favorable - prior_year.percent_favorable) * 100.0
                     / prior_year.percent_favorable
-        end as {{ workforce_type_double() }}) as favorable_growth_pct
+        end as {{ type_double() }}) as favorable_growth_pct
     from results
     left join prior_year_results as prior_year
         on
-            prior_year.school_year = {{ workforce_previous_school_year('results.school_year') }}
+            prior_year.school_year = {{ previous_school_year('results.school_year') }}
             and results.school_code = prior_year.school_code
             and results.construct = prior_year.construct
             and results.student_group = prior_year.student_group

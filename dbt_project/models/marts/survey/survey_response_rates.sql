@@ -168,7 +168,7 @@ final as (
         cast(case
             when combined.enrolled_students > 0
                 then combined.respondents * 100.0 / combined.enrolled_students
-        end as {{ workforce_type_double() }}) as response_rate_pct
+        end as {{ type_double() }}) as response_rate_pct
     from combined
     left join administrations
         on

@@ -158,7 +158,7 @@ grid as (
         cast({{ dbt.dateadd(
             'month',
             'month_offsets.month_offset',
-            students_school_year_start_date('series.school_year'),
+            school_year_start_date('series.school_year'),
         ) }} as date) as month_start_date
     from series
     cross join month_offsets

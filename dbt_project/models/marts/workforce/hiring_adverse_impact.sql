@@ -68,15 +68,15 @@ final as (
         with_top.race_ethnicity_code,
         cast(with_top.applications as bigint) as applications,
         cast(with_top.hires as bigint) as hires,
-        cast(with_top.selection_rate * 100 as {{ workforce_type_double() }})
+        cast(with_top.selection_rate * 100 as {{ type_double() }})
             as selection_rate_pct,
-        cast(with_top.top_selection_rate * 100 as {{ workforce_type_double() }})
+        cast(with_top.top_selection_rate * 100 as {{ type_double() }})
             as top_group_selection_rate_pct,
         with_top.is_compared,
         cast(case
             when with_top.is_compared and with_top.top_selection_rate > 0
                 then with_top.selection_rate / with_top.top_selection_rate
-        end as {{ workforce_type_double() }}) as adverse_impact_ratio,
+        end as {{ type_double() }}) as adverse_impact_ratio,
         coalesce(
             with_top.is_compared
             and with_top.top_selection_rate > 0

@@ -107,7 +107,7 @@ final as (
                         with_previous.applications_at_previous_stage,
                         with_previous.applications_reached
                     )
-        end as {{ workforce_type_double() }}) as pass_through_rate_pct
+        end as {{ type_double() }}) as pass_through_rate_pct
     from with_previous
 
 )

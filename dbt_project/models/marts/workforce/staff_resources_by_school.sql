@@ -131,17 +131,17 @@ final as (
         scoped.school_code,
         schools.need_tier,
         cast(scoped.staff_count as bigint) as staff_count,
-        cast(scoped.staff_fte as {{ workforce_type_double() }}) as staff_fte,
-        cast(scoped.salary_dollars as {{ workforce_type_double() }}) as salary_dollars,
+        cast(scoped.staff_fte as {{ type_double() }}) as staff_fte,
+        cast(scoped.salary_dollars as {{ type_double() }}) as salary_dollars,
         cast(scoped.enrolled_students as bigint) as enrolled_students,
         cast(case
             when scoped.enrolled_students > 0
                 then scoped.staff_fte * 100.0 / scoped.enrolled_students
-        end as {{ workforce_type_double() }}) as fte_per_100_students,
+        end as {{ type_double() }}) as fte_per_100_students,
         cast(case
             when scoped.enrolled_students > 0
                 then scoped.salary_dollars * 1.0 / scoped.enrolled_students
-        end as {{ workforce_type_double() }}) as salary_per_pupil
+        end as {{ type_double() }}) as salary_per_pupil
     from scoped
     left join schools
         on scoped.school_code = schools.school_code

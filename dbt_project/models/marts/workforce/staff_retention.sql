@@ -49,7 +49,7 @@ prior_staff as (
     inner join snapshot_dates
         on
             school_roles.school_year
-            = {{ workforce_previous_school_year('snapshot_dates.school_year') }}
+            = {{ previous_school_year('snapshot_dates.school_year') }}
 
 ),
 
@@ -63,7 +63,7 @@ same_title as (
     inner join school_roles as prior_roles
         on
             prior_roles.school_year
-            = {{ workforce_previous_school_year('current_roles.school_year') }}
+            = {{ previous_school_year('current_roles.school_year') }}
             and current_roles.staff_id = prior_roles.staff_id
             and current_roles.school_code = prior_roles.school_code
             and current_roles.job_title = prior_roles.job_title
@@ -148,23 +148,23 @@ final as (
 
     select
         counted.school_year,
-        {{ workforce_previous_school_year('counted.school_year') }} as prior_school_year,
+        {{ previous_school_year('counted.school_year') }} as prior_school_year,
         counted.school_code,
         counted.staff_on_prior_snapshot,
         counted.staff_retained,
         cast(
             counted.staff_retained * 100.0 / counted.staff_on_prior_snapshot
-            as {{ workforce_type_double() }}
+            as {{ type_double() }}
         ) as retention_rate_pct,
         counted.staff_at_same_school,
         cast(
             counted.staff_at_same_school * 100.0 / counted.staff_on_prior_snapshot
-            as {{ workforce_type_double() }}
+            as {{ type_double() }}
         ) as school_stay_rate_pct,
         counted.staff_in_district,
         cast(
             counted.staff_in_district * 100.0 / counted.staff_on_prior_snapshot
-            as {{ workforce_type_double() }}
+            as {{ type_double() }}
         ) as district_stay_rate_pct
     from counted
 

@@ -55,16 +55,16 @@ final as (
         rates.school_code,
         cast(rates.staff_count as bigint) as staff_count,
         cast(rates.staff_of_colour_count as bigint) as staff_of_colour_count,
-        cast(rates.staff_of_colour_pct as {{ workforce_type_double() }}) as staff_of_colour_pct,
+        cast(rates.staff_of_colour_pct as {{ type_double() }}) as staff_of_colour_pct,
         cast(rates.student_count as bigint) as student_count,
         cast(rates.students_of_colour_count as bigint) as students_of_colour_count,
-        cast(rates.students_of_colour_pct as {{ workforce_type_double() }})
+        cast(rates.students_of_colour_pct as {{ type_double() }})
             as students_of_colour_pct,
         cast(
             rates.students_of_colour_pct - rates.staff_of_colour_pct
-            as {{ workforce_type_double() }}
+            as {{ type_double() }}
         ) as diversity_gap_points,
-        cast(rates.staff_simpson_index as {{ workforce_type_double() }}) as staff_simpson_index
+        cast(rates.staff_simpson_index as {{ type_double() }}) as staff_simpson_index
     from rates
 
 )

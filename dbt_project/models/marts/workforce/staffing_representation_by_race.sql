@@ -35,16 +35,16 @@ final as (
         shares.is_person_of_colour,
         shares.staff_count,
         shares.staff_total,
-        cast(shares.staff_share_pct as {{ workforce_type_double() }}) as staff_share_pct,
+        cast(shares.staff_share_pct as {{ type_double() }}) as staff_share_pct,
         shares.student_count,
         shares.student_total,
-        cast(shares.student_share_pct as {{ workforce_type_double() }}) as student_share_pct,
+        cast(shares.student_share_pct as {{ type_double() }}) as student_share_pct,
         cast(case
             when shares.staff_total > 0 and shares.student_count > 0
                 then
                     (shares.staff_count * 1.0 * shares.student_total)
                     / (shares.staff_total * 1.0 * shares.student_count)
-        end as {{ workforce_type_double() }}) as representation_ratio
+        end as {{ type_double() }}) as representation_ratio
     from shares
 
 )

@@ -53,13 +53,13 @@ final as (
         cast(case
             when scoped.active_positions > 0
                 then scoped.open_vacancies * 100.0 / scoped.active_positions
-        end as {{ workforce_type_double() }}) as vacancy_rate_pct,
+        end as {{ type_double() }}) as vacancy_rate_pct,
         cast(scoped.vacancies_posted as bigint) as vacancies_posted,
         cast(scoped.vacancies_filled as bigint) as vacancies_filled,
         cast(case
             when scoped.vacancies_posted > 0
                 then scoped.vacancies_filled * 100.0 / scoped.vacancies_posted
-        end as {{ workforce_type_double() }}) as fill_rate_pct
+        end as {{ type_double() }}) as fill_rate_pct
     from scoped
     left join schools
         on scoped.school_code = schools.school_code

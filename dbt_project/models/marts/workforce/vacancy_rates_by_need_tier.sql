@@ -46,13 +46,13 @@ final as (
         cast(case
             when by_tier.active_positions > 0
                 then by_tier.open_vacancies * 100.0 / by_tier.active_positions
-        end as {{ workforce_type_double() }}) as vacancy_rate_pct,
+        end as {{ type_double() }}) as vacancy_rate_pct,
         cast(by_tier.vacancies_posted as bigint) as vacancies_posted,
         cast(by_tier.vacancies_filled as bigint) as vacancies_filled,
         cast(case
             when by_tier.vacancies_posted > 0
                 then by_tier.vacancies_filled * 100.0 / by_tier.vacancies_posted
-        end as {{ workforce_type_double() }}) as fill_rate_pct,
+        end as {{ type_double() }}) as fill_rate_pct,
         upper(by_tier.need_tier) in (
             {%- for tier in var('workforce_high_need_tiers') %}
                 '{{ tier | upper }}'{% if not loop.last %},{% endif %}

@@ -11,9 +11,9 @@ renamed as (
         upper(trim(source.goal_code)) as goal_code,
         upper(trim(source.student_group)) as student_group,
         trim(source.baseline_school_year) as baseline_school_year,
-        cast(source.baseline_value as {{ students_type_double() }}) as baseline_value,
+        cast(source.baseline_value as {{ type_double() }}) as baseline_value,
         trim(source.target_school_year) as target_school_year,
-        cast(source.target_value as {{ students_type_double() }}) as target_value,
+        cast(source.target_value as {{ type_double() }}) as target_value,
         lower(trim(source.trajectory)) as trajectory
     from source
 

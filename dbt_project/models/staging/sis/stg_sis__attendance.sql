@@ -10,10 +10,10 @@ renamed as (
     select
         trim(source.student_id) as student_id,
         trim(source.school_code) as school_code,
-        {{ students_school_year_of('source.attendance_date') }} as school_year,
+        {{ school_year_of('source.attendance_date') }} as school_year,
         source.attendance_date,
         upper(trim(source.attendance_code)) as attendance_code,
-        cast(source.absent_fraction as {{ students_type_double() }}) as absent_fraction
+        cast(source.absent_fraction as {{ type_double() }}) as absent_fraction
     from source
 
 )

@@ -16,8 +16,8 @@ renamed as (
         upper(trim(source.subject_area)) as subject_area,
         {{ students_yes_no_to_boolean('source.is_core') }} as is_core,
         nullif(lower(trim(source.ag_area)), '') as ag_area,
-        cast(source.credits_attempted as {{ students_type_double() }}) as credits_attempted,
-        cast(source.credits_earned as {{ students_type_double() }}) as credits_earned,
+        cast(source.credits_attempted as {{ type_double() }}) as credits_attempted,
+        cast(source.credits_earned as {{ type_double() }}) as credits_earned,
         upper(trim(source.mark)) as mark
     from source
 

@@ -11,11 +11,11 @@ renamed as (
         trim(source.incident_id) as incident_id,
         trim(source.student_id) as student_id,
         trim(source.school_code) as school_code,
-        {{ students_school_year_of('source.incident_date') }} as school_year,
+        {{ school_year_of('source.incident_date') }} as school_year,
         source.incident_date,
         trim(source.offense_code) as offense_code,
         upper(trim(source.action_code)) as action_code,
-        cast(source.action_days as {{ students_type_double() }}) as action_days
+        cast(source.action_days as {{ type_double() }}) as action_days
     from source
 
 )
