@@ -399,7 +399,7 @@ def _reasons_by_year(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, di
     by_year: dict[str, dict[str, int]] = {}
     for year, reason, cells in con.execute(f"""
         select school_year, reason, count(*) from {table}
-        where reason is not null group by all order by all
+        where reason is not null and not is_staged_only group by all order by all
     """).fetchall():
         by_year.setdefault(year, {})[reason] = cells
     return by_year
