@@ -18,7 +18,15 @@ from exports.open_data.dashboard import (
     PUBLISHED_DASHBOARD_SQL,
     mark_prior_published,
 )
-from exports.open_data.policy import DISTRICT_CODE, SuppressionPolicy
+from exports.open_data.policy import (
+    ALL_STUDENTS_GROUP,
+    DISTRICT_CODE,
+    MULTI_GROUP_DIMENSIONS,
+    STAFF_BREAKDOWN_MEASURES,
+    STAFF_STUDENT_SHARE_MEASURES,
+    STAFF_SUMMARY_MEASURES,
+    SuppressionPolicy,
+)
 from exports.open_data.suppression import SuppressionStats, apply_suppression
 
 DIRECTORY_COLUMNS = (
@@ -154,6 +162,7 @@ def _finish_cells(con: duckdb.DuckDBPyConnection, table: str) -> None:
 def _stage_scorecard_cells(
     con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy, years: Sequence[str] | None = None
 ) -> None:
+    staff = _sql_list(STAFF_BREAKDOWN_MEASURES)
     con.execute(f"""
         create or replace table scorecard_cells as
         with scorecard as (
@@ -205,14 +214,31 @@ def _stage_scorecard_cells(
             n, numerator, value,
             measure_unit as unit,
             status_level, change_level, color, target_value, target_school_year, is_on_track,
-            -- a count measure with no denominator counts students (or their sessions) itself
-            coalesce(n, case when measure_unit = 'count' then value end) as count_n,
+            -- a count measure with no denominator counts students (or their sessions) itself;
+            -- a staff breakdown counts the staff in the group
+            case when measure in ({staff}) then numerator
+                else coalesce(n, case when measure_unit = 'count' then value end)
+            end as count_n,
             case when measure_unit = 'percent' then
                 coalesce(case when n > 0 then 100.0 * numerator / n end, value)
             end as pct,
-            coalesce(area, '') not in ({_sql_list(policy.exempt_areas)}) as is_protected,
-            measure not in ({_sql_list(policy.non_additive_measures)}) as is_additive,
+            measure in ({staff})
+                or coalesce(area, '') not in ({_sql_list(policy.exempt_areas)}) as is_protected,
+            measure not in ({_sql_list(policy.non_additive_measures | STAFF_BREAKDOWN_MEASURES)})
+                as is_additive,
+            measure in ({staff}) as is_staff_count,
+            false as is_staged_only,
         from joined
+        union all
+        -- the staff total of each breakdown, which its groups add up to: staged so the group
+        -- rule sees the total (it is published as every row's n), never written to a file
+        select distinct
+            school_year, school_code, school_name, measure, measure_name, higher_is_better,
+            '{ALL_STUDENTS_GROUP}', 'All staff', n, n, null, unit,
+            null, null, null, null, null, null,
+            n, null, true, false, true, true,
+        from joined
+        where measure in ({staff}) and student_group <> '{ALL_STUDENTS_GROUP}'
         order by school_year, school_code, measure, student_group
     """)
     _check_grain(con, "scorecard_cells", "school_year, school_code, measure, student_group")
@@ -257,6 +283,8 @@ def _stage_enrollment_cells(
             cast(null as double) as pct,
             true as is_protected,
             false as is_additive,
+            false as is_staff_count,
+            false as is_staged_only,
         from enrollment as e
         left join names as n on n.school_code = e.school_code
         left join labels as l on l.student_group = e.student_group
@@ -327,7 +355,7 @@ def _publish_measures(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy)
                 reason as suppression_reason,
                 {PUBLISHED_DASHBOARD_SQL}
             from scorecard_cells
-            where {condition}
+            where {condition} and not is_staged_only
         """)
 
 
@@ -361,10 +389,51 @@ def _reasons_by_year(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, di
     by_year: dict[str, dict[str, int]] = {}
     for year, reason, cells in con.execute(f"""
         select school_year, reason, count(*) from {table}
-        where reason is not null group by all order by all
+        where reason is not null and not is_staged_only group by all order by all
     """).fetchall():
         by_year.setdefault(year, {})[reason] = cells
     return by_year
+
+
+def _apply_staff_links(con: duckdb.DuckDBPyConnection, population_hidden: str | None) -> None:
+    """Withhold what a staff breakdown's published figures would give back.
+
+    A representation ratio is (staff share) / (student share): with the staff count it gives
+    the group's student count back, so it is withheld where that enrolment cell is. A summary
+    of the whole breakdown is withheld where any group of it is, and the diversity gap (which
+    carries the share of students of colour) where a race/ethnicity enrolment cell is.
+    """
+    races = _sql_list(MULTI_GROUP_DIMENSIONS["race_ethnicity"])
+    if population_hidden is not None:
+        con.execute(f"""
+            update scorecard_cells as c
+            set hidden_value = true, reason = coalesce(c.reason, 'linked_measure')
+            where c.is_staff_count and not c.hidden_value and exists (
+                select 1 from {population_hidden} as p
+                where p.school_year = c.school_year and p.school_code = c.school_code
+                    and p.student_group = c.student_group
+            )
+        """)
+        con.execute(f"""
+            update scorecard_cells as c
+            set hidden_value = true, reason = coalesce(c.reason, 'linked_measure')
+            where c.measure in ({_sql_list(STAFF_STUDENT_SHARE_MEASURES)})
+                and not c.hidden_value and exists (
+                    select 1 from {population_hidden} as p
+                    where p.school_year = c.school_year and p.school_code = c.school_code
+                        and p.student_group in ({races})
+                )
+        """)
+    con.execute(f"""
+        update scorecard_cells as c
+        set hidden_value = true, reason = coalesce(c.reason, 'linked_measure')
+        where c.measure in ({_sql_list(STAFF_SUMMARY_MEASURES)}) and not c.hidden_value
+            and exists (
+                select 1 from scorecard_cells as b
+                where b.is_staff_count and not b.is_staged_only and b.hidden_value
+                    and b.school_year = c.school_year and b.school_code = c.school_code
+            )
+    """)
 
 
 def build_scorecard_datasets(
@@ -373,6 +442,7 @@ def build_scorecard_datasets(
     years: Sequence[str] | None = None,
     link_context: str | None = None,
     prior_context: str | None = None,
+    population_hidden: str | None = None,
 ) -> DatasetBuild:
     """Build scorecard_measures and district_measures for `years` (all when None) in `con`,
     which has the warehouse attached as `wh`.
@@ -384,7 +454,8 @@ def build_scorecard_datasets(
     year's cells for years not built here (dashboard.mark_prior_published).
     """
     _stage_scorecard_cells(con, policy, years)
-    stats = apply_suppression(con, "scorecard_cells", policy, link_context)
+    stats = apply_suppression(con, "scorecard_cells", policy, link_context, population_hidden)
+    _apply_staff_links(con, population_hidden)
     mark_prior_published(con, "scorecard_cells", prior_context)
     with single_threaded(con):
         _publish_measures(con, policy)
@@ -396,11 +467,14 @@ def build_scorecard_datasets(
 
 
 def build_enrollment_dataset(
-    con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy, years: Sequence[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    policy: SuppressionPolicy,
+    years: Sequence[str] | None = None,
+    population_hidden: str | None = None,
 ) -> DatasetBuild:
     """Build enrollment_by_group for `years` (all when None)."""
     _stage_enrollment_cells(con, years)
-    stats = apply_suppression(con, "enrollment_cells", policy)
+    stats = apply_suppression(con, "enrollment_cells", policy, population_hidden=population_hidden)
     with single_threaded(con):
         _publish_enrollment(con)
     row_counts = {
@@ -409,6 +483,52 @@ def build_enrollment_dataset(
         ][0]
     }
     return DatasetBuild(row_counts, stats, _reasons_by_year(con, "enrollment_cells"))
+
+
+JOINT_MAX_PASSES = 10
+
+
+def build_joint_datasets(
+    con: duckdb.DuckDBPyConnection,
+    policy: SuppressionPolicy,
+    years: Sequence[str] | None = None,
+    link_context: str | None = None,
+    prior_context: str | None = None,
+) -> tuple[DatasetBuild, DatasetBuild]:
+    """Build the scorecard datasets and enrollment_by_group as one suppression problem.
+
+    A census-day enrolment and a measure's n of the same school, year and group often count the
+    same students, so a count withheld in one dataset is withheld in the other wherever that
+    dataset publishes a count within one of it (suppression.apply_suppression,
+    population_hidden), and complementary suppression is solved again around it. The two
+    datasets are rebuilt in turn until the enrolment withholds no count the last scorecard
+    build did not already take as withheld; then every count withheld in either dataset is
+    withheld in the other. Returns (scorecard build, enrollment build).
+    """
+    columns = "school_year, school_code, student_group, count_n"
+    con.execute("""
+        create or replace temp table _enrollment_withheld (
+            school_year varchar, school_code varchar, student_group varchar, count_n double
+        )
+    """)
+    for _ in range(JOINT_MAX_PASSES):
+        scorecard = build_scorecard_datasets(
+            con, policy, years, link_context, prior_context, "_enrollment_withheld"
+        )
+        con.execute(f"""
+            create or replace temp table _scorecard_withheld as
+            select distinct {columns} from scorecard_cells
+            where hidden_n and count_n is not null and not is_staff_count
+        """)
+        enrollment = build_enrollment_dataset(con, policy, years, "_scorecard_withheld")
+        added = con.execute(f"""
+            insert into _enrollment_withheld
+            select {columns} from enrollment_cells where hidden_n
+            except select {columns} from _enrollment_withheld
+        """).fetchall()[0][0]
+        if not added:
+            return scorecard, enrollment
+    raise RuntimeError(f"joint suppression did not settle in {JOINT_MAX_PASSES} passes")
 
 
 def build_directory_dataset(con: duckdb.DuckDBPyConnection) -> int:

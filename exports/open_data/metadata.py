@@ -53,8 +53,8 @@ DATASET_DESCRIPTIONS = {
 
 _REASON_DOC = (
     "Why the cell is withheld: primary_n_below_<min_n>, complementary_group, "
-    "complementary_school, complementary_band, top_coded, bottom_coded or linked_measure; "
-    "empty when published"
+    "complementary_school, complementary_band, top_coded, bottom_coded, linked_measure or "
+    "same_population (withheld in another dataset of the release); empty when published"
 )
 _MEASURE_FIELDS = [
     ("school_year", "string", "School year, YYYY-YY (1 July to 30 June)"),
@@ -170,6 +170,7 @@ def table_schema(dataset: str, policy: SuppressionPolicy) -> dict:
         "top_coded",
         "bottom_coded",
         "linked_measure",
+        "same_population",
     ]
     fields = []
     for name, field_type, description in FIELD_DOCS[dataset]:
@@ -289,10 +290,24 @@ def suppression_notes(policy: SuppressionPolicy, reason_counts: dict[str, dict[s
         f"6. **Derived measures** (`linked_measure`): {linked or 'none'} are withheld wherever "
         "the cell they are computed from is withheld.",
         f"7. **Not subject to student-count suppression**: measures in the areas {exempt} "
-        "(their n counts staff, positions or vacancies, not students). Tutoring count measures "
+        "(their n counts staff, positions or vacancies, not students), except staff breakdowns "
+        "(rule 9). Tutoring count measures "
         "(sessions, acceleration-day participants and student-days) are treated as student "
         "counts: they are suppressed when the count of students behind them (n, or the count "
         "itself when n is empty) is small, and protected like any other cell.",
+        "8. **One problem over the whole release** (`same_population`): a census-day "
+        "enrolment and a measure's n for the same school, year and group often count the same "
+        "students. A count withheld in one dataset is withheld in every other dataset wherever "
+        "that dataset publishes a count within one of it for the same school, year and group "
+        "(any measure, workforce measures over enrolled students included), and complementary "
+        "suppression is solved again around it, until no dataset publishes a count another "
+        "withholds.",
+        f"9. **Staff breakdowns by race/ethnicity**: a group's staff count below {policy.min_n} "
+        "is withheld (count, ratio and the row's staff total), with complementary suppression "
+        "across the groups (they add up to the staff total) and across schools. The staff "
+        "diversity summaries (Simpson index, diversity gap) are withheld wherever a group of "
+        "the school's breakdown is, and a representation ratio (or the diversity gap) wherever "
+        "the enrolment of the students it compares with is.",
         "",
         "## Example",
         "",

@@ -62,6 +62,18 @@ DEFAULT_PARTITION_SETS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Staff breakdowns by race/ethnicity: the cell's count is the number of staff in the group (the
+# numerator; n is the school's staff total), protected like a student count with min_n, with
+# complementary suppression across groups (the groups add up to the staff total) and across
+# schools. The staff count decides, so the measure is taken out of the exempt workforce area.
+STAFF_BREAKDOWN_MEASURES: frozenset[str] = frozenset({"STAFF_REPRESENTATION_RATIO"})
+# Workforce measures computed from a whole staff breakdown (the share of staff of colour, the
+# sum of squared shares): withheld wherever a group of the school's breakdown is withheld. The
+# diversity gap also carries the share of students of colour, so it is withheld too wherever a
+# race/ethnicity enrolment cell of the school is withheld.
+STAFF_SUMMARY_MEASURES: frozenset[str] = frozenset({"STAFF_SIMPSON_INDEX", "STAFF_DIVERSITY_GAP"})
+STAFF_STUDENT_SHARE_MEASURES: frozenset[str] = frozenset({"STAFF_DIVERSITY_GAP"})
+
 # Areas whose n counts staff, positions or vacancies rather than students.
 DEFAULT_EXEMPT_AREAS: frozenset[str] = frozenset({"workforce"})
 

@@ -80,7 +80,7 @@ def withheld_reason(reason: str | None) -> tuple[str, str]:
     if primary:
         text = f"fewer than {primary.group(1)} students"
         return text, f"suppressed: {text}"
-    if reason and reason.startswith("complementary_"):
+    if reason and (reason.startswith("complementary_") or reason == "same_population"):
         return (
             "hidden to protect another cell",
             "suppressed: hidden so that another cell cannot be worked out",

@@ -38,10 +38,9 @@ from exports.open_data.coverage import release_coverage
 from exports.open_data.datasets import (
     DATASET_NAMES,
     build_directory_dataset,
-    build_enrollment_dataset,
     build_group_labels_dataset,
+    build_joint_datasets,
     build_measures_dataset,
-    build_scorecard_datasets,
 )
 from exports.open_data.metadata import (
     DATASET_TITLES,
@@ -57,8 +56,10 @@ from exports.open_data.policy import SuppressionPolicy
 from exports.open_data.reuse import (
     GROUP_DATASETS,
     GroupPlan,
+    align_plans,
     file_stamp,
     fingerprint_inputs,
+    joint_years,
     plan_groups,
     read_state,
     write_state,
@@ -501,18 +502,15 @@ def build_release(
             con.execute(f"set temp_directory = '{work_dir / '.spill'}'")
             con.execute("attach ? as wh (read_only)", [str(warehouse_path)])
             state = read_state(out_dir, previous_version)
-            plans = plan_groups(fingerprint_inputs(con, policy), state, previous_dir)
+            plans = align_plans(plan_groups(fingerprint_inputs(con, policy), state, previous_dir))
             scorecard, enrollment = plans["scorecard"], plans["enrollment"]
             previous_cells = _previous_year_cells(con, scorecard, previous_dir)
-            scorecard_build = build_scorecard_datasets(
+            scorecard_build, enrollment_build = build_joint_datasets(
                 con,
                 policy,
-                None if scorecard.is_full_rebuild else scorecard.rebuilt,
+                joint_years(plans),
                 previous_cells,
                 previous_cells,
-            )
-            enrollment_build = build_enrollment_dataset(
-                con, policy, None if enrollment.is_full_rebuild else enrollment.rebuilt
             )
             whole_rows = {
                 "school_directory": build_directory_dataset(con),

@@ -263,6 +263,27 @@ def plan_groups(
     return plans
 
 
+def align_plans(plans: dict[str, GroupPlan]) -> dict[str, GroupPlan]:
+    """Rebuild a school year in every group when any group rebuilds it.
+
+    The scorecard and enrolment datasets are suppressed as one problem (a count withheld in
+    one is withheld in the other), so a year's published cells depend on both groups' inputs:
+    a year is reused only where every group reuses it.
+    """
+    rebuilt = {year for plan in plans.values() for year in plan.rebuilt}
+    for plan in plans.values():
+        plan.rebuilt = [year for year in plan.years if year in rebuilt]
+        plan.reused = [year for year in plan.years if year not in rebuilt]
+    return plans
+
+
+def joint_years(plans: dict[str, GroupPlan]) -> list[str] | None:
+    """The school years the joint build stages (None: every year, nothing is reused)."""
+    if all(plan.is_full_rebuild for plan in plans.values()):
+        return None
+    return sorted({year for plan in plans.values() for year in plan.rebuilt})
+
+
 def write_state(out_dir: Path, state: dict) -> None:
     """Replace the state atomically; the folder and file are readable by the owner only."""
     state_dir = out_dir / STATE_DIR

@@ -43,6 +43,10 @@ from exports.open_data.policy import (
 )
 
 MAX_ITERATIONS = 50
+# A published count this close to a withheld count of the same school, year and group is taken to
+# be the same students counted again (census day versus the measure's own count): an attacker
+# who reads one as the other recovers the withheld count exactly or within one.
+SAME_POPULATION_TOLERANCE = 1
 
 
 @dataclass
@@ -357,8 +361,16 @@ def apply_suppression(
     table: str,
     policy: SuppressionPolicy,
     link_context: str | None = None,
+    population_hidden: str | None = None,
 ) -> SuppressionStats:
     """Add hidden_n, hidden_value and reason columns to `table` and fill them.
+
+    `population_hidden` names a table (school_year, school_code, student_group, count_n) of
+    student counts withheld in another dataset of the release. A cell of `table` counting the
+    same place (school year, school, group) with a count within SAME_POPULATION_TOLERANCE of a
+    withheld one could be that count published again, so it is withheld too
+    (`same_population`) before complementary suppression runs; the release repeats the datasets
+    until neither withholds a count the other publishes (datasets.build_joint_datasets).
 
     Every equation lies within one school year, so any set of whole school years can be
     suppressed on its own. The one link across years is a derived measure that follows its base
@@ -378,6 +390,18 @@ def apply_suppression(
         where is_protected
             and (count_n < {int(policy.min_n)} or (count_n is null and value is not null))
     """)
+    if population_hidden is not None:
+        con.execute(f"""
+            update {table} as c
+            set hidden_n = true, hidden_value = true, reason = 'same_population'
+            where not c.hidden_n and c.count_n is not null and not c.is_staff_count and exists (
+                select 1 from {population_hidden} as p
+                where p.school_year = c.school_year
+                    and p.school_code = c.school_code
+                    and p.student_group = c.student_group
+                    and abs(p.count_n - c.count_n) <= {SAME_POPULATION_TOLERANCE}
+            )
+        """)
     _build_equations(con, table)
     two_cell_looked = []
 

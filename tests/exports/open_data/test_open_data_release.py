@@ -190,15 +190,18 @@ def test_primary_complementary_and_coding_on_the_hand_built_school(released):
     # 3 Asian students < 10: primary suppression, every figure empty
     assert (asian.n, asian.numerator, asian.value) == ("", "", "")
     assert asian.suppression_reason == "primary_n_below_10"
-    # 100 - 57 - 40 would give the 3 back, so the next smallest race cell (White, 40) goes too
+    # 100 - 57 - 40 would give the 3 back, so the next smallest race cell (White, 40) goes too;
+    # the enrolment file withholds its White 40 for the same reason, and the release is one
+    # problem, so the last pass finds it withheld there first (the same 40 students)
     white = _cell(frame, year, alder, "CHRONIC_ABSENCE_STATE", "WH")
-    assert (white.suppressed, white.suppression_reason) == ("true", "complementary_group")
+    assert (white.suppressed, white.suppression_reason) == ("true", "same_population")
     assert white.n == ""
     hispanic = _cell(frame, year, alder, "CHRONIC_ABSENCE_STATE", "HI")
     assert (hispanic.n, hispanic.numerator, hispanic.value) == ("57", "12.0", "21.1")  # 12/57
-    # SED 96 of 100: the 4 students not SED would be ALL - SED, so SED is withheld
+    # SED 96 of 100: the 4 students not SED would be ALL - SED, so SED is withheld (found
+    # withheld in the enrolment file first, as White above)
     sed = _cell(frame, year, alder, "CHRONIC_ABSENCE_STATE", "SED")
-    assert (sed.n, sed.suppression_reason) == ("", "complementary_group")
+    assert (sed.n, sed.suppression_reason) == ("", "same_population")
     # Cedar White: 1 of 30 = 3.3% <= 5% with 30 < 100 students: bottom coded, n kept
     coded = _cell(frame, year, cedar, "CHRONIC_ABSENCE_STATE", "WH")
     assert (coded.n, coded.numerator, coded.value) == ("30", "", "≤5%")
