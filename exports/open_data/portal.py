@@ -35,7 +35,7 @@ DOCUMENT_FILES = (
 
 PORTAL_STATE_FILE = ".portal_state.json"
 # Bump when the markup of a page or section changes, so no section drawn before is reused.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 _STATE_FORMAT = 1
 
 
@@ -168,10 +168,15 @@ def _stage_cells(con: duckdb.DuckDBPyConnection, release_dir: Path) -> None:
 
 
 def _published_cells(release_dir: Path) -> str:
+    """The release's measure cells. A cell without a figure because the district does not
+    report the measure (reporting_status `not_reported` or `not_enough_history`) carries that
+    status where a withheld cell carries its reason, so every table and chart says why."""
     data = release_dir / "data"
     return (
-        f"read_parquet(['{data / 'scorecard_measures.parquet'}', "
-        f"'{data / 'district_measures.parquet'}'])"
+        "(select * replace (coalesce(suppression_reason, case when reporting_status "
+        "<> 'reported' then reporting_status end) as suppression_reason) "
+        f"from read_parquet(['{data / 'scorecard_measures.parquet'}', "
+        f"'{data / 'district_measures.parquet'}']))"
     )
 
 
