@@ -372,6 +372,7 @@ def _render_sections(
                 target_school_year=cells["target_school_year"][head],
                 is_on_track=cells["is_on_track"][head],
                 district=district,
+                has_earlier_year=len(trend) > 1,
             )
         latest_rows = [
             (group_names[groups[i]], values[i], suppressed[i], reasons[i], ns[i]) for i in latest

@@ -202,6 +202,10 @@ class Headline:
     target_school_year: str | None
     is_on_track: bool | None
     district: tuple[str | None, bool, str | None] | None  # value, suppressed, reason
+    has_earlier_year: bool = True  # the measure has a figure for all students before this year
+
+
+NO_HISTORY_CHANGE = "Not enough history: no earlier school year of data yet"
 
 
 def _headline_table(measure: Measure, headline: Headline, chart_id: str) -> str:
@@ -217,6 +221,8 @@ def _headline_table(measure: Measure, headline: Headline, chart_id: str) -> str:
         rows.append(("Dashboard status", headline.status_level))
     if headline.change_level:
         rows.append(("Change from last year", headline.change_level))
+    elif not headline.has_earlier_year and headline.reason not in REPORTING_TEXTS:
+        rows.append(("Change from last year", NO_HISTORY_CHANGE))
     body = "".join(
         f'<tr><th scope="row">{escaped[a]}</th><td>{escaped[b]}</td></tr>' for a, b in rows
     )
