@@ -2,6 +2,12 @@
 
 Only aggregate marts are read, each through an explicit column list, so nothing student-level
 (ids, names, birth dates) can reach a released file even if a mart gains a column.
+
+Scorecard rows whose reporting_status is not `reported` (the district does not have the
+measure's source, or not enough school years are loaded for it) carry no figure: they are kept
+out of the cells the suppression rules see, so the rules decide exactly what they decided
+without them, and are published after them with empty n, numerator and value, `suppressed`
+false and their reporting_status.
 """
 
 from __future__ import annotations
@@ -65,8 +71,12 @@ MEASURE_COLUMNS = (
     "value",
     "suppressed",
     "suppression_reason",
+    "reporting_status",
     *DASHBOARD_COLUMNS,
 )
+REPORTED = "reported"
+"""The scorecard's reporting_status of a measured value; the others are REPORTING_STATUSES."""
+REPORTING_STATUSES = ("not_reported", "not_enough_history")
 GROUP_LABEL_COLUMNS = ("code", "name", "dimension", "sort_order")
 DATASET_NAMES = (
     "school_directory",
@@ -90,6 +100,7 @@ SCORECARD_INPUT_COLUMNS = (
     "n",
     "numerator",
     "value",
+    "reporting_status",
     *DASHBOARD_INPUT_COLUMNS,
 )
 CATALOG_INPUT_COLUMNS = ("measure_code", "measure_name", "area", "unit", "higher_is_better")
@@ -164,7 +175,7 @@ def _stage_scorecard_cells(
 ) -> None:
     staff = _sql_list(STAFF_BREAKDOWN_MEASURES)
     con.execute(f"""
-        create or replace table scorecard_cells as
+        create or replace temp table scorecard_rows as
         with scorecard as (
             select
                 cast(school_year as varchar) as school_year,
@@ -176,6 +187,7 @@ def _stage_scorecard_cells(
                 cast(n as double) as n,
                 cast(numerator as double) as numerator,
                 cast(value as double) as value,
+                cast(reporting_status as varchar) as reporting_status,
                 cast(status_level as varchar) as status_level,
                 cast(change_level as varchar) as change_level,
                 cast(color as varchar) as color,
@@ -211,7 +223,7 @@ def _stage_scorecard_cells(
         select
             school_year, school_code, school_name, measure, measure_name, higher_is_better,
             student_group, student_group_name,
-            n, numerator, value,
+            n, numerator, value, reporting_status,
             measure_unit as unit,
             status_level, change_level, color, target_value, target_school_year, is_on_track,
             -- a count measure with no denominator counts students (or their sessions) itself;
@@ -234,15 +246,37 @@ def _stage_scorecard_cells(
         -- rule sees the total (it is published as every row's n), never written to a file
         select distinct
             school_year, school_code, school_name, measure, measure_name, higher_is_better,
-            '{ALL_STUDENTS_GROUP}', 'All staff', n, n, null, unit,
+            '{ALL_STUDENTS_GROUP}', 'All staff', n, n, null, reporting_status, unit,
             null, null, null, null, null, null,
             n, null, true, false, true, true,
         from joined
         where measure in ({staff}) and student_group <> '{ALL_STUDENTS_GROUP}'
-        order by school_year, school_code, measure, student_group
     """)
-    _check_grain(con, "scorecard_cells", "school_year, school_code, measure, student_group")
-    _check_group_names(con, "scorecard_cells", "wh.marts.school_scorecard")
+    _check_grain(con, "scorecard_rows", "school_year, school_code, measure, student_group")
+    _check_group_names(con, "scorecard_rows", "wh.marts.school_scorecard")
+    unknown = [
+        row[0]
+        for row in con.execute(
+            "select distinct coalesce(reporting_status, 'NULL') from scorecard_rows "
+            f"where reporting_status is distinct from '{REPORTED}' "
+            f"and reporting_status not in ({_sql_list(REPORTING_STATUSES)}) order by 1"
+        ).fetchall()
+    ]
+    if unknown:
+        raise ValueError(f"wh.marts.school_scorecard: unknown reporting_status {unknown}")
+    order = "order by school_year, school_code, measure, student_group"
+    con.execute(f"""
+        create or replace table scorecard_cells as
+        select * exclude (reporting_status) from scorecard_rows
+        where reporting_status = '{REPORTED}' {order}
+    """)
+    con.execute(f"""
+        create or replace table unreported_cells as
+        select school_year, school_code, school_name, measure, measure_name, unit,
+            higher_is_better, student_group, student_group_name, reporting_status,
+        from scorecard_rows where reporting_status <> '{REPORTED}' {order}
+    """)
+    con.execute("drop table scorecard_rows")
     _finish_cells(con, "scorecard_cells")
 
 
@@ -332,12 +366,23 @@ def _publish_measures(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy)
         high=f"'{_format_percent(policy.coding_high_percent)}'",
         low=f"'{_format_percent(policy.coding_low_percent)}'",
     )
+    has_unreported = con.execute("select count(*) from unreported_cells").fetchall()[0][0] > 0
+    dashboard_nulls = ", ".join(
+        f"cast(null as {kind}) as {name}"
+        for name, kind in (
+            ("status_level", "varchar"),
+            ("change_level", "varchar"),
+            ("color", "varchar"),
+            ("target_value", "double"),
+            ("target_school_year", "varchar"),
+            ("is_on_track", "boolean"),
+        )
+    )
     for dataset, condition in (
         ("scorecard_measures", f"school_code <> '{DISTRICT_CODE}'"),
         ("district_measures", f"school_code = '{DISTRICT_CODE}'"),
     ):
-        con.execute(f"""
-            create or replace table {dataset} as
+        published = f"""
             select
                 school_year,
                 school_code,
@@ -353,10 +398,29 @@ def _publish_measures(con: duckdb.DuckDBPyConnection, policy: SuppressionPolicy)
                 {published_value} as value,
                 hidden_value as suppressed,
                 reason as suppression_reason,
+                '{REPORTED}' as reporting_status,
                 {PUBLISHED_DASHBOARD_SQL}
             from scorecard_cells
             where {condition} and not is_staged_only
-        """)
+        """
+        if has_unreported:
+            # Rows without a figure, in the files' order among the published cells.
+            published = f"""
+                select * from (
+                    {published}
+                    union all
+                    select school_year, school_code, school_name, measure, measure_name, unit,
+                        higher_is_better, student_group, student_group_name,
+                        cast(null as bigint) as n, cast(null as double) as numerator,
+                        cast(null as varchar) as value, false as suppressed,
+                        cast(null as varchar) as suppression_reason, reporting_status,
+                        {dashboard_nulls},
+                    from unreported_cells
+                    where {condition}
+                )
+                order by school_year, school_code, measure, student_group
+            """
+        con.execute(f"create or replace table {dataset} as {published}")
 
 
 def _publish_enrollment(con: duckdb.DuckDBPyConnection) -> None:
@@ -547,25 +611,42 @@ MEASURE_CATALOG_COLUMNS = (
     "plan_priority",
     "plain_description",
     "description",
+    "district_reporting",
 )
 
 
 def build_measures_dataset(con: duckdb.DuckDBPyConnection) -> int:
-    """Build measures (the public columns of the measure catalog); return its rows."""
-    con.execute("""
+    """Build measures (the public columns of the measure catalog, and whether this district
+    reports each: `reported` in at least one school year, else `not_reported` or
+    `not_enough_history` as the scorecard says, else `no_data`); return its rows."""
+    con.execute(f"""
         create or replace table measures as
+        with reporting as (
+            select
+                cast(measure_code as varchar) as measure_code,
+                case
+                    when bool_or(reporting_status = '{REPORTED}') then '{REPORTED}'
+                    when bool_or(reporting_status = 'not_reported') then 'not_reported'
+                    when bool_or(reporting_status = 'not_enough_history')
+                        then 'not_enough_history'
+                end as district_reporting,
+            from wh.marts.school_scorecard
+            group by 1
+        )
         select
-            cast(measure_code as varchar) as measure_code,
-            cast(measure_name as varchar) as measure_name,
-            cast(area as varchar) as area,
-            cast(unit as varchar) as unit,
-            cast(higher_is_better as boolean) as higher_is_better,
-            cast(plan_section as varchar) as plan_section,
-            cast(plan_priority as integer) as plan_priority,
-            cast(plain_description as varchar) as plain_description,
-            cast(description as varchar) as description,
-        from wh.reference.measure_catalog
-        order by plan_priority nulls last, area, measure_code
+            cast(c.measure_code as varchar) as measure_code,
+            cast(c.measure_name as varchar) as measure_name,
+            cast(c.area as varchar) as area,
+            cast(c.unit as varchar) as unit,
+            cast(c.higher_is_better as boolean) as higher_is_better,
+            cast(c.plan_section as varchar) as plan_section,
+            cast(c.plan_priority as integer) as plan_priority,
+            cast(c.plain_description as varchar) as plain_description,
+            cast(c.description as varchar) as description,
+            coalesce(r.district_reporting, 'no_data') as district_reporting,
+        from wh.reference.measure_catalog as c
+        left join reporting as r on r.measure_code = cast(c.measure_code as varchar)
+        order by c.plan_priority nulls last, c.area, c.measure_code
     """)
     return con.execute("select count(*) from measures").fetchall()[0][0]
 

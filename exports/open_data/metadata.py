@@ -56,6 +56,19 @@ _REASON_DOC = (
     "complementary_school, complementary_band, top_coded, bottom_coded, linked_measure or "
     "same_population (withheld in another dataset of the release); empty when published"
 )
+REPORTING_STATUS_TEXT = {
+    "reported": "reported",
+    "not_reported": "not reported by the district (it does not collect the data)",
+    "not_enough_history": "not enough history (needs more school years than are loaded)",
+    "no_data": "no data in this release",
+}
+"""What the measures file's district_reporting and the measure files' reporting_status say."""
+_REPORTING_DOC = (
+    "reported; not_reported when the district does not collect the data the measure is "
+    "computed from (n, numerator and value are empty, never zero; not a suppression); "
+    "not_enough_history when the measure needs more school years than are loaded (growth "
+    "from last year, staff retention, A-G completion over four years)"
+)
 _MEASURE_FIELDS = [
     ("school_year", "string", "School year, YYYY-YY (1 July to 30 June)"),
     ("school_code", "string", "7-character school code; DISTRICT for the district total"),
@@ -80,6 +93,7 @@ _MEASURE_FIELDS = [
     ("value", "string", "The measure's value as a decimal number, or ≤5% / ≥95% when coded"),
     ("suppressed", "boolean", "true when the value (and possibly n) is withheld or coded"),
     ("suppression_reason", "string", _REASON_DOC),
+    ("reporting_status", "string", _REPORTING_DOC),
     (
         "status_level",
         "string",
@@ -136,6 +150,13 @@ FIELD_DOCS: dict[str, list[tuple[str, str, str]]] = {
         ("plan_priority", "integer", "Position among the priority measures (1 first)"),
         ("plain_description", "string", "What the measure tells a parent, in plain words"),
         ("description", "string", "The measure's rule"),
+        (
+            "district_reporting",
+            "string",
+            "Whether this district reports the measure: reported (in at least one school "
+            "year), not_reported (the district does not collect the data it is computed "
+            "from), not_enough_history (too few school years loaded) or no_data",
+        ),
     ],
     "enrollment_by_group": [
         ("school_year", "string", "School year, YYYY-YY"),
@@ -177,6 +198,10 @@ def table_schema(dataset: str, policy: SuppressionPolicy) -> dict:
         field: dict = {"name": name, "type": field_type, "description": description}
         if name == "suppression_reason":
             field["constraints"] = {"enum": reasons}
+        elif name == "reporting_status":
+            field["constraints"] = {"enum": ["reported", "not_reported", "not_enough_history"]}
+        elif name == "district_reporting":
+            field["constraints"] = {"enum": list(REPORTING_STATUS_TEXT)}
         elif name == "color":
             field["constraints"] = {"enum": ["Red", "Orange", "Yellow", "Green", "Blue"]}
         elif name == "n":
@@ -202,6 +227,7 @@ def dictionary_rows(measures: list[dict]) -> list[dict]:
             "name": m["measure_code"],
             "type": m["unit"] or "",
             "description": f"{m['measure_name']} ({m['area']}): {m['description']}",
+            "district_reporting": m.get("district_reporting") or "",
         }
         for m in measures
     ]
@@ -210,7 +236,11 @@ def dictionary_rows(measures: list[dict]) -> list[dict]:
 
 def dictionary_csv(rows: list[dict]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=["dataset", "name", "type", "description"])
+    writer = csv.DictWriter(
+        buffer,
+        fieldnames=["dataset", "name", "type", "description", "district_reporting"],
+        restval="",
+    )
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
@@ -231,9 +261,19 @@ def dictionary_markdown(rows: list[dict], version: str) -> str:
             if r["dataset"] == dataset
         ]
         lines.append("")
-    lines += ["## Measures", "", "| measure | unit | description |", "|---|---|---|"]
     lines += [
-        f"| {r['name']} | {r['type']} | {_md_cell(r['description'])} |"
+        "## Measures",
+        "",
+        "Reported for this district: whether the district reports the measure. A measure",
+        "whose data the district does not collect is published as rows with reporting_status",
+        "`not_reported` and an empty value, never as zeros.",
+        "",
+        "| measure | unit | description | reported for this district |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['name']} | {r['type']} | {_md_cell(r['description'])} | "
+        f"{_md_cell(REPORTING_STATUS_TEXT.get(r.get('district_reporting') or '', ''))} |"
         for r in rows
         if r["dataset"] == "measure"
     ]

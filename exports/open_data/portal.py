@@ -166,10 +166,15 @@ def _stage_cells(con: duckdb.DuckDBPyConnection, release_dir: Path) -> None:
 
 
 def _published_cells(release_dir: Path) -> str:
+    """The release's measure cells. A cell without a figure because the district does not
+    report the measure (reporting_status `not_reported` or `not_enough_history`) carries that
+    status where a withheld cell carries its reason, so every table and chart says why."""
     data = release_dir / "data"
     return (
-        f"read_parquet(['{data / 'scorecard_measures.parquet'}', "
-        f"'{data / 'district_measures.parquet'}'])"
+        "(select * replace (coalesce(suppression_reason, case when reporting_status "
+        "<> 'reported' then reporting_status end) as suppression_reason) "
+        f"from read_parquet(['{data / 'scorecard_measures.parquet'}', "
+        f"'{data / 'district_measures.parquet'}']))"
     )
 
 
@@ -365,6 +370,7 @@ def _render_sections(
                 target_school_year=cells["target_school_year"][head],
                 is_on_track=cells["is_on_track"][head],
                 district=district,
+                has_earlier_year=len(trend) > 1,
             )
         latest_rows = [
             (group_names[groups[i]], values[i], suppressed[i], reasons[i], ns[i]) for i in latest

@@ -7,7 +7,9 @@ status and change levels and the colour where the release publishes them, the go
 the school is on track, which direction is better, and what the measure means in plain words.
 Then the charts, each with its data table: all students over the years, every group in the
 latest year, and, for the plan's priority measures, each group's gap to all students over the
-years. Every withheld cell says why it is withheld.
+years. Every withheld cell says why it is withheld; a measure the district does not report
+says "Not reported by the district" (or that there is not enough history yet), never a blank
+or a zero.
 
 The functions take plain tuples and strings; portal.py reads the cells in one DuckDB query and
 passes each section's rows here.
@@ -74,6 +76,28 @@ class Measure:
         return AREA_TITLES.get(self.area, self.area.replace("_", " ").capitalize())
 
 
+NOT_REPORTED = "Not reported by the district"
+REPORTING_TEXTS = {
+    "not_reported": ("not reported", NOT_REPORTED),
+    "not_enough_history": (
+        "not enough history",
+        "Not enough history: the measure needs more school years of data than there are yet",
+    ),
+}
+"""(short text for a chart, sentence for a table) of a cell the district does not report,
+by the release's reporting_status (portal.py passes it where a withheld cell's reason goes)."""
+REPORTING_NOTES = {
+    "not_reported": (
+        f"{NOT_REPORTED}: the district does not collect the data this measure is computed "
+        "from, so there is no figure (not a zero)."
+    ),
+    "not_enough_history": (
+        "Not enough history: this measure compares school years, and the data do not go back "
+        "far enough yet."
+    ),
+}
+
+
 def withheld_reason(reason: str | None) -> tuple[str, str]:
     """(short text for a chart, sentence for a table) saying why a cell is withheld."""
     primary = _PRIMARY.match(reason or "")
@@ -97,6 +121,8 @@ def withheld_reason(reason: str | None) -> tuple[str, str]:
 
 def cell_text(value: str | None, suppressed: bool, reason: str | None) -> tuple[float | None, str]:
     """(number to draw, text for a table) of a published cell, the reason included."""
+    if reason in REPORTING_TEXTS:
+        return None, REPORTING_TEXTS[reason][1]
     number, text = published_number_and_text(value, suppressed)
     if suppressed:
         _, sentence = withheld_reason(reason)
@@ -105,7 +131,9 @@ def cell_text(value: str | None, suppressed: bool, reason: str | None) -> tuple[
 
 
 def chart_text(value: str | None, suppressed: bool, reason: str | None) -> tuple:
-    """(number, text) for a chart: a withheld cell says briefly why."""
+    """(number, text) for a chart: a withheld or unreported cell says briefly why."""
+    if reason in REPORTING_TEXTS:
+        return None, REPORTING_TEXTS[reason][0]
     number, text = published_number_and_text(value, suppressed)
     if suppressed and not value:
         return None, withheld_reason(reason)[0]
@@ -174,6 +202,10 @@ class Headline:
     target_school_year: str | None
     is_on_track: bool | None
     district: tuple[str | None, bool, str | None] | None  # value, suppressed, reason
+    has_earlier_year: bool = True  # the measure has a figure for all students before this year
+
+
+NO_HISTORY_CHANGE = "Not enough history: no earlier school year of data yet"
 
 
 def _headline_table(measure: Measure, headline: Headline, chart_id: str) -> str:
@@ -189,6 +221,8 @@ def _headline_table(measure: Measure, headline: Headline, chart_id: str) -> str:
         rows.append(("Dashboard status", headline.status_level))
     if headline.change_level:
         rows.append(("Change from last year", headline.change_level))
+    elif not headline.has_earlier_year and headline.reason not in REPORTING_TEXTS:
+        rows.append(("Change from last year", NO_HISTORY_CHANGE))
     body = "".join(
         f'<tr><th scope="row">{escaped[a]}</th><td>{escaped[b]}</td></tr>' for a, b in rows
     )
@@ -287,6 +321,8 @@ def measure_section(
         f'<span class="direction">{escaped[direction_text(measure)]}</span></p>'
     )
     parts.extend(f'<p class="note ytd">{escaped[note]}</p>' for note in year_notes)
+    if headline is not None and headline.reason in REPORTING_NOTES:
+        parts.append(f'<p class="note reporting">{escaped[REPORTING_NOTES[headline.reason]]}</p>')
     if headline is not None:
         parts.append(_headline_table(measure, headline, chart_id))
     parts.append('<div class="charts">')

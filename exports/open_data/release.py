@@ -308,11 +308,12 @@ def _sum_reasons(
 
 
 def _measure_catalog(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The released measures (the `measures` table built for this release), by code."""
     rows = con.execute("""
-        select measure_code, measure_name, area, unit, description
-        from wh.reference.measure_catalog order by measure_code
+        select measure_code, measure_name, area, unit, description, district_reporting
+        from measures order by measure_code
     """).fetchall()
-    keys = ("measure_code", "measure_name", "area", "unit", "description")
+    keys = ("measure_code", "measure_name", "area", "unit", "description", "district_reporting")
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 

@@ -12,6 +12,7 @@ from uuid import uuid4
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration.absent_sources import ABSENT_SOURCES_DBT_ENV
 from orchestration.dbt.project import district_dbt_project
 from orchestration.dbt.refresh_years import (
     REFRESH_YEARS_ENV,
@@ -71,7 +72,8 @@ def district_dbt_models(
     # dbt re-parses the whole project (about 10 s) unless it finds its partial-parse state in
     # the target folder, and each invocation gets a fresh one: start it from the last build's.
     _copy_files(LAST_BUILD_PATH, target_path, ("partial_parse.msgpack",))
-    with _environment({REFRESH_YEARS_ENV: env.get(REFRESH_YEARS_ENV)}):
+    passed = (REFRESH_YEARS_ENV, ABSENT_SOURCES_DBT_ENV)
+    with _environment({name: env.get(name) for name in passed}):
         invocation = dbt.cli(args, context=context, target_path=target_path)
     yield from with_table_metadata(
         invocation.stream(), Path(os.environ["WAREHOUSE_PATH"]), _relations_by_key()

@@ -45,6 +45,12 @@ import re
 import dagster as dg
 from pydantic import Field
 
+from orchestration.absent_sources import (
+    ABSENT_SOURCES_DBT_ENV,
+    ABSENT_SOURCES_ENV,
+    absent_source_names,
+)
+
 CURRENT = "current"
 """The keyword the dbt macro resolves to the school year of the as-of date."""
 REFRESH_YEARS_ENV = "DBT_REFRESH_SCHOOL_YEARS"
@@ -100,6 +106,13 @@ def dbt_build_args(config: SchoolYearsConfig, env: dict[str, str] | None = None)
 
 
 def dbt_build_env(config: SchoolYearsConfig, env: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment the `dbt build` needs: the years to recompute, none for a full refresh."""
+    """The environment the `dbt build` needs: the years to recompute, none for a full refresh,
+    and the sources the district declares absent (DISTRICT_ABSENT_SOURCES, as the measure
+    catalog names them), none when it has every source."""
+    env = os.environ if env is None else env
     years = resolve_school_years(config.school_years, env)
-    return {REFRESH_YEARS_ENV: ",".join(years)} if years else {}
+    absent = absent_source_names(env.get(ABSENT_SOURCES_ENV, ""))
+    return {
+        **({REFRESH_YEARS_ENV: ",".join(years)} if years else {}),
+        **({ABSENT_SOURCES_DBT_ENV: ",".join(absent)} if absent else {}),
+    }

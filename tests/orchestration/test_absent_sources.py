@@ -18,9 +18,11 @@ from orchestration.absent_sources import (
     ABSENT_BY_CONFIGURATION,
     AbsentSourcesError,
     absent_raw_tables,
+    absent_source_names,
     is_empty_by_design,
 )
 from orchestration.dbt.project import district_dbt_project
+from orchestration.dbt.refresh_years import SchoolYearsConfig, dbt_build_env
 from quality.suites.marts import rules_for_mart
 
 ABSENT = "tutoring,survey,hr,planning,discipline,registrations,assessments,course_grades"
@@ -40,6 +42,25 @@ def test_source_names_expand_to_their_tables_and_sis_tables_stand_alone():
     tables = absent_raw_tables(" HR, discipline ,")
     assert tables == {c.raw_table for c in tables_for("hr")} | {"sis__discipline_incidents"}
     assert absent_raw_tables("") == frozenset()
+
+
+def test_the_dbt_step_passes_the_absent_names_as_the_measure_catalog_names_them():
+    assert absent_source_names("Survey, discipline_incidents,hr,course_grades") == (
+        "course_grades",
+        "discipline",
+        "hr",
+        "survey",
+    )
+    env = {"DISTRICT_ABSENT_SOURCES": "tutoring, planning"}
+    assert dbt_build_env(SchoolYearsConfig(), env=env) == {
+        "DBT_ABSENT_SOURCES": "planning,tutoring"
+    }
+    assert dbt_build_env(SchoolYearsConfig(school_years=["2025-26"]), env=env) == {
+        "DBT_REFRESH_SCHOOL_YEARS": "2025-26",
+        "DBT_ABSENT_SOURCES": "planning,tutoring",
+    }
+    with pytest.raises(AbsentSourcesError):
+        dbt_build_env(SchoolYearsConfig(), env={"DISTRICT_ABSENT_SOURCES": "attendance"})
 
 
 @pytest.mark.parametrize("name", ["sis", "students", "attendance", "enrollments", "tutor"])

@@ -32,6 +32,7 @@ block this run.
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -116,3 +117,123 @@ def test_chronic_absence_per_school_and_district_matches_the_hand_worked_values(
         "4410003": (1, 2, 50.0),
         "DISTRICT": (3, 7, 42.86),
     }
+
+
+# The measures of the sources the fixture declares absent (dbt_project/seeds/measure_catalog.csv,
+# listed by hand): the district has no figure for them, so they must read "not reported".
+TUTORING_MEASURES = {
+    "TUTORING_PARTICIPATION",
+    "TUTORING_SESSIONS",
+    "TUTORING_MOST_IN_NEED_SHARE",
+    "TUTORING_MINUTES_PER_WEEK",
+    "TUTORING_HIGH_DOSE",
+    "ACCELERATION_DAY_PARTICIPANTS",
+    "ACCELERATION_DAY_STUDENT_DAYS",
+}
+SURVEY_MEASURES = {
+    "SEL_FAVORABLE",
+    "CLIMATE_FAVORABLE",
+    "SEL_MEAN",
+    "SURVEY_RESPONSE_RATE",
+    "SEL_FAVORABLE_GROWTH",
+}
+HR_MEASURES = {
+    "STAFF_DIVERSITY_GAP",
+    "STAFF_SIMPSON_INDEX",
+    "STAFF_REPRESENTATION_RATIO",
+    "STAFF_FTE_PER_100_STUDENTS",
+    "SALARY_PER_PUPIL",
+    "VACANCY_RATE_CERT",
+    "VACANCY_RATE_CLAS",
+    "FILL_RATE_CERT",
+    "FILL_RATE_CLAS",
+    "STAFF_RETENTION",
+}
+# Computed from an absent SIS table: with the table loaded empty they came out as 0%.
+ABSENT_SIS_MEASURES = {"SUSPENSION_RATE", "EWS_BEHAVIOR_FLAG", "ELA_DFS", "AG_COMPLETION"}
+PLACES = {"4410001", "4410002", "4410003", "DISTRICT"}
+
+
+def _scorecard(sparse_run, where: str) -> list[tuple]:
+    con = duckdb.connect(str(sparse_run.warehouse_path), read_only=True)
+    try:
+        return con.execute(
+            "select measure_code, school_code, student_group, reporting_status, value, n, "
+            f"change, change_status from marts.school_scorecard where {where}"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_measures_of_absent_sources_read_not_reported_not_zero(sparse_run):
+    rows = _scorecard(sparse_run, "school_year = '2025-26'")
+    expected = TUTORING_MEASURES | SURVEY_MEASURES | HR_MEASURES | ABSENT_SIS_MEASURES
+    unreported = sorted(
+        (measure, school, group, status, value, n)
+        for measure, school, group, status, value, n, _, _ in rows
+        if measure in expected
+    )
+    # one all-students row per school and the district, with no figure: not a 0, not missing
+    assert unreported == sorted(
+        (measure, school, "ALL", "not_reported", None, None)
+        for measure in expected
+        for school in PLACES
+    )
+    # growth and retention need last year too, but the source's absence is what they report
+    assert ("SEL_FAVORABLE_GROWTH", "DISTRICT", "ALL", "not_reported", None, None) in unreported
+    statuses = {(measure, school, group): status for measure, school, group, status, *_ in rows}
+    assert statuses["CHRONIC_ABSENCE_STATE", "4410001", "ALL"] == "reported"
+
+
+def test_a_one_year_district_has_not_enough_history_for_any_change(sparse_run):
+    rows = _scorecard(sparse_run, "reporting_status = 'reported'")
+    assert rows, "the SIS measures are reported"
+    assert {(change, status) for *_, change, status in rows} == {(None, "not_enough_history")}
+    chronic = {
+        school: status
+        for measure, school, group, _, _, _, _, status in rows
+        if measure == "CHRONIC_ABSENCE_STATE" and group == "ALL"
+    }
+    assert chronic == dict.fromkeys(PLACES, "not_enough_history")
+
+
+def test_the_release_and_portal_say_not_reported_by_the_district(sparse_run):
+    release = sparse_run.outputs_dir / "open_data" / "releases" / "latest"
+
+    def read(dataset: str) -> list[dict]:
+        with (release / "data" / f"{dataset}.csv").open(encoding="utf-8", newline="") as file:
+            return list(csv.DictReader(file))
+
+    tutoring = [
+        row for row in read("scorecard_measures") if row["measure"] == "TUTORING_PARTICIPATION"
+    ]
+    assert sorted(row["school_code"] for row in tutoring) == ["4410001", "4410002", "4410003"]
+    assert {
+        (row["n"], row["value"], row["suppressed"], row["reporting_status"]) for row in tutoring
+    } == {("", "", "false", "not_reported")}
+    reporting = {row["measure_code"]: row["district_reporting"] for row in read("measures")}
+    assert reporting["TUTORING_PARTICIPATION"] == "not_reported"
+    assert reporting["SEL_FAVORABLE"] == "not_reported"
+    assert reporting["STAFF_RETENTION"] == "not_reported"
+    assert reporting["CHRONIC_ABSENCE_STATE"] == "reported"
+    dictionary = (release / "data_dictionary.md").read_text(encoding="utf-8")
+    tutoring_line = next(
+        line for line in dictionary.splitlines() if line.startswith("| TUTORING_PARTICIPATION |")
+    )
+    assert "not reported by the district" in tutoring_line
+
+    page = (sparse_run.outputs_dir / "open_data" / "portal" / "schools" / "4410001.html").read_text(
+        encoding="utf-8"
+    )
+
+    def section(measure_name: str) -> str:
+        start = page.index(f">{measure_name}</h3>")
+        return page[start : page.index("</section>", start)]
+
+    tutoring_section = section("Tutoring participation")
+    assert "Not reported by the district" in tutoring_section
+    assert "no data" not in tutoring_section
+    assert "Not reported by the district" in section("Suspension rate")
+    chronic_section = section("Chronic absence (state rule)")
+    assert "Not reported" not in chronic_section
+    assert "Not enough history: no earlier school year of data yet" in chronic_section

@@ -270,7 +270,7 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
             unit varchar, student_group varchar, value double, n integer, numerator double,
             measure_name varchar, example_student_id varchar, status_color varchar,
             status_level varchar, change_level varchar, color varchar, target_value double,
-            target_school_year varchar, is_on_track boolean
+            target_school_year varchar, is_on_track boolean, reporting_status varchar
         );
         create table marts.dim_schools (
             school_code varchar, school_name varchar, school_level varchar,
@@ -308,9 +308,16 @@ def build_warehouse(path: Path, scorecard: list[tuple] | None = None) -> Path:
     rows = scorecard if scorecard is not None else scorecard_rows()
     con.executemany(
         "insert into marts.school_scorecard values "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (*row, measure_names[row[3]], STUDENT_IDS[0], "Green", *dashboard_columns(row))
+            (
+                *row[:9],
+                measure_names.get(row[3], row[3]),
+                STUDENT_IDS[0],
+                "Green",
+                *dashboard_columns(row),
+                row[9] if len(row) > 9 else "reported",
+            )
             for row in rows
         ],
     )

@@ -196,7 +196,7 @@ def _with_sel_measures(path: Path, sel_favorable_as_n: dict[str, int]) -> Path:
         con.executemany(
             "insert into marts.school_scorecard values "
             "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'SEL', 'S0000123', 'Green', "
-            "null, null, null, null, null, null)",
+            "null, null, null, null, null, null, 'reported')",
             rows,
         )
     return path

@@ -39,6 +39,7 @@ MEASURE_COLUMNS = [
     "value",
     "suppressed",
     "suppression_reason",
+    "reporting_status",
     "status_level",
     "change_level",
     "color",

@@ -1,6 +1,10 @@
 {#- The school scorecard: every measure for every school (and the district) and student group
     by school year, with status, change, Dashboard levels and colour, the goal set for it and the
-    value its trajectory expects this year.
+    value its trajectory expects this year. Each row says whether its value is reported
+    (reporting_status) and whether its change from last year is (change_status): a measure
+    whose source the district declares absent, or that needs more school years than are
+    loaded, has an all-students row with a NULL value that says so
+    (int_scorecard_reporting_statuses).
     Incremental by school year (macros/incremental_school_years.sql). Goals and
     trajectories are read whole: a plan spans years. -#}
 {{
@@ -15,7 +19,7 @@ with
 
 measure_values as (
 
-    select * from {{ ref('int_scorecard_values_with_change') }}
+    select * from {{ ref('int_scorecard_reporting_statuses') }}
     where {{ incremental_school_year_filter('school_year') }}
 
 ),
@@ -108,11 +112,13 @@ final as (
         joined.numerator,
         joined.denominator as n,
         joined.value,
+        joined.reporting_status,
         joined.status,
         joined.status_level,
         joined.prior_value,
         joined.prior_status,
         joined.change,
+        joined.change_status,
         joined.status_change,
         joined.change_level,
         joined.has_min_n_for_color,
