@@ -258,8 +258,8 @@ def _stage_scorecard_cells(
         row[0]
         for row in con.execute(
             "select distinct coalesce(reporting_status, 'NULL') from scorecard_rows "
-            f"where reporting_status is distinct from '{REPORTED}' "
-            f"and reporting_status not in ({_sql_list(REPORTING_STATUSES)}) order by 1"
+            f"where coalesce(reporting_status, 'NULL') "
+            f"not in ('{REPORTED}', {_sql_list(REPORTING_STATUSES)}) order by 1"
         ).fetchall()
     ]
     if unknown:

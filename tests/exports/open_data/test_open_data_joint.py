@@ -74,9 +74,10 @@ def _staff_warehouse(tmp_path):
         for group, staff in groups.items():
             con.execute(
                 "insert into marts.school_scorecard (school_year, school_code, school_name, "
-                "measure_code, unit, student_group, value, n, numerator, measure_name) "
+                "measure_code, unit, student_group, value, n, numerator, measure_name, "
+                "reporting_status) "
                 "select '2024-25', ?, any_value(school_name), 'STAFF_REPRESENTATION_RATIO', "
-                "'ratio', ?, 1.0, ?, ?, 'Staff representation ratio' "
+                "'ratio', ?, 1.0, ?, ?, 'Staff representation ratio', 'reported' "
                 "from marts.school_scorecard where school_code = ?",
                 [code, group, total, float(staff), code],
             )

@@ -37,7 +37,7 @@ school_years as (
 
 first_school_year as (
 
-    select min({{ scorecard_school_year_start('school_years.school_year') }}) as school_year_start
+    select min({{ school_year_start('school_years.school_year') }}) as school_year_start
     from school_years
 
 ),
@@ -157,15 +157,15 @@ final as (
         unmeasured.unit,
         unmeasured.higher_is_better,
         unmeasured.has_dashboard_color,
-        cast(null as {{ scorecard_type_double() }}) as numerator,
+        cast(null as {{ type_double() }}) as numerator,
         cast(null as {{ dbt.type_bigint() }}) as denominator,
-        cast(null as {{ scorecard_type_double() }}) as value,
-        cast(null as {{ scorecard_type_double() }}) as status,
-        cast(null as {{ scorecard_type_double() }}) as prior_value,
-        cast(null as {{ scorecard_type_double() }}) as prior_status,
+        cast(null as {{ type_double() }}) as value,
+        cast(null as {{ type_double() }}) as status,
+        cast(null as {{ type_double() }}) as prior_value,
+        cast(null as {{ type_double() }}) as prior_status,
         cast(null as {{ dbt.type_bigint() }}) as prior_denominator,
-        cast(null as {{ scorecard_type_double() }}) as change,
-        cast(null as {{ scorecard_type_double() }}) as status_change,
+        cast(null as {{ type_double() }}) as change,
+        cast(null as {{ type_double() }}) as status_change,
         unmeasured.reporting_status,
         unmeasured.reporting_status as change_status,
         {{ dbt.concat(["'measure_'", 'unmeasured.area']) }} as source_model
