@@ -20,6 +20,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
+from orchestration.dbt.check_descriptions import describe_dbt_test
 from orchestration.quality.freshness import freshness_policy
 
 CHECKED_SCHEMAS = ("marts", "restricted")
@@ -57,4 +58,8 @@ class DistrictDbtTranslator(DagsterDbtTranslator):
         """An asset check for a test of a published model; None (not a check) otherwise."""
         if asset_spec.key.path[0] not in CHECKED_SCHEMAS:
             return None
-        return super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        test_node = manifest.get("nodes", {}).get(unique_id, {})
+        return spec._replace(description=describe_dbt_test(test_node))
