@@ -154,7 +154,7 @@ def dbt_docs_site(dbt: DbtCliResource) -> dg.MaterializeResult:
     index = invocation.target_path / "index.html"
     return dg.MaterializeResult(
         metadata={
-            "docs_index": dg.MetadataValue.path(str(index)),
+            "docs_index": dg.MetadataValue.url(index.resolve().as_uri()),
             "warehouse": os.environ.get("WAREHOUSE_PATH", ""),
             "compiled_by_build": "--no-compile" in args,
         }

@@ -100,7 +100,7 @@ def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
         result = build_portal(open_data_dir / "releases" / version, open_data_dir / "portal")
         return dg.MaterializeResult(
             metadata={
-                "index": dg.MetadataValue.path(str(result.out_dir / "index.html")),
+                "index": dg.MetadataValue.url((result.out_dir / "index.html").resolve().as_uri()),
                 "school_pages": result.school_pages,
                 "pages_rendered": result.pages_rendered,
                 "pages_reused": result.pages_reused,
