@@ -37,6 +37,7 @@ from pathlib import Path
 
 import duckdb
 
+from exports.bi.file_modes import set_file_mode
 from exports.bi.fingerprints import (
     PARTITION_COLUMN,
     SUBPARTITION_COLUMN,
@@ -239,8 +240,7 @@ def publish_to_duckdb_file(
     wanted_keys = {item.key for item in wanted}
     result.dropped = sorted(set(previous_tables) - wanted_keys)
     if state is not None and not plans and not result.dropped:
-        if is_owner_only:
-            os.chmod(target_path, 0o600)
+        set_file_mode(target_path, is_owner_only)
         return result
 
     building_path = target_path.with_name(f".{target_path.name}.building-{os.getpid()}")
@@ -269,7 +269,7 @@ def publish_to_duckdb_file(
         building_path.unlink(missing_ok=True)
         raise
     warehouse.execute(f"detach {_BUILD_CATALOG}")
-    os.chmod(building_path, 0o600 if is_owner_only else 0o644)
+    set_file_mode(building_path, is_owner_only)
     # A write-ahead log left by a crashed writer of the old file would be replayed onto the new one.
     Path(f"{target_path}.wal").unlink(missing_ok=True)
     os.replace(building_path, target_path)

@@ -31,6 +31,7 @@ from pathlib import Path
 import duckdb
 
 from exports.bi.duckdb_target import sql_string_literal
+from exports.bi.file_modes import set_dir_mode, set_file_mode
 from exports.bi.fingerprints import PARTITION_COLUMN, TableFingerprint
 from exports.bi.type_mapping import quote_duckdb_identifier
 from exports.bi.warehouse import SourceTable
@@ -132,8 +133,7 @@ def write_parquet_files(
 
 def _make_dir(path: Path, is_restricted: bool) -> None:
     path.mkdir(parents=True, exist_ok=True)
-    if is_restricted:
-        os.chmod(path, 0o700)
+    set_dir_mode(path, is_restricted)
 
 
 def _is_leftover(path: Path) -> bool:
@@ -203,7 +203,7 @@ def _write_file(
     result.files.append(final_path)
     expected = _file_fingerprint(fingerprint, year)
     if final_path.is_file() and stored.get(final_path) == expected:
-        os.chmod(final_path, 0o600 if is_restricted else 0o644)
+        set_file_mode(final_path, is_restricted)
         result.kept.append(final_path)
         return False
     table = fingerprint.table
@@ -222,7 +222,7 @@ def _write_file(
             f"copy ({query}) to {sql_string_literal(str(writing_path))} "
             f"(format parquet, compression zstd, kv_metadata {metadata})"
         )
-        os.chmod(writing_path, 0o600 if is_restricted else 0o644)
+        set_file_mode(writing_path, is_restricted)
         os.replace(writing_path, final_path)
     finally:
         writing_path.unlink(missing_ok=True)
