@@ -35,25 +35,21 @@ def analyst_group_id() -> int | None:
         raise ValueError(f"{GROUP_SETTING}={value!r}: no such group on this server") from None
 
 
-def _give_to_group(path: Path) -> None:
+def _set_mode(path: Path, is_restricted: bool, restricted_mode: int, analyst_mode: int) -> None:
+    if is_restricted:
+        os.chmod(path, restricted_mode)
+        return
     group = analyst_group_id()
     if group is not None:
         os.chown(path, -1, group)
+    os.chmod(path, analyst_mode)
 
 
 def set_file_mode(path: Path, is_restricted: bool) -> None:
     """Owner-only for student-level files; owner and the analyst group otherwise."""
-    if is_restricted:
-        os.chmod(path, RESTRICTED_FILE_MODE)
-        return
-    _give_to_group(path)
-    os.chmod(path, ANALYST_FILE_MODE)
+    _set_mode(path, is_restricted, RESTRICTED_FILE_MODE, ANALYST_FILE_MODE)
 
 
 def set_dir_mode(path: Path, is_restricted: bool) -> None:
     """Folders like their files, with the search bit for whoever may read them."""
-    if is_restricted:
-        os.chmod(path, RESTRICTED_DIR_MODE)
-        return
-    _give_to_group(path)
-    os.chmod(path, ANALYST_DIR_MODE)
+    _set_mode(path, is_restricted, RESTRICTED_DIR_MODE, ANALYST_DIR_MODE)
