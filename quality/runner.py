@@ -397,3 +397,22 @@ def close_runner(runner: SuiteRunner) -> None:
     # The datasource and the execution engine GX validates through each hold an engine.
     runner.datasource.get_engine().dispose()
     runner.datasource.get_execution_engine().engine.dispose()
+    restrict_to_owner(runner.root)
+
+
+def restrict_to_owner(root: Path) -> None:
+    """Make the stored validation results and Data Docs owner-only (0600 files, 0700 folders).
+
+    GX keeps up to ten failing values per rule in both, and those are student-level: they
+    belong to the restricted layer with the warehouse, readable by the account that runs the
+    pipeline (the data engineer who follows the Data Docs link), not by every account.
+    """
+    root = Path(root)
+    if not root.exists():
+        return
+    os.chmod(root, 0o700)
+    for folder, subfolders, files in os.walk(root):
+        for name in subfolders:
+            os.chmod(Path(folder) / name, 0o700)
+        for name in files:
+            os.chmod(Path(folder) / name, 0o600)

@@ -23,6 +23,7 @@ from exports.open_data.policy import DISTRICT_CODE
 from exports.open_data.portal_home import ListedSchool, grade_span, home_page
 from exports.open_data.portal_layout import PAGE_END, Site, copy_assets, page_start
 from exports.open_data.portal_school import Headline, Measure, measure_section, page_intro
+from exports.open_data.public_modes import make_world_readable
 
 DOCUMENT_FILES = (
     "data_dictionary.md",
@@ -737,6 +738,7 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
         encoding="utf-8",
     )
 
+    make_world_readable(work_dir)
     if out_dir.exists():
         old_dir = out_dir.with_name(f".{out_dir.name}.old")
         shutil.rmtree(old_dir, ignore_errors=True)

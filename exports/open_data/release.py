@@ -53,6 +53,7 @@ from exports.open_data.metadata import (
     write_json,
 )
 from exports.open_data.policy import SuppressionPolicy
+from exports.open_data.public_modes import PUBLIC_DIR_MODE, make_world_readable
 from exports.open_data.reuse import (
     GROUP_DATASETS,
     GroupPlan,
@@ -417,6 +418,9 @@ def _point_latest(out_dir: Path, version: str) -> None:
     pointer_tmp = out_dir / f".latest-{os.getpid()}.json"
     write_json(pointer_tmp, {"version": version, "path": f"releases/{version}"})
     os.replace(pointer_tmp, out_dir / "latest.json")
+    make_world_readable(out_dir / "latest.json")
+    for folder in (out_dir, releases_dir):
+        os.chmod(folder, PUBLIC_DIR_MODE)
 
 
 def prune_releases(out_dir: Path, keep: int) -> list[str]:
@@ -616,6 +620,7 @@ def build_release(
             },
         )
         files = _write_checksums(work_dir, sha256s)
+        make_world_readable(work_dir)
         os.rename(work_dir, final_dir)
     except BaseException:
         shutil.rmtree(work_dir, ignore_errors=True)

@@ -20,6 +20,7 @@ from ingestion.contracts import FOREIGN_KEYS, tables_for
 from orchestration.absent_sources import ABSENT_BY_CONFIGURATION, absent_raw_tables
 from orchestration.settings import RunSettings
 from orchestration.sources.assets import raw_asset_key
+from quality.check_failures import failure_pointer
 
 SUITE_CHECK = "gx_contract_suite"
 LOAD_CHECK = "load_accounting"
@@ -58,6 +59,27 @@ def _outcome_metadata(outcome) -> dict:
             ]
         ),
     } | _data_docs_link(outcome)
+
+
+def store_failure_examples(run_id: str, warehouse: Path, outcomes: dict) -> dict[str, int]:
+    """Write each table's failing examples to the restricted check-failures table
+    (quality/check_failures.py); the number stored per checked table."""
+    if not any(o.blocking_failures or o.warnings for o in outcomes.values()):
+        return dict.fromkeys(outcomes, 0)
+    from ingestion.common.warehouse import connect_warehouse
+    from quality.check_failures import record_check_failures
+    from quality.runner import history_days_setting
+
+    con = connect_warehouse(warehouse)
+    try:
+        return {
+            table: record_check_failures(
+                con, run_id, table, outcome.outcomes, history_days_setting(None)
+            )
+            for table, outcome in outcomes.items()
+        }
+    finally:
+        con.close()
 
 
 def parents_in_other_sources(raw_table: str, source: str) -> list[str]:
@@ -214,6 +236,11 @@ def _suite_results(context, settings, contracts, scopes, passed_suites: set):
         )
     finally:
         close_runner(runner)
+    stored = store_failure_examples(
+        context.run.run_id,
+        settings.sources.warehouse_path,
+        {f"raw.{raw_table}": outcomes[relation] for raw_table, relation in relations.items()},
+    )
     for raw_table, relation in relations.items():
         scope, outcome = scopes[raw_table], outcomes[relation]
         failed_blocking = bool(outcome.blocking_failures)
@@ -232,7 +259,9 @@ def _suite_results(context, settings, contracts, scopes, passed_suites: set):
             check_name=SUITE_CHECK,
             passed=not (outcome.blocking_failures or outcome.warnings),
             severity=_severity(failed_blocking),
-            metadata=_outcome_metadata(outcome) | scope_metadata,
+            metadata=_outcome_metadata(outcome)
+            | failure_pointer(stored[f"raw.{raw_table}"])
+            | scope_metadata,
         )
 
 

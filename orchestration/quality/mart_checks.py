@@ -13,8 +13,14 @@ from orchestration.absent_sources import absent_raw_tables, is_empty_by_design
 from orchestration.dbt.assets import dbt_relations
 from orchestration.dbt.project import district_dbt_project
 from orchestration.dbt.translator import CHECKED_SCHEMAS
-from orchestration.quality.checks import SUITE_CHECK, _outcome_metadata, _severity
+from orchestration.quality.checks import (
+    SUITE_CHECK,
+    _outcome_metadata,
+    _severity,
+    store_failure_examples,
+)
 from orchestration.settings import RunSettings
+from quality.check_failures import failure_pointer
 
 
 def mart_tables() -> list[tuple[str, str, dg.AssetKey]]:
@@ -69,6 +75,11 @@ def build_mart_checks(settings: RunSettings) -> dg.AssetChecksDefinition:
             )
         finally:
             close_runner(runner)
+        stored = store_failure_examples(
+            context.run.run_id,
+            settings.sources.warehouse_path,
+            {f"{schema}.{table}": outcomes[(schema, table)] for schema, table, _ in tables},
+        )
         for schema, table, key in tables:
             outcome = outcomes[(schema, table)]
             for failure in outcome.blocking_failures + outcome.warnings:
@@ -81,7 +92,7 @@ def build_mart_checks(settings: RunSettings) -> dg.AssetChecksDefinition:
                 check_name=SUITE_CHECK,
                 passed=not (outcome.blocking_failures or outcome.warnings),
                 severity=_severity(bool(outcome.blocking_failures)),
-                metadata=_outcome_metadata(outcome),
+                metadata=_outcome_metadata(outcome) | failure_pointer(stored[f"{schema}.{table}"]),
             )
 
     return mart_checks
