@@ -60,6 +60,28 @@ def test_file_connections_get_the_limits_from_the_environment(tmp_path, monkeypa
     ingestion_con.close()
 
 
+def test_the_quality_runner_connection_gets_the_limits(tmp_path, monkeypatch):
+    """GX reads the warehouse through SQLAlchemy; its URL carries the same limits."""
+    import sqlalchemy as sa
+
+    from quality.duckdb_dialect import warehouse_url
+
+    for name, value in LIMITS.items():
+        monkeypatch.setenv(name, value)
+    path = tmp_path / "warehouse.duckdb"
+    connect(path).close()
+    engine = sa.create_engine(warehouse_url(path))
+    try:
+        with engine.connect() as con:
+            settings = con.exec_driver_sql(
+                "select current_setting('memory_limit'), current_setting('threads'), "
+                "current_setting('access_mode')"
+            ).fetchone()
+    finally:
+        engine.dispose()
+    assert tuple(settings) == (*LIMITS_AS_REPORTED, "read_only")
+
+
 def test_empty_variables_count_as_unset():
     limits = duckdb_limits({"DUCKDB_MEMORY_LIMIT": "", "DUCKDB_THREADS": ""})
     assert limits["memory_limit"] == "4GB"
