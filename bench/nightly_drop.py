@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.common.sql import quote_literal
 from ingestion.contracts import SIS_TABLES
+from warehouse.sql import quote_literal
 
 # Left inside every drop this module writes, so a rerun can remove its own drops and only those.
 BENCH_DROP_MARKER = ".bench_nightly_drop"

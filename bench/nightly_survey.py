@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from bench.pristine_sources import PristineSources
-from ingestion.common.sql import quote_identifier, quote_literal
+from warehouse.sql import quote_identifier, quote_literal
 
 SURVEYED_GRADES = tuple(f"{grade:02d}" for grade in range(3, 13))
 _TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"

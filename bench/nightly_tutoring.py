@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 
 from bench.pristine_sources import PristineSources
-from ingestion.common.sql import quote_literal
 from ingestion.contracts import TUTORING_TABLES
+from warehouse.sql import quote_literal
 
 SESSIONS = TUTORING_TABLES[0]
 _PAGE = re.compile(r"^page-(\d+)\.json$")

@@ -25,9 +25,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ingestion.common.sql import quote_literal
 from ingestion.contracts import SIS_TABLES
 from ingestion.sis.drops import discover_drops, select_files
+from warehouse.sql import quote_literal
 
 BASELINE_MEMORY_LIMIT = "4GB"
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from exports.bi.duckdb_target import sql_string_literal
+from warehouse.connection import duckdb_limits
+from warehouse.sql import quote_literal
 
 _RELEASE_LINE = re.compile(r"<p>Release .*?\. School-")
 
@@ -48,9 +49,9 @@ def _rows_digest(con: duckdb.DuckDBPyConnection, relation: str, columns: list[st
 def duckdb_file_differences(left: Path, right: Path) -> list[str]:
     """Differences between two DuckDB BI files (tables, columns, comments, rows)."""
     differences = []
-    with duckdb.connect() as con:
-        con.execute(f"attach {sql_string_literal(str(left))} as l (read_only)")
-        con.execute(f"attach {sql_string_literal(str(right))} as r (read_only)")
+    with duckdb.connect(config=duckdb_limits()) as con:
+        con.execute(f"attach {quote_literal(str(left))} as l (read_only)")
+        con.execute(f"attach {quote_literal(str(right))} as r (read_only)")
         left_tables, right_tables = _tables(con, "l"), _tables(con, "r")
         if set(left_tables) != set(right_tables):
             differences.append(
@@ -72,7 +73,7 @@ def duckdb_file_differences(left: Path, right: Path) -> list[str]:
 
 
 def _parquet_rows(con: duckdb.DuckDBPyConnection, path: Path) -> tuple:
-    relation = f"read_parquet({sql_string_literal(str(path))}, hive_partitioning = false)"
+    relation = f"read_parquet({quote_literal(str(path))}, hive_partitioning = false)"
     columns = [row[0] for row in con.execute(f"describe select * from {relation}").fetchall()]
     return (columns, *_rows_digest(con, relation, columns))
 
@@ -84,7 +85,7 @@ def parquet_dir_differences(left: Path, right: Path) -> list[str]:
     differences = []
     if left_files != right_files:
         differences.append(f"files differ: {sorted(left_files ^ right_files)} in one folder only")
-    with duckdb.connect() as con:
+    with duckdb.connect(config=duckdb_limits()) as con:
         for name in sorted(left_files & right_files):
             if (left / name).read_bytes() == (right / name).read_bytes():
                 continue
@@ -95,7 +96,7 @@ def parquet_dir_differences(left: Path, right: Path) -> list[str]:
 
 def _ordered_rows_digest(con: duckdb.DuckDBPyConnection, path: Path) -> tuple:
     """Row count and a hash sum of (row, position): equal only for the same rows in order."""
-    relation = f"read_parquet({sql_string_literal(str(path))})"
+    relation = f"read_parquet({quote_literal(str(path))})"
     return con.execute(
         "select count(*), cast(sum(hash(row, position)) as varchar) from "
         f"(select t as row, row_number() over () as position from {relation} as t)"
@@ -110,7 +111,7 @@ def release_differences(left: Path, right: Path) -> list[str]:
     if left_files != right_files:
         differences.append(f"files differ: {sorted(left_files ^ right_files)} in one only")
     compared_bytes = ("data_dictionary.csv", "suppression_notes.md")
-    with duckdb.connect() as con:
+    with duckdb.connect(config=duckdb_limits()) as con:
         for name in sorted(left_files & right_files):
             a, b = left / name, right / name
             is_data = name.startswith("data/")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from orchestration.settings import RunSettings
+from warehouse.connection import connect
 
 DBT_DOCS = Path(__file__).resolve().parents[1] / "dbt_project" / "target" / "docs_site"
 
@@ -15,7 +14,7 @@ def _table_counts(warehouse: Path) -> dict[str, int]:
     """Tables per schema in the warehouse, read without holding a write lock."""
     if not warehouse.exists():
         return {}
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect(warehouse, read_only=True)
     try:
         rows = con.execute(
             "select table_schema, count(*) from information_schema.tables "

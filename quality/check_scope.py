@@ -28,8 +28,8 @@ from typing import Literal
 
 import duckdb
 
-from ingestion.common.sql import quote_identifier
 from ingestion.common.warehouse import RAW_SCHEMA
+from warehouse.sql import quote_identifier
 
 SCOPE_SCHEMA = "quality_scope"
 """Views of the rows still to validate; GX reads them as table assets (no `select *`)."""

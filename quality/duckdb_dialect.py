@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import duckdb_engine
 from sqlalchemy import text
 from sqlalchemy import types as sqltypes
 from sqlalchemy.dialects import registry
 from sqlalchemy.pool import StaticPool
+
+from warehouse.connection import duckdb_limits
 
 
 class BufferedCursor:
@@ -141,6 +144,9 @@ registry.register("duckdb.buffered", __name__, "BufferedDuckDBDialect")
 
 
 def warehouse_url(path: Path | str, read_only: bool = True) -> str:
-    """SQLAlchemy URL of the warehouse file for the buffered dialect."""
-    suffix = "?access_mode=read_only" if read_only else ""
-    return f"duckdb+buffered:///{Path(path).resolve()}{suffix}"
+    """SQLAlchemy URL of the warehouse file for the buffered dialect, with the memory and
+    thread limits every warehouse connection gets (`warehouse.connection`; duckdb_engine passes
+    the URL's query to DuckDB as configuration). Insertion order stays DuckDB's default, so the
+    example rows a failed rule reads come back as they did before the limits."""
+    query = {**({"access_mode": "read_only"} if read_only else {}), **duckdb_limits()}
+    return f"duckdb+buffered:///{Path(path).resolve()}?{urlencode(query)}"

@@ -22,13 +22,3 @@ def from_day_number(day: int) -> date:
 def weekday(days: np.ndarray) -> np.ndarray:
     """Monday = 0 … Sunday = 6 (1970-01-01 was a Thursday)."""
     return (np.asarray(days) + 3) % 7
-
-
-def school_year_label(start_year: int) -> str:
-    """`2025` → `2025-26`."""
-    return f"{start_year}-{(start_year + 1) % 100:02d}"
-
-
-def school_year_start(as_of: date) -> int:
-    """Calendar year in which the school year holding `as_of` began (years run 1 July–30 June)."""
-    return as_of.year if as_of.month >= 7 else as_of.year - 1

@@ -30,7 +30,7 @@ from synthetic_district import (
     survey,
     tutoring,
 )
-from synthetic_district.dates import day_number, school_year_label, school_year_start
+from synthetic_district.dates import day_number
 from synthetic_district.day_grid import span_days
 from synthetic_district.enrolment import ENTRY_CODES, EXIT_CODES, GRADE_LABELS
 from synthetic_district.profiles import get_profile
@@ -44,6 +44,7 @@ from synthetic_district.writers import (
     timestamps_z,
     write_json_pages,
 )
+from warehouse.school_year import school_year_label, school_year_start
 
 DEFAULT_AS_OF = date(2026, 11, 20)
 SOURCE_FOLDERS = ("sis", "hr", "tutoring", "survey", "planning")

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ingestion.contracts import PLANNING_TABLES
-from synthetic_district.dates import school_year_label
 from synthetic_district.schools import Schools
+from warehouse.school_year import school_year_label
 
 TARGET_YEAR = "2025-26"
 TRAJECTORIES = np.array(["linear", "aggressive", "step-up", "delayed"], dtype=object)

@@ -19,6 +19,7 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from exports.bi.postgres_target import postgres_conninfo
+from warehouse.connection import duckdb_limits
 
 SCORECARD_COLUMNS = ("school_year", "school_code", "measure_code", "student_group", "value", "n")
 
@@ -67,7 +68,7 @@ def _open_published(target_url: str) -> Iterator[tuple[str, object]]:
     url = make_url(target_url)
     backend = url.get_backend_name()
     if backend == "duckdb":
-        con = duckdb.connect(url.database, read_only=True)
+        con = duckdb.connect(url.database, read_only=True, config=duckdb_limits())
         try:
             yield backend, con
         finally:

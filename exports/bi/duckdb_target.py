@@ -46,18 +46,13 @@ from exports.bi.fingerprints import (
 )
 from exports.bi.layout import lookup_columns_for
 from exports.bi.manifest import RelationDocs
-from exports.bi.type_mapping import quote_duckdb_identifier
 from exports.bi.warehouse import SourceTable
+from warehouse.sql import quote_identifier, quote_literal
 
 _BUILD_CATALOG = "bi_publish_build"
 _PREVIOUS_CATALOG = "bi_publish_previous"
 STATE_MACRO = "_publication_state"
 _STATE_FORMAT = 1
-
-
-def sql_string_literal(text: str) -> str:
-    """A single-quoted SQL string literal (DuckDB), quotes doubled."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass
@@ -135,7 +130,7 @@ def _read_state(warehouse: duckdb.DuckDBPyConnection, target_path: Path) -> dict
         return None
     try:
         warehouse.execute(
-            f"attach {sql_string_literal(str(target_path))} as {_PREVIOUS_CATALOG} (read_only)"
+            f"attach {quote_literal(str(target_path))} as {_PREVIOUS_CATALOG} (read_only)"
         )
     except duckdb.Error:
         return None
@@ -167,8 +162,8 @@ def _read_state(warehouse: duckdb.DuckDBPyConnection, target_path: Path) -> dict
         for key in list(tables):
             schema, name = key.split(".", 1)
             count = warehouse.execute(
-                f"select count(*) from {_PREVIOUS_CATALOG}.{quote_duckdb_identifier(schema)}."
-                f"{quote_duckdb_identifier(name)}"
+                f"select count(*) from {_PREVIOUS_CATALOG}.{quote_identifier(schema)}."
+                f"{quote_identifier(name)}"
             ).fetchone()[0]
             if count != _recorded_rows(tables[key]):
                 del tables[key]
@@ -250,7 +245,7 @@ def publish_to_duckdb_file(
         shutil.copyfile(target_path, building_path)
     # The warehouse connection is read-only; the file being built is attached read-write.
     warehouse.execute(
-        f"attach {sql_string_literal(str(building_path))} as {_BUILD_CATALOG} (read_write)"
+        f"attach {quote_literal(str(building_path))} as {_BUILD_CATALOG} (read_write)"
     )
     try:
         _drop_unpublished(warehouse, result.dropped, {item.target_schema for item in wanted})
@@ -278,11 +273,11 @@ def publish_to_duckdb_file(
 
 
 def _schema_ref(target_schema: str) -> str:
-    return f"{_BUILD_CATALOG}.{quote_duckdb_identifier(target_schema)}"
+    return f"{_BUILD_CATALOG}.{quote_identifier(target_schema)}"
 
 
 def _target_ref(item: _Wanted) -> str:
-    return f"{_schema_ref(item.target_schema)}.{quote_duckdb_identifier(item.table.name)}"
+    return f"{_schema_ref(item.target_schema)}.{quote_identifier(item.table.name)}"
 
 
 def _drop_unpublished(
@@ -290,9 +285,7 @@ def _drop_unpublished(
 ) -> None:
     for key in dropped:
         schema, name = key.split(".", 1)
-        warehouse.execute(
-            f"drop table if exists {_schema_ref(schema)}.{quote_duckdb_identifier(name)}"
-        )
+        warehouse.execute(f"drop table if exists {_schema_ref(schema)}.{quote_identifier(name)}")
     for (schema,) in warehouse.execute(
         "select schema_name from duckdb_schemas() where database_name = ? and not internal",
         [_BUILD_CATALOG],
@@ -320,10 +313,10 @@ def _changed_pieces(previous: dict, fingerprint: TableFingerprint) -> dict[str, 
 
 
 def _piece_filter(year: str, measures: Sequence[str] | None) -> str:
-    condition = f"{quote_duckdb_identifier(PARTITION_COLUMN)} = {sql_string_literal(year)}"
+    condition = f"{quote_identifier(PARTITION_COLUMN)} = {quote_literal(year)}"
     if measures is not None:
-        listed = ", ".join(sql_string_literal(measure) for measure in measures)
-        condition += f" and {quote_duckdb_identifier(SUBPARTITION_COLUMN)} in ({listed})"
+        listed = ", ".join(quote_literal(measure) for measure in measures)
+        condition += f" and {quote_identifier(SUBPARTITION_COLUMN)} in ({listed})"
     return condition
 
 
@@ -335,9 +328,7 @@ def _year_query(
     measures: Sequence[str] | None = None,
 ) -> str:
     where = f" where {_piece_filter(year, measures)}" if year is not None else ""
-    order_by = (
-        " order by " + ", ".join(quote_duckdb_identifier(name) for name in sort) if sort else ""
-    )
+    order_by = " order by " + ", ".join(quote_identifier(name) for name in sort) if sort else ""
     return f"select * from {table.duckdb_reference(catalog)}{where}{order_by}"
 
 
@@ -414,8 +405,7 @@ def _write_state(warehouse: duckdb.DuckDBPyConnection, wanted: list[_Wanted]) ->
     }
     text = json.dumps(state, sort_keys=True, separators=(",", ":"))
     warehouse.execute(
-        f"create or replace macro {_BUILD_CATALOG}.main.{STATE_MACRO}() as "
-        f"{sql_string_literal(text)}"
+        f"create or replace macro {_BUILD_CATALOG}.main.{STATE_MACRO}() as {quote_literal(text)}"
     )
 
 
@@ -429,12 +419,12 @@ def _comment_table(
         return
     if relation_docs.description:
         warehouse.execute(
-            f"comment on table {target_ref} is {sql_string_literal(relation_docs.description)}"
+            f"comment on table {target_ref} is {quote_literal(relation_docs.description)}"
         )
     column_names = {column.name for column in table.columns}
     for column_name, description in relation_docs.column_descriptions.items():
         if column_name in column_names:
             warehouse.execute(
-                f"comment on column {target_ref}.{quote_duckdb_identifier(column_name)} "
-                f"is {sql_string_literal(description)}"
+                f"comment on column {target_ref}.{quote_identifier(column_name)} "
+                f"is {quote_literal(description)}"
             )

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from exports.bi.type_mapping import quote_duckdb_identifier
 from exports.bi.warehouse import SourceTable
+from warehouse.sql import quote_identifier
 
 PARTITION_COLUMN = "school_year"
 SUBPARTITION_COLUMN = "measure_code"
@@ -79,12 +79,10 @@ def fingerprint_table(
     # The hash of the row as a struct covers every column, in order.
     row_hash = f"sum(hash({_ROW_ALIAS}))"
     if PARTITION_COLUMN in names:
-        year = quote_duckdb_identifier(PARTITION_COLUMN)
+        year = quote_identifier(PARTITION_COLUMN)
         has_measure = SUBPARTITION_COLUMN in names
         measure = (
-            f"cast({quote_duckdb_identifier(SUBPARTITION_COLUMN)} as varchar)"
-            if has_measure
-            else "''"
+            f"cast({quote_identifier(SUBPARTITION_COLUMN)} as varchar)" if has_measure else "''"
         )
         rows = con.execute(
             f"select cast({year} as varchar), {measure}, count(*), {row_hash} "

@@ -30,11 +30,10 @@ from pathlib import Path
 
 import duckdb
 
-from exports.bi.duckdb_target import sql_string_literal
 from exports.bi.file_modes import set_dir_mode, set_file_mode
 from exports.bi.fingerprints import PARTITION_COLUMN, TableFingerprint
-from exports.bi.type_mapping import quote_duckdb_identifier
 from exports.bi.warehouse import SourceTable
+from warehouse.sql import quote_identifier, quote_literal
 
 PARTITION_FILE = "data.parquet"
 _METADATA_KEY = "district_publication"
@@ -63,7 +62,7 @@ def _stored_fingerprints(
     """The fingerprint each existing file carries (files without one are left out)."""
     if not paths:
         return {}
-    listed = ", ".join(sql_string_literal(str(path)) for path in paths)
+    listed = ", ".join(quote_literal(str(path)) for path in paths)
     try:
         rows = warehouse.execute(
             f"select file_name, key, value from parquet_kv_metadata([{listed}])"
@@ -210,16 +209,16 @@ def _write_file(
     if year is None:
         query = f"select * from {table.duckdb_reference(catalog)}"
     else:
-        year_column = quote_duckdb_identifier(PARTITION_COLUMN)
+        year_column = quote_identifier(PARTITION_COLUMN)
         query = (
             f"select * exclude ({year_column}) from {table.duckdb_reference(catalog)} "
-            f"where {year_column} = {sql_string_literal(year)}"
+            f"where {year_column} = {quote_literal(year)}"
         )
     writing_path = final_path.with_name(f".{final_path.name}.writing-{os.getpid()}")
-    metadata = f"{{{_METADATA_KEY}: {sql_string_literal(expected)}}}"
+    metadata = f"{{{_METADATA_KEY}: {quote_literal(expected)}}}"
     try:
         warehouse.execute(
-            f"copy ({query}) to {sql_string_literal(str(writing_path))} "
+            f"copy ({query}) to {quote_literal(str(writing_path))} "
             f"(format parquet, compression zstd, kv_metadata {metadata})"
         )
         set_file_mode(writing_path, is_restricted)

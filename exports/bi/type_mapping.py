@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from warehouse.sql import quote_identifier
+
 _SCALAR_TYPES = {
     "BOOLEAN": "boolean",
     "TINYINT": "smallint",
@@ -59,14 +61,9 @@ class PostgresColumn:
     transport_expression: str
 
 
-def quote_duckdb_identifier(name: str) -> str:
-    """Double-quote an identifier for DuckDB SQL, doubling embedded quotes."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def postgres_column_for(name: str, duckdb_type: str) -> PostgresColumn:
     """Map one DuckDB column (as `information_schema.columns.data_type` spells its type)."""
-    column = quote_duckdb_identifier(name)
+    column = quote_identifier(name)
     duckdb_type = duckdb_type.strip().upper()
     if duckdb_type in _SCALAR_TYPES:
         return PostgresColumn(name, _SCALAR_TYPES[duckdb_type], column)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from exports.bi.type_mapping import quote_duckdb_identifier
-from ingestion.common.warehouse import duckdb_settings
+from warehouse.connection import connect
+from warehouse.sql import quote_identifier
 
 
 @dataclass(frozen=True)
@@ -31,24 +31,18 @@ class SourceTable:
 
     def duckdb_reference(self, catalog: str) -> str:
         """Fully quoted `catalog.schema.table` for DuckDB SQL."""
-        return ".".join(quote_duckdb_identifier(part) for part in (catalog, self.schema, self.name))
+        return ".".join(quote_identifier(part) for part in (catalog, self.schema, self.name))
 
 
 class MissingSchemaError(LookupError):
     """A schema asked for is absent or empty: publishing it would wipe what analysts have."""
 
 
-def duckdb_limits() -> dict[str, str | int]:
-    """The memory limit and thread count every warehouse connection gets (DUCKDB_MEMORY_LIMIT,
-    DUCKDB_THREADS; ingestion/common/warehouse.py): a publication spills rather than compete
-    with the rest of the machine for memory."""
-    settings = duckdb_settings()
-    return {"memory_limit": settings["memory_limit"], "threads": settings["threads"]}
-
-
 def open_warehouse(warehouse_path: str) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse read-only, so publishing can never change it."""
-    return duckdb.connect(str(warehouse_path), read_only=True, config=duckdb_limits())
+    """Open the warehouse read-only, so publishing can never change it; the memory and thread
+    limits (`warehouse.connection`) make a publication spill rather than compete with the rest
+    of the machine for memory."""
+    return connect(warehouse_path, read_only=True)
 
 
 def current_catalog(con: duckdb.DuckDBPyConnection) -> str:

@@ -34,6 +34,7 @@ from exports.open_data.policy import (
     SuppressionPolicy,
 )
 from exports.open_data.suppression import SuppressionStats, apply_suppression
+from warehouse.sql import quote_literal
 
 DIRECTORY_COLUMNS = (
     "school_code",
@@ -120,14 +121,14 @@ class DatasetBuild:
 
 
 def _sql_list(values) -> str:
-    return ", ".join(f"'{v}'" for v in sorted(values)) or "''"
+    return ", ".join(quote_literal(v) for v in sorted(values)) or "''"
 
 
 def _school_year_filter(years: Sequence[str] | None) -> str:
     """SQL restricting a mart to some school years (all when None)."""
     if years is None:
         return ""
-    quoted = ", ".join("'" + year.replace("'", "''") + "'" for year in sorted(years))
+    quoted = ", ".join(quote_literal(year) for year in sorted(years))
     return f"where cast(school_year as varchar) in ({quoted or 'null'})"
 
 

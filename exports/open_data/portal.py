@@ -16,7 +16,6 @@ from pathlib import Path
 
 import duckdb
 
-from exports.bi.warehouse import duckdb_limits
 from exports.open_data import portal_school, svg_charts
 from exports.open_data.coverage import readable_date
 from exports.open_data.policy import DISTRICT_CODE
@@ -24,6 +23,8 @@ from exports.open_data.portal_home import ListedSchool, grade_span, home_page
 from exports.open_data.portal_layout import PAGE_END, Site, copy_assets, page_start
 from exports.open_data.portal_school import Headline, Measure, measure_section, page_intro
 from exports.open_data.public_modes import make_world_readable
+from warehouse.connection import duckdb_limits
+from warehouse.sql import quote_literal
 
 DOCUMENT_FILES = (
     "data_dictionary.md",
@@ -181,7 +182,7 @@ def _published_cells(release_dir: Path) -> str:
 
 def _group_order_sql(groups: dict[str, str]) -> str:
     """A DuckDB list of the group codes in report order, for list_position()."""
-    return "[" + ", ".join("'" + code.replace("'", "''") + "'" for code in groups) + "]"
+    return "[" + ", ".join(quote_literal(code) for code in groups) + "]"
 
 
 def _group_labels(con: duckdb.DuckDBPyConnection, release_dir: Path) -> dict[str, str]:

@@ -33,7 +33,6 @@ from pathlib import Path
 
 import duckdb
 
-from exports.bi.warehouse import duckdb_limits
 from exports.open_data.coverage import release_coverage
 from exports.open_data.datasets import (
     DATASET_NAMES,
@@ -65,7 +64,9 @@ from exports.open_data.reuse import (
     read_state,
     write_state,
 )
-from exports.open_data.suppression import previous_school_year
+from warehouse.connection import duckdb_limits
+from warehouse.school_year import previous_school_year
+from warehouse.sql import quote_literal
 
 _VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 CHECKSUM_FILE = "SHA256SUMS"
@@ -137,19 +138,15 @@ def _resources() -> list[dict]:
     return resources
 
 
-def _sql_text(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
-
-
 def _copy_csv(con: duckdb.DuckDBPyConnection, query: str, path: Path, header: bool) -> None:
     con.execute(
-        f"copy ({query}) to {_sql_text(path)} "
+        f"copy ({query}) to {quote_literal(path)} "
         f"(format csv, header {'true' if header else 'false'}, delimiter ',')"
     )
 
 
 def _copy_parquet(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
-    con.execute(f"copy ({query}) to {_sql_text(path)} (format parquet, compression zstd)")
+    con.execute(f"copy ({query}) to {quote_literal(path)} (format parquet, compression zstd)")
 
 
 class _FileWriter:
@@ -239,10 +236,10 @@ def _write_group(
         # same rows in the same order as one built from nothing. It is written on the second
         # cursor while this one assembles the CSV file.
         sources = [
-            f"select * from read_parquet({_sql_text(previous_dir / parquet_name)}) "
-            f"where school_year = {_sql_text(year)}"
+            f"select * from read_parquet({quote_literal(previous_dir / parquet_name)}) "
+            f"where school_year = {quote_literal(year)}"
             if year in plan.reused
-            else f"select * from {dataset} where school_year = {_sql_text(year)}"
+            else f"select * from {dataset} where school_year = {quote_literal(year)}"
             for year in plan.years
         ]
         query = " union all ".join(sources) if plan.reused else f"select * from {dataset}"
@@ -279,14 +276,14 @@ def _previous_year_cells(
     if not needed or previous_dir is None:
         return None
     files = ", ".join(
-        _sql_text(previous_dir / "data" / f"{dataset}.parquet")
+        quote_literal(previous_dir / "data" / f"{dataset}.parquet")
         for dataset in GROUP_DATASETS["scorecard"]
     )
     con.execute(f"""
         create or replace temp table _previous_year_cells as
         select school_year, school_code, student_group, measure, suppressed as hidden_value,
         from read_parquet([{files}])
-        where school_year in ({", ".join(_sql_text(y) for y in needed)})
+        where school_year in ({", ".join(quote_literal(y) for y in needed)})
     """)
     return "_previous_year_cells"
 

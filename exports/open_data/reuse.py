@@ -37,7 +37,7 @@ from exports.open_data.datasets import (
     SCORECARD_INPUT_COLUMNS,
 )
 from exports.open_data.policy import SuppressionPolicy
-from exports.open_data.suppression import previous_school_year
+from warehouse.school_year import previous_school_year
 
 STATE_DIR = ".release_state"
 STATE_FILE = "state.json"

@@ -478,8 +478,3 @@ def previous_school_year_sql(school_year: str) -> str:
         f"concat(cast(cast(left({school_year}, 4) as integer) - 1 as varchar), '-', "
         f"substr({school_year}, 3, 2))"
     )
-
-
-def previous_school_year(school_year: str) -> str:
-    """The school year before ('2025-26' -> '2024-25'), as previous_school_year_sql gives it."""
-    return f"{int(school_year[:4]) - 1}-{school_year[2:4]}"

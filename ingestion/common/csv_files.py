@@ -37,7 +37,7 @@ from pathlib import Path
 import duckdb
 
 from ingestion.common.errors import SourceError
-from ingestion.common.sql import quote_identifier, quote_literal
+from warehouse.sql import quote_identifier, quote_literal
 
 CSV_OPTIONS = (
     "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', "

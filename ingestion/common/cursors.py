@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from ingestion.common.sql import quote_identifier
 from ingestion.common.typed_load import cast_expression
 from ingestion.common.warehouse import RAW_SCHEMA
+from warehouse.sql import quote_identifier
 
 CURSORS_TABLE = f"{RAW_SCHEMA}._source_cursors"
 CURSORS_DDL = f"""

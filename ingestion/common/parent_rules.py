@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ingestion.common.sql import quote_identifier, quote_literal
 from ingestion.common.warehouse import RAW_SCHEMA, raw_table_exists
 from ingestion.contracts import BY_RAW_NAME, FOREIGN_KEYS, TableContract
+from warehouse.sql import quote_identifier, quote_literal
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ingestion.common.sql import quote_identifier
 from ingestion.common.warehouse import RAW_SCHEMA
 from ingestion.contracts import TableContract, lineage_columns
+from warehouse.sql import quote_identifier
 
 SEVERITY_ORDER: dict[str, str] = {
     "sis__attendance": (

@@ -45,10 +45,10 @@ from ingestion.common.errors import LoadAccountingError, SourceError
 from ingestion.common.file_delta import FileDelta, record_loaded_files
 from ingestion.common.parent_rules import ParentRule, parent_rules_for
 from ingestion.common.repeats import collapse_repeats
-from ingestion.common.sql import quote_identifier, quote_literal
 from ingestion.common.value_rules import render_condition, value_rules_for
 from ingestion.common.warehouse import RAW_SCHEMA, ensure_raw_schema
 from ingestion.contracts import NOT_REPORTED, TableContract, lineage_columns
+from warehouse.sql import quote_identifier, quote_literal
 
 WriteMode = Literal["replace", "merge"]
 """How a load without a file delta writes: replace the table, or replace rows by key."""

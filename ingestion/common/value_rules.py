@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from ingestion.common.sql import quote_literal
 from ingestion.common.warehouse import raw_table_exists
+from warehouse.sql import quote_literal
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ import duckdb
 
 from ingestion.common.errors import SourceError
 from ingestion.common.settings import SourceSettings
-from ingestion.common.sql import quote_identifier
 from ingestion.common.warehouse import RAW_SCHEMA, raw_table_exists
+from warehouse.sql import quote_identifier
 
 _YEAR_IN_FILE_NAME = r"__(\d{4}-\d{2})\.csv$"
 

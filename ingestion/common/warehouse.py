@@ -1,26 +1,15 @@
 """Opening the DuckDB warehouse with the `raw` schema and its bookkeeping tables in place.
 
-Every connection that writes the warehouse gets a memory limit and a thread count, because
-DuckDB's own default (80 % of the machine per connection) lets one large load or join compete
-with dbt and the checks for the whole machine instead of spilling to disk:
-
-| variable             | default                       |
-|----------------------|-------------------------------|
-| DUCKDB_MEMORY_LIMIT  | `4GB`                         |
-| DUCKDB_THREADS       | the machine's cores           |
-
-`preserve_insertion_order` is off: no raw table promises an order (lineage columns carry the
-file and row), and keeping it would stop DuckDB from spilling large inserts. Spilled data
-goes to `<warehouse>.tmp`.
+The connection itself, with its memory and thread limits, comes from `warehouse.connection`.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
+
+from warehouse.connection import connect
 
 RAW_SCHEMA = "raw"
 
@@ -113,26 +102,8 @@ def raw_table_exists(con: duckdb.DuckDBPyConnection, raw_table: str) -> bool:
     )
 
 
-def duckdb_settings(environ: Mapping[str, str] | None = None) -> dict[str, str | int | bool]:
-    """DuckDB configuration for a warehouse connection, from the environment.
-
-    Empty variables count as unset, as in `SourceSettings.from_env`.
-    """
-    env = os.environ if environ is None else environ
-    memory_limit = env.get("DUCKDB_MEMORY_LIMIT", "") or "4GB"
-    threads = int(env.get("DUCKDB_THREADS", "") or os.cpu_count() or 1)
-    config: dict[str, str | int | bool] = {
-        "memory_limit": memory_limit,
-        "threads": threads,
-        "preserve_insertion_order": False,
-    }
-    return config
-
-
 def connect_warehouse(path: Path | str) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the warehouse file and make sure the raw schema exists."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), config=duckdb_settings())
+    con = connect(path)
     ensure_raw_schema(con)
     return con

@@ -9,10 +9,10 @@ import numpy as np
 
 from ingestion.common.cursors import advance_cursor_from, read_cursor
 from ingestion.common.settings import SourceSettings
-from ingestion.common.sql import quote_identifier
 from ingestion.common.typed_load import LoadResult, load_typed
 from ingestion.contracts import HR_TABLES, TableContract
 from ingestion.hr.client import HrSourceError, HrTableReader
+from warehouse.sql import quote_identifier
 
 _CHUNK_VIEW = "_hr_chunk"
 

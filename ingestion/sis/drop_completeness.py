@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from ingestion.contracts import SIS_TABLES, TableContract
-from ingestion.sis.drops import is_valid_school_year
+from warehouse.school_year import is_school_year
 
 DROP_FOLDER_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -70,7 +70,7 @@ def table_of_file(file_name: str, contracts: Iterable[TableContract] = SIS_TABLE
             contract.year_scoped
             and file_name.startswith(prefix)
             and file_name.endswith(".csv")
-            and is_valid_school_year(file_name[len(prefix) : -len(".csv")])
+            and is_school_year(file_name[len(prefix) : -len(".csv")])
         ):
             return contract.name
     return None

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from ingestion.common.errors import SourceError
 from ingestion.contracts import TableContract
+from warehouse.school_year import is_school_year
 
 _DROP_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 class SisSourceError(SourceError):
@@ -97,12 +97,6 @@ def _folder_name(drop: SisDrop) -> str:
     return f"{drop.path.parent.name}/{drop.path.name}"
 
 
-def is_valid_school_year(text: str) -> bool:
-    """`2025-26` is valid; the second part must be the year after the first."""
-    match = _SCHOOL_YEAR.match(text)
-    return bool(match) and (int(match.group(1)) + 1) % 100 == int(match.group(2))
-
-
 def select_files(drops: list[SisDrop], contract: TableContract) -> list[SisFile]:
     """The files to load for one table, following the newest-drop rules above.
 
@@ -123,7 +117,7 @@ def select_files(drops: list[SisDrop], contract: TableContract) -> list[SisFile]
     for drop in newest_first:
         for path in drop.path.glob(f"{prefix}*.csv"):
             school_year = path.name[len(prefix) : -len(".csv")]
-            if not is_valid_school_year(school_year):
+            if not is_school_year(school_year):
                 raise SisSourceError(
                     f"{path}: file name does not end in a school year like __2025-26.csv"
                 )

@@ -19,7 +19,6 @@ from ingestion.common.csv_files import (
 )
 from ingestion.common.file_delta import SourceFile, plan_file_delta
 from ingestion.common.settings import SIS_FORMATS, SourceSettings
-from ingestion.common.sql import quote_identifier, quote_literal
 from ingestion.common.typed_load import LoadResult, load_typed, record_unchanged_load
 from ingestion.common.volume_guard import rows_per_school_year, volume_guard
 from ingestion.contracts import SIS_TABLES, TableContract
@@ -30,6 +29,7 @@ from ingestion.sis.drops import (
     refuse_future_drops,
     select_files,
 )
+from warehouse.sql import quote_identifier, quote_literal
 
 
 def staged_view_name(contract: TableContract) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingestion.common.errors import SourceError
-from ingestion.sis.drops import is_valid_school_year
+from warehouse.school_year import is_school_year
 
 RESPONSE_COLUMNS = (
     "response_id",
@@ -42,11 +42,7 @@ def find_response_exports(export_dir: Path) -> list[ResponseExport]:
     exports = []
     for path in Path(export_dir).glob("responses__*.csv"):
         match = _EXPORT_NAME.match(path.name)
-        if (
-            match is None
-            or not is_valid_school_year(match["year"])
-            or match["season"] not in SEASONS
-        ):
+        if match is None or not is_school_year(match["year"]) or match["season"] not in SEASONS:
             raise SurveySourceError(
                 f"{path}: expected a name like responses__2025-26__spring.csv "
                 f"(season one of {', '.join(SEASONS)})"

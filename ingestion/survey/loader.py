@@ -19,7 +19,6 @@ from ingestion.common.csv_files import (
 )
 from ingestion.common.file_delta import SourceFile, plan_file_delta, whole_load
 from ingestion.common.settings import SourceSettings
-from ingestion.common.sql import quote_literal
 from ingestion.common.typed_load import LoadResult, load_typed, record_unchanged_load
 from ingestion.contracts import BY_RAW_NAME
 from ingestion.survey.exports import (
@@ -29,6 +28,7 @@ from ingestion.survey.exports import (
     item_columns,
 )
 from ingestion.survey.long_load import load_long_responses
+from warehouse.sql import quote_literal
 
 ITEMS = BY_RAW_NAME["survey__items"]
 RESPONSES = BY_RAW_NAME["survey__responses"]

@@ -32,7 +32,6 @@ import duckdb
 from ingestion.common.errors import LoadAccountingError
 from ingestion.common.file_delta import FileDelta, record_loaded_files
 from ingestion.common.repeats import collapse_repeats
-from ingestion.common.sql import quote_identifier, quote_literal
 from ingestion.common.typed_load import (
     LoadResult,
     cast_expression,
@@ -43,6 +42,7 @@ from ingestion.common.value_rules import render_condition, value_rules_for
 from ingestion.common.warehouse import RAW_SCHEMA, ensure_raw_schema
 from ingestion.contracts import BY_RAW_NAME
 from ingestion.survey.exports import SurveySourceError
+from warehouse.sql import quote_identifier, quote_literal
 
 RESPONSES = BY_RAW_NAME["survey__responses"]
 ANSWER_COLUMNS = ("item_id", "response_value")

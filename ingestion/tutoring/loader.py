@@ -15,7 +15,6 @@ import duckdb
 from ingestion.common.cursors import advance_cursor_from, cursor_text, read_cursor
 from ingestion.common.file_delta import FileDelta, SourceFile, plan_file_delta, whole_load
 from ingestion.common.settings import SourceSettings
-from ingestion.common.sql import quote_identifier, quote_literal
 from ingestion.common.typed_load import LoadResult, WriteMode, load_typed, record_unchanged_load
 from ingestion.contracts import TUTORING_TABLES, TableContract
 from ingestion.tutoring.client import (
@@ -24,6 +23,7 @@ from ingestion.tutoring.client import (
     TutoringSourceError,
     saved_pages,
 )
+from warehouse.sql import quote_identifier, quote_literal
 
 _JSON_OPTIONS = (
     "columns = {'data': 'JSON[]', 'meta': 'JSON'}, format = 'auto', filename = true, "

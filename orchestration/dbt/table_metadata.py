@@ -16,12 +16,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import dagster as dg
-import duckdb
+
+from warehouse.connection import connect
 
 
 def table_metadata(warehouse: Path) -> dict[tuple[str, str], dict]:
     """`(schema, table)` → Dagster metadata (row count, column schema) of every base table."""
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect(warehouse, read_only=True)
     try:
         columns: dict[tuple[str, str], list[dg.TableColumn]] = {}
         for schema, table, column, data_type in con.execute(

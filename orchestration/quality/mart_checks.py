@@ -42,12 +42,11 @@ def build_mart_checks(settings: RunSettings) -> dg.AssetChecksDefinition:
 
     @dg.multi_asset_check(specs=specs, name="quality_marts")
     def mart_checks(context) -> Iterator[dg.AssetCheckResult]:
-        import duckdb
-
         from quality.runner import close_runner, shared_runner
         from quality.suites.marts import rules_for_mart
+        from warehouse.connection import connect
 
-        con = duckdb.connect(str(settings.sources.warehouse_path), read_only=True)
+        con = connect(settings.sources.warehouse_path, read_only=True)
         try:
             columns: dict[tuple[str, str], list[str]] = {}
             for schema, table, column in con.execute(

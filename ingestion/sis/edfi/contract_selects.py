@@ -29,10 +29,10 @@ Mapping choices (each is also in ingestion/sis/README.md):
 
 from __future__ import annotations
 
-from ingestion.common.sql import quote_identifier
 from ingestion.common.typed_load import RowCheck
 from ingestion.contracts import TableContract
 from ingestion.sis.edfi.interchange import staging_table as t
+from warehouse.sql import quote_identifier
 
 GRADE_ORDER = "['TK', 'KN', '01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12']"
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
+from warehouse.school_year import school_year_label
+
 RECORD_COLUMNS: dict[str, tuple[str, ...]] = {
     "school": (
         "school_id",
@@ -139,8 +141,7 @@ def school_year_text(value: str | None) -> str | None:
     if len(value) == 9 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit():
         return f"{value[:4]}-{value[7:]}"
     if len(value) == 4 and value.isdigit():
-        start = int(value) - 1
-        return f"{start}-{value[2:]}"
+        return school_year_label(int(value) - 1)
     return value  # left as sent: the load's school-year checks report it
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from open_data_attack import _cell_equations, _known_cells
 
-from exports.open_data.suppression import previous_school_year
+from warehouse.school_year import previous_school_year
 
 ENROLLMENT = "ENROLLMENT"
 # A measure is linked to the enrolment when both are published in at least this many places
