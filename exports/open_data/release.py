@@ -368,7 +368,7 @@ def _datapackage(
             entry.pop("encoding")
         package_resources.append(entry)
     span = school_year_span(coverage.get("school_years") or {})
-    covered = f", school years {span.replace('/', ' to ')}" if span else ""
+    covered = f", covering {span.replace('/', ' to ')}" if span else ""
     return {
         "name": "district-open-data",
         "title": f"{settings.publisher} open data",
