@@ -11,7 +11,9 @@ import csv
 import io
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from exports.open_data.policy import (
     MULTI_GROUP_DIMENSIONS,
@@ -171,6 +173,20 @@ FIELD_DOCS: dict[str, list[tuple[str, str, str]]] = {
     "scorecard_measures": _MEASURE_FIELDS,
     "district_measures": _MEASURE_FIELDS,
 }
+FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
+    "enrollment_by_group": [("student_group", "student_groups", "code")],
+    "scorecard_measures": [
+        ("school_code", "school_directory", "school_code"),
+        ("measure", "measures", "measure_code"),
+        ("student_group", "student_groups", "code"),
+    ],
+    "district_measures": [
+        ("measure", "measures", "measure_code"),
+        ("student_group", "student_groups", "code"),
+    ],
+}
+"""(column, referenced dataset, its column). enrollment_by_group has no school key: its
+DISTRICT rows name no school of the directory."""
 PRIMARY_KEYS = {
     "school_directory": ["school_code"],
     "student_groups": ["code"],
@@ -211,7 +227,22 @@ def table_schema(dataset: str, policy: SuppressionPolicy) -> dict:
         elif name == "school_code" and dataset == "school_directory":
             field["constraints"] = {"required": True, "unique": True}
         fields.append(field)
-    return {"fields": fields, "primaryKey": PRIMARY_KEYS[dataset], "missingValues": [""]}
+    schema = {"fields": fields, "primaryKey": PRIMARY_KEYS[dataset], "missingValues": [""]}
+    if dataset in FOREIGN_KEYS:
+        schema["foreignKeys"] = [
+            {
+                "fields": column,
+                "reference": {"resource": resource_name(f"data/{target}.csv"), "fields": key},
+            }
+            for column, target, key in FOREIGN_KEYS[dataset]
+        ]
+    return schema
+
+
+def resource_name(path: str) -> str:
+    """The datapackage resource name of a release file: data/school_directory.csv ->
+    school-directory-csv (Frictionless names are lower case, digits, -, _ and .)."""
+    return Path(path).name.replace(".", "-").replace("_", "-")
 
 
 def dictionary_rows(measures: list[dict]) -> list[dict]:
@@ -376,66 +407,145 @@ def suppression_notes(policy: SuppressionPolicy, reason_counts: dict[str, dict[s
     return "\n".join(lines) + "\n"
 
 
+DEFAULT_BASE_URL = "http://localhost:8000"
+"""Where the demo serves the open-data folder:
+`python -m http.server 8000 -d <outputs>/open_data`."""
+DEFAULT_CONTACT_EMAIL = "opendata@localhost.localdomain"
+"""The demo's contact address (this machine); a district sets OPEN_DATA_CONTACT_EMAIL."""
+DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+_KNOWN_LICENSES = {
+    DEFAULT_LICENSE: ("CC-BY-4.0", "Creative Commons Attribution 4.0"),
+    "https://creativecommons.org/publicdomain/zero/1.0/": ("CC0-1.0", "CC0 1.0 Public Domain"),
+    "https://opendatacommons.org/licenses/pddl/1-0/": ("PDDL-1.0", "ODC Public Domain Dedication"),
+    "https://opendatacommons.org/licenses/by/1-0/": ("ODC-By-1.0", "ODC Attribution License"),
+}
+KEYWORDS = ["education", "schools", "K-12", "open data"]
+SOURCE_TABLES = (
+    "marts.school_scorecard",
+    "marts.dim_schools",
+    "marts.enrollment_by_group",
+    "reference.measure_catalog",
+    "reference.student_group_labels",
+)
+"""The warehouse tables a release reads (datapackage.json's sources)."""
+_YEARLY_DATASETS = ("enrollment_by_group", "scorecard_measures", "district_measures")
+
+
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, "").strip() or default
 
 
-def data_json(version: str, modified_date: str, resources: list[dict]) -> dict:
-    """A DCAT-US 1.1 catalog (non-federal: no bureauCode/programCode) for the release.
+@dataclass(frozen=True)
+class CatalogSettings:
+    """Who publishes the release and where it is served, from the environment.
 
-    Download URLs are absolute when OPEN_DATA_BASE_URL is set, else relative to the catalog.
+    The publisher defaults to the district's name as the marts spell it (the DISTRICT rows of
+    the scorecard, dbt var scorecard_district_name), so the catalog names the same district as
+    the portal; the base URL and the contact default to the demo served on this machine.
     """
-    base_url = _env("OPEN_DATA_BASE_URL", "")
-    if base_url and not base_url.endswith("/"):
-        base_url += "/"
-    publisher = _env("OPEN_DATA_PUBLISHER", "School District")
-    contact_name = _env("OPEN_DATA_CONTACT_NAME", "Open Data Team")
-    contact_email = _env("OPEN_DATA_CONTACT_EMAIL", "opendata@district.invalid")
-    license_url = _env("OPEN_DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
-    identifier_prefix = _env("OPEN_DATA_IDENTIFIER_PREFIX", "district-open-data")
 
-    def url(path: str) -> str:
-        return f"{base_url}{path}"
+    base_url: str
+    publisher: str
+    contact_name: str
+    contact_email: str
+    license_url: str
+    identifier_prefix: str
+
+    @classmethod
+    def from_env(cls, district_name: str) -> CatalogSettings:
+        publisher = _env("OPEN_DATA_PUBLISHER", district_name)
+        base_url = _env("OPEN_DATA_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+        parsed = urlparse(base_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError(f"OPEN_DATA_BASE_URL must be an absolute http(s) URL: {base_url!r}")
+        return cls(
+            base_url=base_url,
+            publisher=publisher,
+            contact_name=_env("OPEN_DATA_CONTACT_NAME", f"{publisher} open data"),
+            contact_email=_env("OPEN_DATA_CONTACT_EMAIL", DEFAULT_CONTACT_EMAIL),
+            license_url=_env("OPEN_DATA_LICENSE", DEFAULT_LICENSE),
+            identifier_prefix=_env("OPEN_DATA_IDENTIFIER_PREFIX", "district-open-data"),
+        )
+
+    def release_url(self, version: str, path: str) -> str:
+        """The absolute URL of a release file; the same layout CKAN's `url` mode links to."""
+        return f"{self.base_url}/releases/{version}/{path}"
+
+    def license(self) -> dict:
+        """The Frictionless license entry for license_url (name only where it is known)."""
+        entry = {"path": self.license_url}
+        if self.license_url in _KNOWN_LICENSES:
+            name, title = _KNOWN_LICENSES[self.license_url]
+            entry = {"name": name, "path": self.license_url, "title": title}
+        return entry
+
+
+def school_year_span(school_years: dict[str, dict]) -> str | None:
+    """ISO 8601 interval from 1 July of the first school year to the day the last is counted
+    through (30 June when it is complete), or None without school years."""
+    if not school_years:
+        return None
+    first, last = min(school_years), max(school_years)
+    start = f"{first[:4]}-07-01"
+    end = school_years[last].get("counted_through") or f"{int(last[:4]) + 1}-06-30"
+    return f"{start}/{end}"
+
+
+def data_json(version: str, modified_date: str, resources: list[dict], coverage: dict) -> dict:
+    """A DCAT-US 1.1 catalog of the release, every URL absolute (CatalogSettings.base_url).
+
+    bureauCode and programCode are left out: DCAT-US requires them of federal agencies only
+    (OMB Circular A-11 codes), and a school district has neither; the schema test removes just
+    these two from the required fields. spatial is the district, temporal the school years the
+    yearly files cover (the reference lists have none).
+    """
+    settings = CatalogSettings.from_env(coverage.get("district_name") or "District")
+    dictionary_url = settings.release_url(version, "data_dictionary.csv")
+    temporal = school_year_span(coverage.get("school_years") or {})
 
     datasets = []
     for dataset, title in DATASET_TITLES.items():
         files = [r for r in resources if r["dataset"] == dataset]
-        datasets.append(
-            {
-                "@type": "dcat:Dataset",
-                "title": title,
-                "description": DATASET_DESCRIPTIONS[dataset],
-                "keyword": ["education", "schools", "open data", dataset.replace("_", " ")],
-                "modified": modified_date,
-                "publisher": {"@type": "org:Organization", "name": publisher},
-                "contactPoint": {
-                    "@type": "vcard:Contact",
-                    "fn": contact_name,
-                    "hasEmail": f"mailto:{contact_email}",
-                },
-                "identifier": f"{identifier_prefix}-{dataset}",
-                "accessLevel": "public",
-                "license": license_url,
-                "describedBy": url("data_dictionary.csv"),
-                "describedByType": "text/csv",
-                "accrualPeriodicity": "R/P1D",
-                "distribution": [
-                    {
-                        "@type": "dcat:Distribution",
-                        "title": f"{title} ({f['format'].upper()})",
-                        "downloadURL": url(f["path"]),
-                        "mediaType": f["mediatype"],
-                        "format": f["format"].upper(),
-                        "describedBy": url("data_dictionary.csv"),
-                        "describedByType": "text/csv",
-                    }
-                    for f in files
-                ],
-                "version": version,
-            }
-        )
+        entry = {
+            "@type": "dcat:Dataset",
+            "title": title,
+            "description": DATASET_DESCRIPTIONS[dataset],
+            "keyword": [*KEYWORDS, dataset.replace("_", " ")],
+            "modified": modified_date,
+            "publisher": {"@type": "org:Organization", "name": settings.publisher},
+            "contactPoint": {
+                "@type": "vcard:Contact",
+                "fn": settings.contact_name,
+                "hasEmail": f"mailto:{settings.contact_email}",
+            },
+            "identifier": f"{settings.identifier_prefix}-{dataset}",
+            "accessLevel": "public",
+            "license": settings.license_url,
+            "spatial": settings.publisher,
+            "describedBy": dictionary_url,
+            "describedByType": "text/csv",
+            "accrualPeriodicity": "R/P1D",
+            "landingPage": settings.release_url(version, ""),
+            "distribution": [
+                {
+                    "@type": "dcat:Distribution",
+                    "title": f"{title} ({f['format'].upper()})",
+                    "downloadURL": settings.release_url(version, f["path"]),
+                    "mediaType": f["mediatype"],
+                    "format": f["format"].upper(),
+                    "describedBy": dictionary_url,
+                    "describedByType": "text/csv",
+                }
+                for f in files
+            ],
+            "version": version,
+        }
+        if dataset in _YEARLY_DATASETS and temporal:
+            entry["temporal"] = temporal
+        datasets.append(entry)
     return {
         "@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
+        "@id": settings.release_url(version, "data.json"),
         "@type": "dcat:Catalog",
         "conformsTo": "https://project-open-data.cio.gov/v1.1/schema",
         "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",

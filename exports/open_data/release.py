@@ -42,11 +42,17 @@ from exports.open_data.datasets import (
     build_measures_dataset,
 )
 from exports.open_data.metadata import (
+    DATASET_DESCRIPTIONS,
     DATASET_TITLES,
+    KEYWORDS,
+    SOURCE_TABLES,
+    CatalogSettings,
     data_json,
     dictionary_csv,
     dictionary_markdown,
     dictionary_rows,
+    resource_name,
+    school_year_span,
     suppression_notes,
     table_schema,
     write_json,
@@ -324,16 +330,21 @@ def _sha256(release_dir: Path, name: str, sha256s: dict[str, str]) -> str:
 
 def _datapackage(
     version: str,
+    created_at: str,
     release_dir: Path,
     resources: list[dict],
     policy: SuppressionPolicy,
     sha256s: dict[str, str],
+    coverage: dict,
 ) -> dict:
+    """The Frictionless data package: every file with its size and hash, every CSV with its
+    table schema (types, primary key, keys into the school, group and measure lists)."""
+    settings = CatalogSettings.from_env(coverage.get("district_name") or "District")
     package_resources = []
     for resource in resources:
         path = release_dir / resource["path"]
         entry = {
-            "name": Path(resource["path"]).name.replace(".", "-").replace("_", "-"),
+            "name": resource_name(resource["path"]),
             "path": resource["path"],
             "format": resource["format"],
             "mediatype": resource["mediatype"],
@@ -344,6 +355,7 @@ def _datapackage(
         dataset = resource.get("dataset")
         if dataset:
             entry["title"] = f"{DATASET_TITLES[dataset]} ({resource['format'].upper()})"
+            entry["description"] = DATASET_DESCRIPTIONS[dataset]
         if resource["format"] == "csv" and dataset:
             entry["type"] = "table"
             entry["profile"] = "tabular-data-resource"
@@ -353,17 +365,30 @@ def _datapackage(
             entry["type"] = "file"
             entry.pop("encoding")
         package_resources.append(entry)
+    span = school_year_span(coverage.get("school_years") or {})
+    covered = f", covering {span.replace('/', ' to ')}" if span else ""
     return {
         "name": "district-open-data",
-        "title": "District open data",
+        "title": f"{settings.publisher} open data",
+        "description": (
+            f"School- and district-level aggregates published by {settings.publisher}"
+            f"{covered}: the school directory, student groups, measures, enrollment and the "
+            "scorecard measures, with small groups suppressed (see suppression_notes.md) and "
+            "every column described in data_dictionary.md."
+        ),
         "version": version,
-        "licenses": [
+        "created": created_at,
+        "homepage": settings.release_url(version, ""),
+        "keywords": KEYWORDS,
+        "contributors": [
             {
-                "name": "CC-BY-4.0",
-                "path": "https://creativecommons.org/licenses/by/4.0/",
-                "title": "Creative Commons Attribution 4.0",
+                "title": settings.publisher,
+                "role": "publisher",
+                "email": settings.contact_email,
             }
         ],
+        "sources": [{"title": f"{settings.publisher} data warehouse ({', '.join(SOURCE_TABLES)})"}],
+        "licenses": [settings.license()],
         "resources": package_resources,
     }
 
@@ -591,9 +616,20 @@ def build_release(
         ]
         write_json(
             work_dir / "datapackage.json",
-            _datapackage(version, work_dir, resources + documents, policy, sha256s),
+            _datapackage(
+                version,
+                now.isoformat(),
+                work_dir,
+                resources + documents,
+                policy,
+                sha256s,
+                coverage,
+            ),
         )
-        write_json(work_dir / "data.json", data_json(version, now.date().isoformat(), resources))
+        write_json(
+            work_dir / "data.json",
+            data_json(version, now.date().isoformat(), resources, coverage),
+        )
         write_json(
             work_dir / "release.json",
             {

@@ -354,8 +354,11 @@ def test_dcat_catalog_has_the_required_non_federal_fields(released):
             assert dataset[key], key
         formats = {d["format"] for d in dataset["distribution"]}
         assert formats == {"CSV", "PARQUET"}
+        base = f"releases/{released.version}/"
         for distribution in dataset["distribution"]:
-            assert (released.release_dir / distribution["downloadURL"]).is_file()
+            url = distribution["downloadURL"]
+            assert url.startswith("http") and base in url, url
+            assert (released.release_dir / url.split(base, 1)[1]).is_file()
 
 
 def test_new_release_keeps_the_previous_one_and_moves_latest(fixture_warehouse, tmp_path):
