@@ -166,13 +166,19 @@ def sis_sftp_mirror_job():
 
 
 def build_sis_drop_sensor(
-    settings: RunSettings, clock: Callable[[], float] = time.time
+    settings: RunSettings,
+    clock: Callable[[], float] = time.time,
+    today: Callable[[], date] | None = None,
 ) -> dg.SensorDefinition:
-    """The drop sensor; `clock` is injectable so tests need not sleep between looks.
+    """The drop sensor; `clock` and `today` are injectable so tests need not sleep or wait
+    for a date.
 
     SIS_DROP_SENSOR_INTERVAL_SECONDS (default 120) is the tick interval and
     SIS_DROP_STABLE_SECONDS (default 60) the least time between the two matching looks.
+    A folder dated after the district's today is not a drop yet (the load would refuse it
+    as future_drop), so the sensor passes over it and says so.
     """
+    district_today = today or settings.district_today
     interval = int(os.environ.get("SIS_DROP_SENSOR_INTERVAL_SECONDS") or 120)
     stable_seconds = float(os.environ.get("SIS_DROP_STABLE_SECONDS") or 60)
     landing_dir = settings.sources.sis_landing_dir
@@ -191,15 +197,26 @@ def build_sis_drop_sensor(
         sftp_settings = SftpSettings.from_env()
         local = local_drop_folders(landing_dir)
         if sftp_settings.is_configured:
-            return _evaluate_sftp(state, sftp_settings, local, clock(), stable_seconds)
-        return _evaluate_local(state, local, clock(), stable_seconds)
+            return _evaluate_sftp(
+                state, sftp_settings, local, clock(), stable_seconds, district_today()
+            )
+        return _evaluate_local(state, local, clock(), stable_seconds, district_today())
 
     return sis_drop_sensor
 
 
-def _newer_than(drop_dates, last: date | None) -> date | None:
-    newer = [d for d in drop_dates if last is None or d > last]
+def _newer_than(drop_dates, last: date | None, today: date) -> date | None:
+    newer = [d for d in drop_dates if (last is None or d > last) and d <= today]
     return max(newer) if newer else None
+
+
+def _future_note(drop_dates, today: date) -> str:
+    """The skip reason's mention of folders dated after today, if there are any."""
+    future = sorted(d for d in drop_dates if d > today)
+    if not future:
+        return ""
+    names = ", ".join(d.isoformat() for d in future)
+    return f"; passed over folders dated after today ({today}): {names}"
 
 
 def _refresh(drop_date: date) -> dg.SensorResult:
@@ -214,12 +231,13 @@ def _refresh(drop_date: date) -> dg.SensorResult:
 
 
 def _evaluate_local(
-    state: DropSensorState, local: dict, now: float, stable_seconds: float
+    state: DropSensorState, local: dict, now: float, stable_seconds: float, today: date
 ) -> dg.SensorResult:
-    drop_date = _newer_than(local, state.last_requested_date)
+    drop_date = _newer_than(local, state.last_requested_date, today)
     if drop_date is None:
         return dg.SensorResult(
-            skip_reason=f"no SIS drop newer than {state.last_requested_date}",
+            skip_reason=f"no SIS drop newer than {state.last_requested_date}"
+            + _future_note(local, today),
             cursor=state.to_cursor(),
         )
     verdict = judge_drop(
@@ -234,16 +252,22 @@ def _evaluate_local(
 
 
 def _evaluate_sftp(
-    state: DropSensorState, sftp_settings, local: dict, now: float, stable_seconds: float
+    state: DropSensorState,
+    sftp_settings,
+    local: dict,
+    now: float,
+    stable_seconds: float,
+    today: date,
 ) -> dg.SensorResult:
     from ingestion.sis.sftp import SisSftpClient
 
     client = SisSftpClient(sftp_settings)
-    drop_date = _newer_than(client.drop_dates(), state.last_requested_date)
+    remote_dates = client.drop_dates()
+    drop_date = _newer_than(remote_dates, state.last_requested_date, today)
     if drop_date is None:
         return dg.SensorResult(
             skip_reason=f"no SIS drop on {sftp_settings.describe()} newer than "
-            f"{state.last_requested_date}",
+            f"{state.last_requested_date}" + _future_note(remote_dates, today),
             cursor=state.to_cursor(),
         )
     if drop_date in local and not missing_tables(list_local_drop(local[drop_date])):

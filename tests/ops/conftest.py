@@ -1,4 +1,4 @@
-"""Fixtures of the operations tests: an SFTP server and SIS drop folders built by hand."""
+"""Fixtures of the operations tests: an SFTP server, local HTTP and SMTP servers."""
 
 from __future__ import annotations
 
@@ -6,30 +6,6 @@ from pathlib import Path
 
 import pytest
 from ops_sftp_server import RunningSftpServer, SftpServerThread
-
-# One file per table of the contract: snapshot tables whole, year-scoped tables for 2025-26.
-SNAPSHOT_TABLES = ("schools", "students", "program_spans")
-YEAR_TABLES = (
-    "calendar_days",
-    "enrollments",
-    "registrations",
-    "attendance",
-    "assessments",
-    "course_grades",
-    "discipline_incidents",
-)
-
-
-def write_drop(folder: Path, *, leave_out: tuple[str, ...] = (), year: str = "2025-26") -> Path:
-    """A drop folder with one small CSV per contract table (content is irrelevant here)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for table in SNAPSHOT_TABLES:
-        if table not in leave_out:
-            (folder / f"{table}.csv").write_text(f"{table}_id\n1\n")
-    for table in YEAR_TABLES:
-        if table not in leave_out:
-            (folder / f"{table}__{year}.csv").write_text(f"{table}_id\n1\n2\n")
-    return folder
 
 
 @pytest.fixture

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import dagster as dg
 import pytest
-from conftest import write_drop
+from sis_drop_folders import write_drop
 
 from orchestration.sensors import (
     DROP_DATE_TAG,
@@ -112,6 +113,26 @@ def test_only_the_newest_drop_is_refreshed(landing):
     clock.now += 60
     result, cursor = _tick(sensor, cursor)
     assert [r.run_key for r in result.run_requests] == ["2026-03-03"]
+
+
+def test_a_folder_dated_after_the_district_today_is_passed_over(landing):
+    """A misdated export (2026-03-09 while the district's today is 2026-03-03) must not start
+    a refresh the load would refuse as future_drop; the older complete drop still runs."""
+    clock = FakeClock()
+    sensor = build_sis_drop_sensor(
+        RunSettings.from_env(), clock=clock, today=lambda: date(2026, 3, 3)
+    )
+    write_drop(landing / "2026-03-02")
+    write_drop(landing / "2026-03-09")
+
+    _, cursor = _tick(sensor, None)
+    clock.now += 60
+    result, cursor = _tick(sensor, cursor)
+    assert [r.run_key for r in result.run_requests] == ["2026-03-02"]
+
+    result, _ = _tick(sensor, cursor)
+    assert result.run_requests == []
+    assert "passed over folders dated after today (2026-03-03): 2026-03-09" in (result.skip_message)
 
 
 def test_no_landing_folder_is_a_skip_not_a_crash(landing):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import write_drop
+from sis_drop_folders import write_drop
 
 from ingestion.sis import discover_drops
 from ingestion.sis.drops import SisSourceError
