@@ -4,6 +4,8 @@ arithmetic, and the import rules that keep it at the bottom (warehouse/README.md
 from __future__ import annotations
 
 import ast
+import os
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -80,6 +82,31 @@ def test_the_quality_runner_connection_gets_the_limits(tmp_path, monkeypatch):
     finally:
         engine.dispose()
     assert tuple(settings) == (*LIMITS_AS_REPORTED, "read_only")
+
+
+def test_a_writable_warehouse_is_owner_only_whatever_the_umask(tmp_path):
+    """Student-level rows: 0600 for the file and a WAL left behind, 0700 for the spill folder
+    and the folder the connection creates, even when the umask would let every account read
+    them (DuckDB replays and removes an empty WAL on opening, so the WAL is not asserted)."""
+    path = tmp_path / "warehouse" / "district.duckdb"
+    previous = os.umask(0o022)
+    try:
+        con = connect(path)
+        con.execute("create table students as select 'S0000001' as student_id")
+        con.close()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        # A spill folder and a widened file left by an earlier process, under the umask.
+        (tmp_path / "warehouse" / "district.duckdb.tmp").mkdir()
+        os.chmod(path, 0o644)
+        connect(path).close()
+    finally:
+        os.umask(previous)
+    modes = {
+        name: stat.S_IMODE((tmp_path / "warehouse" / name).stat().st_mode)
+        for name in ("district.duckdb", "district.duckdb.tmp")
+    }
+    assert modes == {"district.duckdb": 0o600, "district.duckdb.tmp": 0o700}
 
 
 def test_empty_variables_count_as_unset():
