@@ -16,12 +16,13 @@ from pathlib import Path
 
 import duckdb
 
-from exports.open_data import portal_school, svg_charts
+from exports.open_data import portal_school, portal_templates, svg_charts
 from exports.open_data.coverage import readable_date
 from exports.open_data.policy import DISTRICT_CODE
 from exports.open_data.portal_home import ListedSchool, grade_span, home_page
-from exports.open_data.portal_layout import PAGE_END, Site, copy_assets, page_start
-from exports.open_data.portal_school import Headline, Measure, measure_section, page_intro
+from exports.open_data.portal_layout import Site, copy_assets
+from exports.open_data.portal_school import Headline, Measure, measure_section, table_of_contents
+from exports.open_data.portal_templates import render_parts, render_section
 from exports.open_data.public_modes import make_world_readable
 from warehouse.connection import duckdb_limits
 from warehouse.sql import quote_literal
@@ -395,16 +396,18 @@ def _render_sections(
         yield (
             code,
             position,
-            measure_section(
-                position,
-                measure,
-                opens,
-                headline,
-                trend,
-                short_labels.get(latest_year, latest_year),
-                latest_rows,
-                gaps,
-                notes,
+            render_section(
+                measure_section(
+                    position,
+                    measure,
+                    opens,
+                    headline,
+                    trend,
+                    short_labels.get(latest_year, latest_year),
+                    latest_rows,
+                    gaps,
+                    notes,
+                )
             ),
         )
         start = end
@@ -462,7 +465,6 @@ class _PagesJob:
         counts = dict.fromkeys(
             ("pages_rendered", "pages_reused", "sections_rendered", "sections_reused"), 0
         )
-        end_bytes = PAGE_END.encode("utf-8")
         for code, page_sections in items:
             entry = self.directory.get(code)
             name = entry[1] if entry is not None else self.first_names[code]
@@ -473,11 +475,17 @@ class _PagesJob:
                 f"School code {code}" if code != DISTRICT_CODE else "",
             ]
             contents = [(section[0], self.measures[section[1]]) for section in page_sections]
-            head = (
-                page_start(f"{name} report card", "../", self.site)
-                + page_intro(name, facts, contents)
-            ).encode("utf-8")
-            head_digest = hashlib.md5(head, usedforsecurity=False).hexdigest()
+            head_text, end_text = render_parts(
+                "district.html.j2" if code == DISTRICT_CODE else "school.html.j2",
+                title=f"{name} report card",
+                root="../",
+                site=self.site,
+                name=name,
+                facts=[fact for fact in facts if fact],
+                toc=table_of_contents(contents),
+            )
+            head, end_bytes = head_text.encode("utf-8"), end_text.encode("utf-8")
+            head_digest = hashlib.md5(head + end_bytes, usedforsecurity=False).hexdigest()
             old_path = self.out_dir / "schools" / f"{code}.html"
             new_path = self.work_dir / "schools" / f"{code}.html"
             reused = sum(1 for section in page_sections if section[3] is not None)
@@ -566,12 +574,14 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-# The renderer's code, read when the module is imported: the code that draws the pages.
+# The renderer's code, read when the module is imported: the code and templates that draw
+# the pages.
 _RENDERER_CODE = hashlib.md5(
     b"".join(
         Path(module.__file__).read_bytes()
-        for module in (sys.modules[__name__], svg_charts, portal_school)
-    ),
+        for module in (sys.modules[__name__], svg_charts, portal_school, portal_templates)
+    )
+    + portal_templates.templates_digest(),
     usedforsecurity=False,
 ).hexdigest()
 

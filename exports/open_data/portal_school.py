@@ -1,5 +1,5 @@
-"""The markup of a school report card: the introduction and table of contents, and one section
-per measure in the order of the strategic plans.
+"""What a school report card shows: the table of contents, and one section per measure in the
+order of the strategic plans.
 
 A measure's section reads like a California School Dashboard indicator: the latest value for
 all students (marked "year to date" on a partial year), the district's figure beside it, the
@@ -11,20 +11,21 @@ years. Every withheld cell says why it is withheld; a measure the district does 
 says "Not reported by the district" (or that there is not enough history yet), never a blank
 or a zero.
 
-The functions take plain tuples and strings; portal.py reads the cells in one DuckDB query and
-passes each section's rows here.
+The functions take plain tuples and strings and return what a section shows as plain data;
+templates/section.html.j2 lays it out. portal.py reads the cells in one DuckDB query and passes
+each section's rows here.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
+
+from markupsafe import Markup
 
 from exports.open_data.svg_charts import (
     bar_chart,
     display_number,
-    escaped,
     gap_chart,
     line_chart,
     published_number_and_text,
@@ -152,38 +153,17 @@ def direction_text(measure: Measure) -> str:
     return "Higher is better." if measure.higher_is_better else "Lower is better."
 
 
-def table_of_contents(sections: list[tuple[int, Measure]]) -> str:
-    """'On this page': the plan's sections, each with its measures, in page order."""
-    items: list[str] = []
-    current = None
+def table_of_contents(sections: list[tuple[int, Measure]]) -> list[dict]:
+    """'On this page': the plan's sections, each with its (position, name) measures, in page
+    order."""
+    groups: list[dict] = []
     for position, measure in sections:
-        if measure.section_key != current:
-            if current is not None:
-                items.append("</ol></li>")
-            current = measure.section_key
-            items.append(
-                f'<li><a href="#s-{escape(current)}">{escape(measure.section_title)}</a><ol>'
+        if not groups or groups[-1]["key"] != measure.section_key:
+            groups.append(
+                {"key": measure.section_key, "title": measure.section_title, "measures": []}
             )
-        items.append(f'<li><a href="#m{position}">{escape(measure.name)}</a></li>')
-    if current is not None:
-        items.append("</ol></li>")
-    return (
-        '<nav class="toc" aria-labelledby="toc-title"><h2 id="toc-title">On this page</h2>'
-        f"<ol>{''.join(items)}</ol></nav>"
-    )
-
-
-def page_intro(name: str, facts: list[str], sections: list[tuple[int, Measure]]) -> str:
-    return (
-        f"<h1>{escape(name)} report card</h1>"
-        f"<p>{escape(' · '.join(fact for fact in facts if fact))}</p>"
-        '<p class="note">Figures for small groups are withheld to protect students\' privacy; '
-        "each withheld figure says why (fewer students than the threshold, or hidden so that "
-        "another figure cannot be worked out from it). Very high or low percentages of small "
-        'groups are shown as "≤5%" or "≥95%". See the '
-        '<a href="../downloads/suppression_notes.md">suppression notes</a>.</p>'
-        + table_of_contents(sections)
-    )
+        groups[-1]["measures"].append((position, measure.name))
+    return groups
 
 
 @dataclass
@@ -208,7 +188,8 @@ class Headline:
 NO_HISTORY_CHANGE = "Not enough history: no earlier school year of data yet"
 
 
-def _headline_table(measure: Measure, headline: Headline, chart_id: str) -> str:
+def _headline(measure: Measure, headline: Headline) -> dict:
+    """The rows of a measure's 'at a glance' table, its Dashboard colour and its goal."""
     rows = []
     _, text = cell_text(headline.value, headline.suppressed, headline.reason)
     rows.append((f"All students, {headline.year_label}", with_unit(text, measure.unit)))
@@ -223,71 +204,30 @@ def _headline_table(measure: Measure, headline: Headline, chart_id: str) -> str:
         rows.append(("Change from last year", headline.change_level))
     elif not headline.has_earlier_year and headline.reason not in REPORTING_TEXTS:
         rows.append(("Change from last year", NO_HISTORY_CHANGE))
-    body = "".join(
-        f'<tr><th scope="row">{escaped[a]}</th><td>{escaped[b]}</td></tr>' for a, b in rows
-    )
-    if headline.color:
-        color = escape(headline.color)
-        body += (
-            '<tr><th scope="row">Dashboard colour</th>'
-            f'<td><span class="color color-{color}">{color}</span></td></tr>'
-        )
+    goal = ""
     if headline.target_value is not None:
         goal = with_unit(display_number(headline.target_value), measure.unit)
         if headline.target_school_year:
             goal += f" by {headline.target_school_year}"
         if headline.is_on_track is not None:
             goal += "; on track" if headline.is_on_track else "; not on track"
-        body += f'<tr><th scope="row">Goal</th><td>{escaped[goal]}</td></tr>'
-    return (
-        f'<table class="headline" aria-describedby="{chart_id}-what"><caption>'
-        f"{escaped[measure.name]} at a glance</caption><tbody>{body}</tbody></table>"
-    )
-
-
-def _data_table(caption: str, header: str, rows: list[tuple[str, str, str]]) -> str:
-    body = "".join(
-        f"<tr><td>{escaped[a]}</td><td>{escaped[b]}</td><td>{escaped[c]}</td></tr>"
-        for a, b, c in rows
-    )
-    caption = escaped[caption]
-    return (
-        f"<details><summary>Data table: {caption}</summary><table>"
-        f'<caption>{caption}</caption><thead><tr><th scope="col">{escaped[header]}</th>'
-        '<th scope="col">Value</th><th scope="col">Students (n)</th></tr></thead>'
-        f"<tbody>{body}</tbody></table></details>"
-    )
-
-
-def _gap_table(caption: str, years: list[str], series: list[tuple[str, list]]) -> str:
-    head = "".join(f'<th scope="col">{escaped[year]}</th>' for year in years)
-    body = "".join(
-        f'<tr><th scope="row">{escaped[name]}</th>'
-        + "".join(f"<td>{'' if gap is None else escaped[display_number(gap)]}</td>" for gap in gaps)
-        + "</tr>"
-        for name, gaps in series
-    )
-    caption = escaped[caption]
-    return (
-        f"<details><summary>Data table: {caption}</summary><table>"
-        f'<caption>{caption}</caption><thead><tr><th scope="col">Student group</th>{head}'
-        f"</tr></thead><tbody>{body}</tbody></table></details>"
-    )
+    return {"rows": rows, "color": headline.color, "goal": goal}
 
 
 def _n_text(n: int | None) -> str:
     return "" if n is None else str(int(n))
 
 
-def _figure(chart, chart_id: str, title: str, header: str, cells: list, measure: Measure) -> str:
-    """A chart of (label, value, suppressed, reason, n) cells with its data table."""
+def _figure(chart, chart_id: str, title: str, header: str, cells: list, measure: Measure) -> dict:
+    """A chart of (label, value, suppressed, reason, n) cells and its data table's rows."""
     points = [(label, *chart_text(v, s, r)) for label, v, s, r, _ in cells]
-    rows = [(label, cell_text(v, s, r)[1], _n_text(n)) for label, v, s, r, n in cells]
-    return (
-        f"<figure><figcaption>{escaped[title]}</figcaption>"
-        f"{chart(chart_id, title, points, measure.unit)}"
-        f"{_data_table(title, header, rows)}</figure>"
-    )
+    return {
+        "title": title,
+        "svg": Markup(chart(chart_id, title, points, measure.unit)),
+        "header": header,
+        "years": None,
+        "rows": [(label, cell_text(v, s, r)[1], _n_text(n)) for label, v, s, r, n in cells],
+    }
 
 
 def measure_section(
@@ -300,8 +240,8 @@ def measure_section(
     latest: list[tuple],
     gaps: tuple[list[str], list[tuple[str, list]]] | None,
     year_notes: list[str],
-) -> str:
-    """One measure's block (opened by its plan section's h2 when it is the section's first).
+) -> dict:
+    """What one measure's section shows (templates/section.html.j2 lays it out).
 
     `trend` holds (year label, value, suppressed, reason, n) of all students over the years,
     `latest` (group name, value, suppressed, reason, n) in group order; `gaps` the years and,
@@ -309,35 +249,38 @@ def measure_section(
     `year_notes` explains the partial years shown.
     """
     chart_id = f"m{position}"
-    parts = []
-    if opens_section:
-        parts.append(
-            f'<h2 id="s-{escape(measure.section_key)}">{escaped[measure.section_title]}</h2>'
-        )
-    parts.append(f'<section class="measure"><h3 id="{chart_id}">{escaped[measure.name]}</h3>')
-    parts.append(
-        f'<p id="{chart_id}-what"><strong>What this measures:</strong> '
-        f"{escaped[measure.plain_description]} "
-        f'<span class="direction">{escaped[direction_text(measure)]}</span></p>'
-    )
-    parts.extend(f'<p class="note ytd">{escaped[note]}</p>' for note in year_notes)
-    if headline is not None and headline.reason in REPORTING_NOTES:
-        parts.append(f'<p class="note reporting">{escaped[REPORTING_NOTES[headline.reason]]}</p>')
-    if headline is not None:
-        parts.append(_headline_table(measure, headline, chart_id))
-    parts.append('<div class="charts">')
+    figures = []
     if trend:
         title = f"{measure.name}, all students, by school year"
-        parts.append(_figure(line_chart, chart_id + "t", title, "School year", trend, measure))
+        figures.append(_figure(line_chart, chart_id + "t", title, "School year", trend, measure))
     title = f"{measure.name} by student group, {latest_year_label}"
-    parts.append(_figure(bar_chart, chart_id + "g", title, "Student group", latest, measure))
+    figures.append(_figure(bar_chart, chart_id + "g", title, "Student group", latest, measure))
     if gaps is not None and gaps[1]:
         years, series = gaps
         title = f"{measure.name}: each group's gap to all students, by school year"
-        parts.append(
-            f"<figure><figcaption>{escaped[title]}</figcaption>"
-            f"{gap_chart(chart_id + 'd', title, years, series)}"
-            f"{_gap_table(title, years, series)}</figure>"
+        figures.append(
+            {
+                "title": title,
+                "svg": Markup(gap_chart(chart_id + "d", title, years, series)),
+                "header": "Student group",
+                "years": years,
+                "rows": [
+                    (name, ["" if gap is None else display_number(gap) for gap in gap_values])
+                    for name, gap_values in series
+                ],
+            }
         )
-    parts.append("</div></section>")
-    return "".join(parts)
+    reporting = headline is not None and REPORTING_NOTES.get(headline.reason or "")
+    return {
+        "chart_id": chart_id,
+        "opens": opens_section,
+        "section_key": measure.section_key,
+        "section_title": measure.section_title,
+        "name": measure.name,
+        "description": measure.plain_description,
+        "direction": direction_text(measure),
+        "year_notes": year_notes,
+        "reporting_note": reporting or "",
+        "headline": _headline(measure, headline) if headline is not None else None,
+        "figures": figures,
+    }
