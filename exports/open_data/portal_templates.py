@@ -54,6 +54,7 @@ def _section_template() -> jinja2.Template:
     return environment().get_template("section.html.j2")
 
 
-def render_section(section: dict) -> str:
-    """One measure section (templates/section.html.j2) from portal_school.measure_section."""
-    return _section_template().render(s=section)
+def render_section(section: dict, t) -> str:
+    """One measure section (templates/section.html.j2) from portal_school.measure_section,
+    with the page language's words `t` (portal_text.Texts)."""
+    return _section_template().render(s=section, t=t)
