@@ -20,7 +20,7 @@ import duckdb
 from warehouse.connection import duckdb_limits
 from warehouse.sql import quote_literal
 
-_RELEASE_LINE = re.compile(r"<p>Release .*?\. School-")
+_RELEASE_LINE = re.compile(r'<span class="release">.*?</span>')
 
 
 def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, dict]:
@@ -131,19 +131,28 @@ def release_differences(left: Path, right: Path) -> list[str]:
 
 
 def portal_differences(left: Path, right: Path) -> list[str]:
-    """Differences between two portals (the home page may differ in the release version)."""
+    """Differences between two portals, in every language (the home pages may differ in the
+    release version)."""
     differences = []
-    left_pages = {p.relative_to(left).as_posix() for p in (left / "schools").glob("*.html")}
-    right_pages = {p.relative_to(right).as_posix() for p in (right / "schools").glob("*.html")}
-    if left_pages != right_pages:
-        differences.append(f"pages differ: {sorted(left_pages ^ right_pages)} in one only")
-    for name in sorted(left_pages & right_pages):
-        if (left / name).read_bytes() != (right / name).read_bytes():
-            differences.append(f"{name}: bytes differ")
-    homes = [
-        _RELEASE_LINE.sub("<p>Release . School-", (folder / "index.html").read_text("utf-8"))
+    pages = [
+        {p.relative_to(folder).as_posix() for p in folder.glob("*schools/*.html")}
+        | {p.relative_to(folder).as_posix() for p in folder.glob("*/schools/*.html")}
         for folder in (left, right)
     ]
-    if homes[0] != homes[1]:
-        differences.append("index.html differs beyond the release version")
+    if pages[0] != pages[1]:
+        differences.append(f"pages differ: {sorted(pages[0] ^ pages[1])} in one only")
+    for name in sorted(pages[0] & pages[1]):
+        if (left / name).read_bytes() != (right / name).read_bytes():
+            differences.append(f"{name}: bytes differ")
+    for home in sorted(
+        {p.relative_to(left).as_posix() for p in [left / "index.html", *left.glob("*/index.html")]}
+    ):
+        homes = [
+            _RELEASE_LINE.sub('<span class="release"></span>', (folder / home).read_text("utf-8"))
+            if (folder / home).exists()
+            else None
+            for folder in (left, right)
+        ]
+        if homes[0] != homes[1]:
+            differences.append(f"{home} differs beyond the release version")
     return differences

@@ -1,27 +1,43 @@
-"""A static open-data site generated from one release: a home page with the downloads and
-dictionaries, and one report card per school (and one for the district) with charts of every
-measure over time and by student group. Plain HTML and inline SVG, so it can be served from
-any static host with no script, CDN or network."""
+"""A static open-data site generated from one release, in English and Spanish (under es/): a
+home page with the downloads and dictionaries, and one report card per school (and one for the
+district) with charts of every measure over time and by student group. Plain HTML and inline
+SVG, so it can be served from any static host with no CDN or network; the scripts (search,
+language) only add to pages that work without them."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
-from exports.open_data import portal_school, svg_charts
-from exports.open_data.coverage import readable_date
+from exports.open_data import (
+    portal_home,
+    portal_layout,
+    portal_school,
+    portal_templates,
+    portal_text,
+    svg_charts,
+)
 from exports.open_data.policy import DISTRICT_CODE
 from exports.open_data.portal_home import ListedSchool, grade_span, home_page
-from exports.open_data.portal_layout import PAGE_END, Site, copy_assets, page_start
-from exports.open_data.portal_school import Headline, Measure, measure_section, page_intro
+from exports.open_data.portal_layout import Site, copy_assets, frame
+from exports.open_data.portal_school import Headline, Measure, measure_section, table_of_contents
+from exports.open_data.portal_templates import render_parts, render_section
+from exports.open_data.portal_text import (
+    LANGUAGES,
+    Language,
+    Texts,
+    catalogue_bytes,
+    load_catalogue,
+)
 from exports.open_data.public_modes import make_world_readable
 from warehouse.connection import duckdb_limits
 from warehouse.sql import quote_literal
@@ -35,13 +51,16 @@ DOCUMENT_FILES = (
     "SHA256SUMS",
 )
 
+log = logging.getLogger(__name__)
+
 PORTAL_STATE_FILE = ".portal_state.json"
-_STATE_FORMAT = 1
+_STATE_FORMAT = 2
 
 
 @dataclass
 class PortalResult:
-    """Where the site was written, how many school pages it has, and what was redrawn."""
+    """Where the site was written, how many school pages it has (in each language), and what
+    was redrawn (pages and sections counted over all languages)."""
 
     out_dir: Path
     school_pages: int
@@ -49,6 +68,8 @@ class PortalResult:
     pages_reused: int = 0  # the previous build's file, unchanged
     sections_rendered: int = 0
     sections_reused: int = 0
+    # Catalogue keys shown in English on the Spanish pages for want of a translation.
+    missing_translations: list[str] = field(default_factory=list)
 
 
 def _stage_meta(
@@ -206,15 +227,66 @@ def _measures(con: duckdb.DuckDBPyConnection, release_dir: Path) -> dict[str, Me
     return {row[0]: Measure(*row[:6], row[6] or "") for row in rows}
 
 
-def _year_labels(school_years: dict[str, dict]) -> dict[str, tuple[str, str]]:
+def _year_labels(school_years: dict[str, dict], t: Texts) -> dict[str, tuple[str, str]]:
     """School year -> (short, long) label of every year to date in release.json."""
     labels = {}
     for year, entry in sorted(school_years.items()):
         if entry.get("is_year_to_date"):
             through = entry.get("counted_through")
-            counted = f" (counted through {readable_date(through)})" if through else ""
-            labels[year] = (f"{year} YTD", f"{year}, the year to date{counted}")
+            long = (
+                t("year.ytd_long_counted", year=year, date=t.date(through))
+                if through
+                else t("year.ytd_long", year=year)
+            )
+            labels[year] = (t("year.ytd_short", year=year), long)
     return labels
+
+
+@dataclass
+class _Language:
+    """One language's pages: where they go, their words, and the measures, group names and
+    year labels in that language."""
+
+    language: Language
+    t: Texts
+    site: Site
+    measures: dict[str, Measure]
+    group_names: dict[str, str]
+    year_labels: dict[str, tuple[str, str]]
+
+
+def _in_language(
+    language: Language,
+    entries: dict,
+    release: dict,
+    measures: dict[str, Measure],
+    group_names: dict[str, str],
+) -> _Language:
+    """The release's measures, groups, dates and labels in `language`."""
+    t = Texts(language.code, entries)
+    as_of = release.get("data_as_of")
+    return _Language(
+        language=language,
+        t=t,
+        site=Site(
+            district_name=release.get("district_name") or "District",
+            as_of_text=t("site.as_of", date=t.date(as_of)) if as_of else "",
+        ),
+        measures={
+            code: replace(
+                measure,
+                name=t.translated(f"measure.{code}.name", measure.name),
+                plain_description=t.translated(
+                    f"measure.{code}.description", measure.plain_description
+                ),
+            )
+            for code, measure in measures.items()
+        },
+        group_names={
+            code: t.translated(f"group.{code}", name) for code, name in group_names.items()
+        },
+        year_labels=_year_labels(release.get("school_years") or {}, t),
+    )
 
 
 def _first_names(
@@ -324,16 +396,18 @@ def _section_rows(cells: dict[str, list], start: int, end: int, labels: dict[str
     return trend, latest, head, shown_years, by_group
 
 
-def _render_sections(
-    cells: dict[str, list],
-    measures: dict[str, Measure],
-    group_names: dict[str, str],
-    year_labels: dict[str, tuple[str, str]],
-):
-    """Yield (school_code, position, section html), one pass over the drawn cells.
+def _render_sections(cells: dict[str, list], view: _Language):
+    """Yield (school_code, position, section html) in `view`'s language, one pass over the
+    drawn cells.
 
-    `year_labels`: school year -> (short, long) labels of partial years ("2026-27 YTD",
+    `view.year_labels`: school year -> (short, long) labels of partial years ("2026-27 YTD",
     "2026-27, the year to date (counted through 19 November 2026)")."""
+    measures, group_names, year_labels, t = (
+        view.measures,
+        view.group_names,
+        view.year_labels,
+        view.t,
+    )
     codes, positions, years = cells["school_code"], cells["position"], cells["school_year"]
     groups, ns, values = cells["student_group"], cells["n"], cells["value"]
     suppressed, reasons = cells["suppressed"], cells["suppression_reason"]
@@ -387,7 +461,7 @@ def _render_sections(
                 ],
             )
         notes = [
-            f"YTD: {long_label}."
+            t("section.ytd_note", label=long_label)
             for year, (_, long_label) in year_labels.items()
             if year in shown_years
         ]
@@ -395,16 +469,20 @@ def _render_sections(
         yield (
             code,
             position,
-            measure_section(
-                position,
-                measure,
-                opens,
-                headline,
-                trend,
-                short_labels.get(latest_year, latest_year),
-                latest_rows,
-                gaps,
-                notes,
+            render_section(
+                measure_section(
+                    position,
+                    measure,
+                    opens,
+                    headline,
+                    trend,
+                    short_labels.get(latest_year, latest_year),
+                    latest_rows,
+                    gaps,
+                    notes,
+                    t,
+                ),
+                t,
             ),
         )
         start = end
@@ -435,82 +513,111 @@ def _write_parts(path: Path, parts: list) -> None:
 class _PagesJob:
     """What drawing and writing pages needs besides the pages and their cells."""
 
-    measures: dict[str, Measure]
-    group_names: dict[str, str]
-    year_labels: dict[str, tuple[str, str]]
-    site: Site
+    views: list[_Language]
     directory: dict[str, tuple]
     first_names: dict[str, str]
-    old_pages: dict[str, dict | None]
+    old_pages: dict[str, dict[str, dict | None]]  # language -> code -> previous page
     out_dir: Path
     work_dir: Path
 
-    def write(self, items: list, cells: dict[str, list]) -> tuple[list, dict, dict]:
-        """Draw the sections in `cells` and write the pages `items` (code, sections);
-        return the listed (code, name) pairs, their state and the counts."""
-        drawn = (
-            {
-                (code, position): html.encode("utf-8")
-                for code, position, html in _render_sections(
-                    cells, self.measures, self.group_names, self.year_labels
-                )
-            }
-            if cells
-            else {}
-        )
-        listed, state_pages = [], {}
+    def write(self, items: list, cells: dict[str, list]) -> tuple[list, dict, dict, list]:
+        """Draw the sections in `cells` and write the pages `items` (code, {language:
+        sections}) in every language; return the listed (code, name) pairs, their state per
+        language, the counts and the catalogue keys shown in English for want of a
+        translation."""
+        listed = []
+        state_pages: dict[str, dict] = {view.language.code: {} for view in self.views}
         counts = dict.fromkeys(
             ("pages_rendered", "pages_reused", "sections_rendered", "sections_reused"), 0
         )
-        end_bytes = PAGE_END.encode("utf-8")
-        for code, page_sections in items:
+        for code, _ in items:
             entry = self.directory.get(code)
-            name = entry[1] if entry is not None else self.first_names[code]
-            listed.append((code, name))
-            facts = [
-                grade_span(entry[3], entry[4]) if entry else "",
-                _address(entry),
-                f"School code {code}" if code != DISTRICT_CODE else "",
-            ]
-            contents = [(section[0], self.measures[section[1]]) for section in page_sections]
-            head = (
-                page_start(f"{name} report card", "../", self.site)
-                + page_intro(name, facts, contents)
-            ).encode("utf-8")
-            head_digest = hashlib.md5(head, usedforsecurity=False).hexdigest()
-            old_path = self.out_dir / "schools" / f"{code}.html"
-            new_path = self.work_dir / "schools" / f"{code}.html"
-            reused = sum(1 for section in page_sections if section[3] is not None)
-            counts["sections_reused"] += reused
-            counts["sections_rendered"] += len(page_sections) - reused
-            old_page = self.old_pages[code]
-            if (
-                reused == len(page_sections)
-                and old_page["head"] == head_digest
-                and len(old_page["sections"]) == len(page_sections)
-            ):
-                _link_or_copy(old_path, new_path)
-                state_pages[code] = old_page
-                counts["pages_reused"] += 1
-                continue
-            old_bytes = memoryview(old_path.read_bytes()) if reused else memoryview(b"")
-            parts = [head]
-            offset = len(head)
-            recorded = []
-            for position, measure, key, old in page_sections:
-                piece = old_bytes[old[2] : old[3]] if old is not None else drawn[(code, position)]
-                parts.append(piece)
-                recorded.append([measure, key, offset, offset + len(piece)])
-                offset += len(piece)
-            parts.append(end_bytes)
-            _write_parts(new_path, parts)
-            state_pages[code] = {
-                "size": offset + len(end_bytes),
-                "head": head_digest,
-                "sections": recorded,
-            }
-            counts["pages_rendered"] += 1
-        return listed, state_pages, counts
+            listed.append((code, entry[1] if entry is not None else self.first_names[code]))
+        for view in self.views:
+            drawn = (
+                {
+                    (code, position): html.encode("utf-8")
+                    for code, position, html in _render_sections(cells, view)
+                }
+                if cells
+                else {}
+            )
+            for (code, by_language), (_, name) in zip(items, listed, strict=True):
+                self._write_page(
+                    view,
+                    code,
+                    name,
+                    by_language[view.language.code],
+                    drawn,
+                    state_pages[view.language.code],
+                    counts,
+                )
+        missing = sorted({key for view in self.views for key in view.t.missing})
+        return listed, state_pages, counts, missing
+
+    def _write_page(
+        self,
+        view: _Language,
+        code: str,
+        name: str,
+        page_sections: list,
+        drawn: dict,
+        state_pages: dict,
+        counts: dict,
+    ) -> None:
+        """Write one report card in one language: its head and end from the page template,
+        each section copied from the previous page when unchanged or drawn anew."""
+        t, prefix = view.t, view.language.prefix
+        entry = self.directory.get(code)
+        facts = [
+            grade_span(entry[3], entry[4], t) if entry else "",
+            _address(entry),
+            t("school.code", code=code) if code != DISTRICT_CODE else "",
+        ]
+        contents = [(section[0], view.measures[section[1]]) for section in page_sections]
+        head_text, end_text = render_parts(
+            "district.html.j2" if code == DISTRICT_CODE else "school.html.j2",
+            **frame(view.language, t, f"schools/{code}.html"),
+            title=t("school.title", name=name),
+            site=view.site,
+            name=name,
+            facts=[fact for fact in facts if fact],
+            toc=table_of_contents(contents, t),
+        )
+        head, end_bytes = head_text.encode("utf-8"), end_text.encode("utf-8")
+        head_digest = hashlib.md5(head + end_bytes, usedforsecurity=False).hexdigest()
+        old_path = self.out_dir / prefix / "schools" / f"{code}.html"
+        new_path = self.work_dir / prefix / "schools" / f"{code}.html"
+        reused = sum(1 for section in page_sections if section[3] is not None)
+        counts["sections_reused"] += reused
+        counts["sections_rendered"] += len(page_sections) - reused
+        old_page = self.old_pages[view.language.code][code]
+        if (
+            reused == len(page_sections)
+            and old_page["head"] == head_digest
+            and len(old_page["sections"]) == len(page_sections)
+        ):
+            _link_or_copy(old_path, new_path)
+            state_pages[code] = old_page
+            counts["pages_reused"] += 1
+            return
+        old_bytes = memoryview(old_path.read_bytes()) if reused else memoryview(b"")
+        parts = [head]
+        offset = len(head)
+        recorded = []
+        for position, measure, key, old in page_sections:
+            piece = old_bytes[old[2] : old[3]] if old is not None else drawn[(code, position)]
+            parts.append(piece)
+            recorded.append([measure, key, offset, offset + len(piece)])
+            offset += len(piece)
+        parts.append(end_bytes)
+        _write_parts(new_path, parts)
+        state_pages[code] = {
+            "size": offset + len(end_bytes),
+            "head": head_digest,
+            "sections": recorded,
+        }
+        counts["pages_rendered"] += 1
 
 
 # Below this much work a second process costs more than it saves.
@@ -537,12 +644,12 @@ def _halves(items: list, cells: dict[str, list]) -> list[tuple[list, dict[str, l
 _FORKED_JOB: tuple | None = None
 
 
-def _write_forked_half() -> tuple[list, dict, dict]:
+def _write_forked_half() -> tuple[list, dict, dict, list]:
     job, (items, cells) = _FORKED_JOB
     return job.write(items, cells)
 
 
-def _in_two_processes(job: _PagesJob, halves: list) -> list[tuple[list, dict, dict]]:
+def _in_two_processes(job: _PagesJob, halves: list) -> list[tuple[list, dict, dict, list]]:
     """The second half in a forked process (it inherits the data; only its small result
     comes back), the first here, at the same time."""
     global _FORKED_JOB
@@ -566,33 +673,51 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-# The renderer's code, read when the module is imported: the code that draws the pages.
+# The renderer's code, read when the module is imported: the code and templates that draw
+# the pages.
 _RENDERER_CODE = hashlib.md5(
     b"".join(
         Path(module.__file__).read_bytes()
-        for module in (sys.modules[__name__], svg_charts, portal_school)
-    ),
+        for module in (
+            sys.modules[__name__],
+            svg_charts,
+            portal_school,
+            portal_templates,
+            portal_home,
+            portal_layout,
+            portal_text,
+        )
+    )
+    + portal_templates.templates_digest(),
     usedforsecurity=False,
 ).hexdigest()
 
 
-def _renderer_digest(measures: dict[str, Measure], group_names: dict[str, str]) -> str:
+def _renderer_digest(views: list[_Language]) -> str:
     """What every section depends on besides its own cells (and the labels of the partial
-    years it shows, in its own digest): the renderer's code, the group names, the measure
-    catalog and the DuckDB version. A change to any of them redraws every page."""
+    years it shows, in its own digest): the renderer's code and templates, the catalogue of
+    words, the group names and the measure catalog in every language, and the DuckDB version.
+    A change to any of them redraws every page."""
     digest = hashlib.md5(_RENDERER_CODE.encode("utf-8"), usedforsecurity=False)
     # DuckDB's hash() makes the section digests; another version may hash differently.
     digest.update(duckdb.__version__.encode("utf-8"))
+    digest.update(catalogue_bytes())
     document = [
-        list(group_names.items()),
-        sorted((code, repr(measure)) for code, measure in measures.items()),
+        [
+            view.language.code,
+            list(view.group_names.items()),
+            sorted((code, repr(measure)) for code, measure in view.measures.items()),
+            sorted(view.year_labels.items()),
+        ]
+        for view in views
     ]
     digest.update(json.dumps(document).encode("utf-8"))
     return digest.hexdigest()
 
 
 def _read_state(out_dir: Path, renderer: str) -> dict[str, dict]:
-    """Pages of the previous build, if it was drawn by this renderer with this catalog."""
+    """Pages of the previous build per language, if it was drawn by this renderer with this
+    catalog."""
     try:
         state = json.loads((out_dir / PORTAL_STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -603,26 +728,27 @@ def _read_state(out_dir: Path, renderer: str) -> dict[str, dict]:
     return pages if isinstance(pages, dict) else {}
 
 
-def _previous_page(out_dir: Path, code: str, previous: dict[str, dict]) -> dict | None:
+def _previous_page(page: Path, entry: dict | None) -> dict | None:
     """The previous build's record of a page, if its file is still the one recorded."""
-    entry = previous.get(code)
-    if entry is None:
+    if not isinstance(entry, dict):
         return None
     try:
-        size = (out_dir / "schools" / f"{code}.html").stat().st_size
+        size = page.stat().st_size
     except OSError:
         return None
     return entry if size == entry.get("size") else None
 
 
 def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 2) -> PortalResult:
-    """Write the static site for `release_dir` into `out_dir` (replaced atomically).
+    """Write the static site for `release_dir` into `out_dir` (replaced atomically), in
+    English (at the root) and Spanish (under es/).
 
     Sections whose drawn cells, position and renderer are unchanged since the previous build in
     `out_dir` are copied from its pages byte for byte (a page with nothing changed is linked
     whole); the others are drawn. The result is the same site a build from nothing writes.
     With `processes` = 2 (the default; OPEN_DATA_PORTAL_PROCESSES overrides it) and fork
-    available, half of the pages are drawn and written by a forked process.
+    available, half of the pages are drawn and written by a forked process. Catalogue keys
+    shown in English for want of a Spanish text are logged and listed in the result.
     """
     if processes is None:
         processes = int(os.environ.get("OPEN_DATA_PORTAL_PROCESSES", "").strip() or 2)
@@ -630,7 +756,8 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
     out_dir = Path(out_dir)
     work_dir = out_dir.with_name(f".{out_dir.name}.tmp")
     shutil.rmtree(work_dir, ignore_errors=True)
-    (work_dir / "schools").mkdir(parents=True)
+    for language in LANGUAGES:
+        (work_dir / language.prefix / "schools").mkdir(parents=True)
     (work_dir / "downloads" / "data").mkdir(parents=True)
     for source in sorted((release_dir / "data").iterdir()):
         _link_or_copy(source, work_dir / "downloads" / "data" / source.name)
@@ -638,18 +765,13 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
         _link_or_copy(release_dir / name, work_dir / "downloads" / name)
     copy_assets(work_dir)
     release = json.loads((release_dir / "release.json").read_text(encoding="utf-8"))
-    as_of = release.get("data_as_of")
-    site = Site(
-        district_name=release.get("district_name") or "District",
-        as_of_text=f"Data as of {readable_date(as_of)}" if as_of else "",
-    )
-
-    year_labels = _year_labels(release.get("school_years") or {})
+    entries = load_catalogue()
+    english_years = _year_labels(release.get("school_years") or {}, Texts("en", entries))
 
     con = duckdb.connect(config=duckdb_limits())
     con.execute("set enable_progress_bar = false")
     try:
-        _stage_meta(con, release_dir, {year: long for year, (_, long) in year_labels.items()})
+        _stage_meta(con, release_dir, {year: long for year, (_, long) in english_years.items()})
         _stage_cells(con, release_dir)
         data = release_dir / "data"
         schools = con.execute(
@@ -669,22 +791,38 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
         )
         for code in {row[2] for row in section_rows} - set(measures):
             measures[code] = Measure(code, code, "", "", None, None, "")
-        renderer = _renderer_digest(measures, group_names)
+        views = [
+            _in_language(language, entries, release, measures, group_names)
+            for language in LANGUAGES
+        ]
+        renderer = _renderer_digest(views)
         previous = _read_state(out_dir, renderer)
+        codes = {row[0] for row in section_rows}
         old_pages = {
-            code: _previous_page(out_dir, code, previous) for code in {r[0] for r in section_rows}
+            language.code: {
+                code: _previous_page(
+                    out_dir / language.prefix / "schools" / f"{code}.html",
+                    (previous.get(language.code) or {}).get(code),
+                )
+                for code in codes
+            }
+            for language in LANGUAGES
         }
-        pages: dict[str, list[tuple[int, str, str, list | None]]] = {}
+        pages: dict[str, dict[str, list[tuple[int, str, str, list | None]]]] = {}
         redraw: list[tuple[str, str]] = []
         for code, position, measure, key in section_rows:
-            entry = pages.setdefault(code, [])
-            old_page = old_pages[code]
-            old_sections = old_page["sections"] if old_page else []
-            old = old_sections[position] if position < len(old_sections) else None
-            if old is None or old[0] != measure or old[1] != key:
-                old = None
+            by_language = pages.setdefault(code, {language.code: [] for language in LANGUAGES})
+            stale = False
+            for language in LANGUAGES:
+                old_page = old_pages[language.code][code]
+                old_sections = old_page["sections"] if old_page else []
+                old = old_sections[position] if position < len(old_sections) else None
+                if old is None or old[0] != measure or old[1] != key:
+                    old = None
+                    stale = True
+                by_language[language.code].append((position, measure, key, old))
+            if stale:
                 redraw.append((code, measure))
-            entry.append((position, measure, key, old))
         if redraw and len(redraw) < len(section_rows):
             con.execute(
                 "create temp table redraw as "
@@ -699,10 +837,7 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
     finally:
         con.close()
     job = _PagesJob(
-        measures=measures,
-        group_names=group_names,
-        year_labels=year_labels,
-        site=site,
+        views=views,
         directory={row[0]: row for row in schools},
         first_names=first_names,
         old_pages=old_pages,
@@ -715,11 +850,14 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
     else:
         done = [job.write(items, part) for items, part in halves]
     listed: list[tuple[str, str]] = []
-    state_pages: dict[str, dict] = {}
+    state_pages: dict[str, dict] = {language.code: {} for language in LANGUAGES}
+    missing: set[str] = set()
     result = PortalResult(out_dir=out_dir, school_pages=0)
-    for part_listed, part_pages, counts in done:
+    for part_listed, part_pages, counts, part_missing in done:
         listed += part_listed
-        state_pages |= part_pages
+        for language, language_pages in part_pages.items():
+            state_pages[language] |= language_pages
+        missing.update(part_missing)
         result.pages_rendered += counts["pages_rendered"]
         result.pages_reused += counts["pages_reused"]
         result.sections_rendered += counts["sections_rendered"]
@@ -731,9 +869,12 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
         for code, name in listed
         if code != DISTRICT_CODE
     ]
-    (work_dir / "index.html").write_text(
-        home_page(site, release_dir.name, home_schools), encoding="utf-8"
-    )
+    for view in views:
+        (work_dir / view.language.prefix / "index.html").write_text(
+            home_page(view.site, release_dir.name, home_schools, view.language, view.t),
+            encoding="utf-8",
+        )
+        missing.update(view.t.missing)
     (work_dir / PORTAL_STATE_FILE).write_text(
         json.dumps({"format": _STATE_FORMAT, "renderer": renderer, "pages": state_pages}),
         encoding="utf-8",
@@ -750,4 +891,11 @@ def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         work_dir.rename(out_dir)
     result.school_pages = len(listed)
+    result.missing_translations = sorted(missing)
+    if missing:
+        log.warning(
+            "portal: %d catalogue keys have no Spanish text and are shown in English: %s",
+            len(missing),
+            ", ".join(sorted(missing)),
+        )
     return result

@@ -1,44 +1,49 @@
-"""The frame every portal page shares: the head, a skip link, the site header naming the
-district and the date the data are as of, and the page end. The stylesheet and the search
-script are files beside this module (portal_assets/), copied into the site as they are."""
+"""What every portal page shares: the site's name and as-of date, the path back to the site
+root and the links to the same page in the other languages (templates/base.html.j2 lays out
+the frame). The stylesheet and the scripts are files beside this module (portal_assets/),
+copied into the site as they are.
+
+Site layout: English pages at the root (index.html, schools/<code>.html), Spanish pages under
+es/ (es/index.html, es/schools/<code>.html); the assets and downloads once, at the root."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
+from exports.open_data.portal_text import LANGUAGES, Language, Texts
+
 ASSETS_DIR = Path(__file__).with_name("portal_assets")
-ASSET_FILES = ("style.css", "search.js")
-PAGE_END = "\n</main>\n</body>\n</html>\n"
+ASSET_FILES = ("style.css", "search.js", "lang.js")
 
 
 @dataclass(frozen=True)
 class Site:
-    """What every page says about the whole site."""
+    """What every page of one language says about the whole site."""
 
     district_name: str
     as_of_text: str  # "Data as of 19 November 2026", or "" when the release has no date
 
 
-def page_start(title: str, root: str, site: Site) -> str:
-    """Everything up to the page's own content; `root` is the path back to the site root
-    ("" on the home page, "../" on school pages)."""
-    as_of = f'<p class="as-of">{escape(site.as_of_text)}</p>' if site.as_of_text else ""
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n"
-        f'<link rel="stylesheet" href="{root}style.css">\n</head>\n'
-        '<body>\n<a class="skip" href="#main">Skip to the content</a>\n'
-        f'<header class="site"><p><a href="{root}index.html">'
-        f"{escape(site.district_name)} open data</a></p>{as_of}</header>\n"
-        '<main id="main">\n'
-    )
-
-
-def page(title: str, root: str, site: Site, body: str) -> str:
-    return page_start(title, root, site) + body + PAGE_END
+def frame(language: Language, t: Texts, page_path: str) -> dict:
+    """The base layout's variables for the page at `page_path` inside the language's folder
+    ("index.html", "schools/1930001.html")."""
+    root = "../" * (page_path.count("/") + (1 if language.prefix else 0))
+    return {
+        "language": language,
+        "t": t,
+        "root": root,
+        "switch": [
+            {
+                "code": other.code,
+                "href": f"{root}{other.prefix}{page_path}",
+                "name": t.entries["lang.name"].get(other.code, other.code),
+            }
+            for other in LANGUAGES
+            if other != language
+        ],
+        "browser_language_target": "",
+    }
 
 
 def copy_assets(site_dir: Path) -> None:

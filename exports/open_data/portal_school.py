@@ -1,5 +1,5 @@
-"""The markup of a school report card: the introduction and table of contents, and one section
-per measure in the order of the strategic plans.
+"""What a school report card shows: the table of contents, and one section per measure in the
+order of the strategic plans.
 
 A measure's section reads like a California School Dashboard indicator: the latest value for
 all students (marked "year to date" on a partial year), the district's figure beside it, the
@@ -11,51 +11,40 @@ years. Every withheld cell says why it is withheld; a measure the district does 
 says "Not reported by the district" (or that there is not enough history yet), never a blank
 or a zero.
 
-The functions take plain tuples and strings; portal.py reads the cells in one DuckDB query and
-passes each section's rows here.
+Every word comes from the catalogue (portal_text.py) in the page's language: the functions
+take the language's `Texts` as `t`. They take plain tuples and strings and return what a
+section shows as plain data;
+templates/section.html.j2 lays it out. portal.py reads the cells in one DuckDB query and passes
+each section's rows here.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
 
+from markupsafe import Markup
+
+from exports.open_data.portal_text import Texts
 from exports.open_data.svg_charts import (
     bar_chart,
     display_number,
-    escaped,
     gap_chart,
     line_chart,
     published_number_and_text,
 )
 
-PLAN_SECTION_TITLES = {
-    "attendance": "Attendance",
-    "literacy": "Literacy (English language arts)",
-    "numeracy": "Numeracy (mathematics)",
-    "college_career": "College and career readiness",
-    "climate": "School climate and well-being",
-}
-AREA_TITLES = {
-    "attendance": "More attendance measures",
-    "assessment": "More assessment measures",
-    "postsecondary": "More college and career measures",
-    "english_learners": "English learners",
-    "discipline": "Discipline",
-    "early_warning": "Early warning signs",
-    "tutoring": "Tutoring and extended learning",
-    "survey": "More survey measures",
-    "workforce": "Staff",
-    "family_access": "Family access",
-}
-_UNIT_SUFFIX = {"percent": "%", "percent_change": "%", "points": " points", "days": " days"}
+_UNIT_SUFFIX = {"percent": "%", "percent_change": "%", "points": "unit.points", "days": "unit.days"}
 _PRIMARY = re.compile(r"^primary_n_below_(\d+)$")
+REPORTING_STATUSES = ("not_reported", "not_enough_history")
+"""Statuses of a cell the district does not report (portal.py passes them where a withheld
+cell's reason goes)."""
 
 
 @dataclass(frozen=True)
 class Measure:
-    """A measure as the release's measures file describes it."""
+    """A measure as the release's measures file describes it (name and description in the
+    page's language)."""
 
     code: str
     name: str
@@ -69,121 +58,87 @@ class Measure:
     def section_key(self) -> str:
         return self.plan_section or f"more-{self.area}"
 
-    @property
-    def section_title(self) -> str:
-        if self.plan_section:
-            return PLAN_SECTION_TITLES.get(self.plan_section, self.plan_section)
-        return AREA_TITLES.get(self.area, self.area.replace("_", " ").capitalize())
+
+def section_title(measure: Measure, t: Texts) -> str:
+    """The plan section's title, or "More … measures" of the measure's area."""
+    if measure.plan_section:
+        key = f"plan.{measure.plan_section}"
+        return t(key) if key in t.entries else measure.plan_section
+    key = f"area.{measure.area}"
+    return t(key) if key in t.entries else measure.area.replace("_", " ").capitalize()
 
 
-NOT_REPORTED = "Not reported by the district"
-REPORTING_TEXTS = {
-    "not_reported": ("not reported", NOT_REPORTED),
-    "not_enough_history": (
-        "not enough history",
-        "Not enough history: the measure needs more school years of data than there are yet",
-    ),
-}
-"""(short text for a chart, sentence for a table) of a cell the district does not report,
-by the release's reporting_status (portal.py passes it where a withheld cell's reason goes)."""
-REPORTING_NOTES = {
-    "not_reported": (
-        f"{NOT_REPORTED}: the district does not collect the data this measure is computed "
-        "from, so there is no figure (not a zero)."
-    ),
-    "not_enough_history": (
-        "Not enough history: this measure compares school years, and the data do not go back "
-        "far enough yet."
-    ),
-}
-
-
-def withheld_reason(reason: str | None) -> tuple[str, str]:
+def withheld_reason(reason: str | None, t: Texts) -> tuple[str, str]:
     """(short text for a chart, sentence for a table) saying why a cell is withheld."""
     primary = _PRIMARY.match(reason or "")
     if primary:
-        text = f"fewer than {primary.group(1)} students"
-        return text, f"suppressed: {text}"
+        text = t("cell.fewer_than", n=primary.group(1))
+        return text, t("cell.suppressed_because", reason=text)
     if reason and (reason.startswith("complementary_") or reason == "same_population"):
         return (
-            "hidden to protect another cell",
-            "suppressed: hidden so that another cell cannot be worked out",
+            t("cell.complementary_short"),
+            t("cell.suppressed_because", reason=t("cell.complementary")),
         )
     if reason == "linked_measure":
-        return (
-            "hidden (from a hidden figure)",
-            "suppressed: computed from a figure that is hidden",
-        )
+        return t("cell.linked_short"), t("cell.suppressed_because", reason=t("cell.linked"))
     if reason in ("top_coded", "bottom_coded"):
-        return "", "shown as a range so that a small group's exact figure stays private"
-    return "suppressed", "suppressed"
+        return "", t("cell.coded")
+    return t("cell.suppressed"), t("cell.suppressed")
 
 
-def cell_text(value: str | None, suppressed: bool, reason: str | None) -> tuple[float | None, str]:
+def _published(value: str | None, suppressed: bool, t: Texts) -> tuple[float | None, str]:
+    if not value:
+        return None, t("cell.suppressed") if suppressed else t("cell.no_data")
+    return published_number_and_text(value, suppressed)
+
+
+def cell_text(
+    value: str | None, suppressed: bool, reason: str | None, t: Texts
+) -> tuple[float | None, str]:
     """(number to draw, text for a table) of a published cell, the reason included."""
-    if reason in REPORTING_TEXTS:
-        return None, REPORTING_TEXTS[reason][1]
-    number, text = published_number_and_text(value, suppressed)
+    if reason in REPORTING_STATUSES:
+        return None, t(f"cell.{reason}")
+    number, text = _published(value, suppressed, t)
     if suppressed:
-        _, sentence = withheld_reason(reason)
-        return number, f"{value} ({sentence})" if value else sentence
+        _, sentence = withheld_reason(reason, t)
+        return number, t("cell.value_because", value=value, reason=sentence) if value else sentence
     return number, text
 
 
-def chart_text(value: str | None, suppressed: bool, reason: str | None) -> tuple:
+def chart_text(value: str | None, suppressed: bool, reason: str | None, t: Texts) -> tuple:
     """(number, text) for a chart: a withheld or unreported cell says briefly why."""
-    if reason in REPORTING_TEXTS:
-        return None, REPORTING_TEXTS[reason][0]
-    number, text = published_number_and_text(value, suppressed)
+    if reason in REPORTING_STATUSES:
+        return None, t(f"cell.{reason}_short")
+    number, text = _published(value, suppressed, t)
     if suppressed and not value:
-        return None, withheld_reason(reason)[0]
+        return None, withheld_reason(reason, t)[0]
     return number, text
 
 
-def with_unit(text: str, unit: str) -> str:
+def with_unit(text: str, unit: str, t: Texts) -> str:
     if not text or not text[0].isdigit() and text[0] != "-":
         return text
-    return f"{text}{_UNIT_SUFFIX.get(unit, '')}"
+    suffix = _UNIT_SUFFIX.get(unit, "")
+    return f"{text}{t(suffix) if suffix.startswith('unit.') else suffix}"
 
 
-def direction_text(measure: Measure) -> str:
+def direction_text(measure: Measure, t: Texts) -> str:
     if measure.higher_is_better is None:
-        return "Neither higher nor lower is better in itself."
-    return "Higher is better." if measure.higher_is_better else "Lower is better."
+        return t("section.neither_better")
+    return t("section.higher_better") if measure.higher_is_better else t("section.lower_better")
 
 
-def table_of_contents(sections: list[tuple[int, Measure]]) -> str:
-    """'On this page': the plan's sections, each with its measures, in page order."""
-    items: list[str] = []
-    current = None
+def table_of_contents(sections: list[tuple[int, Measure]], t: Texts) -> list[dict]:
+    """'On this page': the plan's sections, each with its (position, name) measures, in page
+    order."""
+    groups: list[dict] = []
     for position, measure in sections:
-        if measure.section_key != current:
-            if current is not None:
-                items.append("</ol></li>")
-            current = measure.section_key
-            items.append(
-                f'<li><a href="#s-{escape(current)}">{escape(measure.section_title)}</a><ol>'
+        if not groups or groups[-1]["key"] != measure.section_key:
+            groups.append(
+                {"key": measure.section_key, "title": section_title(measure, t), "measures": []}
             )
-        items.append(f'<li><a href="#m{position}">{escape(measure.name)}</a></li>')
-    if current is not None:
-        items.append("</ol></li>")
-    return (
-        '<nav class="toc" aria-labelledby="toc-title"><h2 id="toc-title">On this page</h2>'
-        f"<ol>{''.join(items)}</ol></nav>"
-    )
-
-
-def page_intro(name: str, facts: list[str], sections: list[tuple[int, Measure]]) -> str:
-    return (
-        f"<h1>{escape(name)} report card</h1>"
-        f"<p>{escape(' · '.join(fact for fact in facts if fact))}</p>"
-        '<p class="note">Figures for small groups are withheld to protect students\' privacy; '
-        "each withheld figure says why (fewer students than the threshold, or hidden so that "
-        "another figure cannot be worked out from it). Very high or low percentages of small "
-        'groups are shown as "≤5%" or "≥95%". See the '
-        '<a href="../downloads/suppression_notes.md">suppression notes</a>.</p>'
-        + table_of_contents(sections)
-    )
+        groups[-1]["measures"].append((position, measure.name))
+    return groups
 
 
 @dataclass
@@ -205,89 +160,68 @@ class Headline:
     has_earlier_year: bool = True  # the measure has a figure for all students before this year
 
 
-NO_HISTORY_CHANGE = "Not enough history: no earlier school year of data yet"
-
-
-def _headline_table(measure: Measure, headline: Headline, chart_id: str) -> str:
+def _headline(measure: Measure, headline: Headline, t: Texts) -> dict:
+    """The rows of a measure's 'at a glance' table, its Dashboard colour and its goal."""
     rows = []
-    _, text = cell_text(headline.value, headline.suppressed, headline.reason)
-    rows.append((f"All students, {headline.year_label}", with_unit(text, measure.unit)))
+    _, text = cell_text(headline.value, headline.suppressed, headline.reason, t)
+    rows.append(
+        (t("section.all_students_year", year=headline.year_label), with_unit(text, measure.unit, t))
+    )
     if headline.district is not None:
-        _, district = cell_text(*headline.district)
-        rows.append(("District, all students", with_unit(district, measure.unit)))
+        _, district = cell_text(*headline.district, t)
+        rows.append((t("section.district_all"), with_unit(district, measure.unit, t)))
     if headline.n is not None:
-        rows.append(("Students (n)", str(int(headline.n))))
+        rows.append((t("section.students_n"), str(int(headline.n))))
     if headline.status_level:
-        rows.append(("Dashboard status", headline.status_level))
-    if headline.change_level:
-        rows.append(("Change from last year", headline.change_level))
-    elif not headline.has_earlier_year and headline.reason not in REPORTING_TEXTS:
-        rows.append(("Change from last year", NO_HISTORY_CHANGE))
-    body = "".join(
-        f'<tr><th scope="row">{escaped[a]}</th><td>{escaped[b]}</td></tr>' for a, b in rows
-    )
-    if headline.color:
-        color = escape(headline.color)
-        body += (
-            '<tr><th scope="row">Dashboard colour</th>'
-            f'<td><span class="color color-{color}">{color}</span></td></tr>'
+        rows.append(
+            (
+                t("section.status"),
+                t.translated(f"status.{headline.status_level}", headline.status_level),
+            )
         )
+    if headline.change_level:
+        rows.append(
+            (
+                t("section.change"),
+                t.translated(f"change.{headline.change_level}", headline.change_level),
+            )
+        )
+    elif not headline.has_earlier_year and headline.reason not in REPORTING_STATUSES:
+        rows.append((t("section.change"), t("section.no_history_change")))
+    goal = ""
     if headline.target_value is not None:
-        goal = with_unit(display_number(headline.target_value), measure.unit)
+        goal = with_unit(display_number(headline.target_value), measure.unit, t)
         if headline.target_school_year:
-            goal += f" by {headline.target_school_year}"
+            goal = t("section.goal_by", goal=goal, year=headline.target_school_year)
         if headline.is_on_track is not None:
-            goal += "; on track" if headline.is_on_track else "; not on track"
-        body += f'<tr><th scope="row">Goal</th><td>{escaped[goal]}</td></tr>'
-    return (
-        f'<table class="headline" aria-describedby="{chart_id}-what"><caption>'
-        f"{escaped[measure.name]} at a glance</caption><tbody>{body}</tbody></table>"
-    )
-
-
-def _data_table(caption: str, header: str, rows: list[tuple[str, str, str]]) -> str:
-    body = "".join(
-        f"<tr><td>{escaped[a]}</td><td>{escaped[b]}</td><td>{escaped[c]}</td></tr>"
-        for a, b, c in rows
-    )
-    caption = escaped[caption]
-    return (
-        f"<details><summary>Data table: {caption}</summary><table>"
-        f'<caption>{caption}</caption><thead><tr><th scope="col">{escaped[header]}</th>'
-        '<th scope="col">Value</th><th scope="col">Students (n)</th></tr></thead>'
-        f"<tbody>{body}</tbody></table></details>"
-    )
-
-
-def _gap_table(caption: str, years: list[str], series: list[tuple[str, list]]) -> str:
-    head = "".join(f'<th scope="col">{escaped[year]}</th>' for year in years)
-    body = "".join(
-        f'<tr><th scope="row">{escaped[name]}</th>'
-        + "".join(f"<td>{'' if gap is None else escaped[display_number(gap)]}</td>" for gap in gaps)
-        + "</tr>"
-        for name, gaps in series
-    )
-    caption = escaped[caption]
-    return (
-        f"<details><summary>Data table: {caption}</summary><table>"
-        f'<caption>{caption}</caption><thead><tr><th scope="col">Student group</th>{head}'
-        f"</tr></thead><tbody>{body}</tbody></table></details>"
-    )
+            goal = t(
+                "section.on_track" if headline.is_on_track else "section.not_on_track", goal=goal
+            )
+    color = headline.color
+    return {
+        "rows": rows,
+        "color": color,
+        "color_name": t.translated(f"color.{color}", color) if color else "",
+        "goal": goal,
+    }
 
 
 def _n_text(n: int | None) -> str:
     return "" if n is None else str(int(n))
 
 
-def _figure(chart, chart_id: str, title: str, header: str, cells: list, measure: Measure) -> str:
-    """A chart of (label, value, suppressed, reason, n) cells with its data table."""
-    points = [(label, *chart_text(v, s, r)) for label, v, s, r, _ in cells]
-    rows = [(label, cell_text(v, s, r)[1], _n_text(n)) for label, v, s, r, n in cells]
-    return (
-        f"<figure><figcaption>{escaped[title]}</figcaption>"
-        f"{chart(chart_id, title, points, measure.unit)}"
-        f"{_data_table(title, header, rows)}</figure>"
-    )
+def _figure(
+    chart, chart_id: str, title: str, header: str, cells: list, measure: Measure, t: Texts
+) -> dict:
+    """A chart of (label, value, suppressed, reason, n) cells and its data table's rows."""
+    points = [(label, *chart_text(v, s, r, t)) for label, v, s, r, _ in cells]
+    return {
+        "title": title,
+        "svg": Markup(chart(chart_id, title, points, measure.unit)),
+        "header": header,
+        "years": None,
+        "rows": [(label, cell_text(v, s, r, t)[1], _n_text(n)) for label, v, s, r, n in cells],
+    }
 
 
 def measure_section(
@@ -300,8 +234,9 @@ def measure_section(
     latest: list[tuple],
     gaps: tuple[list[str], list[tuple[str, list]]] | None,
     year_notes: list[str],
-) -> str:
-    """One measure's block (opened by its plan section's h2 when it is the section's first).
+    t: Texts,
+) -> dict:
+    """What one measure's section shows (templates/section.html.j2 lays it out).
 
     `trend` holds (year label, value, suppressed, reason, n) of all students over the years,
     `latest` (group name, value, suppressed, reason, n) in group order; `gaps` the years and,
@@ -309,35 +244,40 @@ def measure_section(
     `year_notes` explains the partial years shown.
     """
     chart_id = f"m{position}"
-    parts = []
-    if opens_section:
-        parts.append(
-            f'<h2 id="s-{escape(measure.section_key)}">{escaped[measure.section_title]}</h2>'
-        )
-    parts.append(f'<section class="measure"><h3 id="{chart_id}">{escaped[measure.name]}</h3>')
-    parts.append(
-        f'<p id="{chart_id}-what"><strong>What this measures:</strong> '
-        f"{escaped[measure.plain_description]} "
-        f'<span class="direction">{escaped[direction_text(measure)]}</span></p>'
-    )
-    parts.extend(f'<p class="note ytd">{escaped[note]}</p>' for note in year_notes)
-    if headline is not None and headline.reason in REPORTING_NOTES:
-        parts.append(f'<p class="note reporting">{escaped[REPORTING_NOTES[headline.reason]]}</p>')
-    if headline is not None:
-        parts.append(_headline_table(measure, headline, chart_id))
-    parts.append('<div class="charts">')
+    figures = []
     if trend:
-        title = f"{measure.name}, all students, by school year"
-        parts.append(_figure(line_chart, chart_id + "t", title, "School year", trend, measure))
-    title = f"{measure.name} by student group, {latest_year_label}"
-    parts.append(_figure(bar_chart, chart_id + "g", title, "Student group", latest, measure))
+        title = t("section.trend_title", measure=measure.name)
+        header = t("section.col_school_year")
+        figures.append(_figure(line_chart, chart_id + "t", title, header, trend, measure, t))
+    title = t("section.groups_title", measure=measure.name, year=latest_year_label)
+    header = t("section.col_student_group")
+    figures.append(_figure(bar_chart, chart_id + "g", title, header, latest, measure, t))
     if gaps is not None and gaps[1]:
         years, series = gaps
-        title = f"{measure.name}: each group's gap to all students, by school year"
-        parts.append(
-            f"<figure><figcaption>{escaped[title]}</figcaption>"
-            f"{gap_chart(chart_id + 'd', title, years, series)}"
-            f"{_gap_table(title, years, series)}</figure>"
+        title = t("section.gap_title", measure=measure.name)
+        figures.append(
+            {
+                "title": title,
+                "svg": Markup(gap_chart(chart_id + "d", title, years, series, t("cell.withheld"))),
+                "header": header,
+                "years": years,
+                "rows": [
+                    (name, ["" if gap is None else display_number(gap) for gap in gap_values])
+                    for name, gap_values in series
+                ],
+            }
         )
-    parts.append("</div></section>")
-    return "".join(parts)
+    reporting = headline is not None and headline.reason in REPORTING_STATUSES
+    return {
+        "chart_id": chart_id,
+        "opens": opens_section,
+        "section_key": measure.section_key,
+        "section_title": section_title(measure, t),
+        "name": measure.name,
+        "description": measure.plain_description,
+        "direction": direction_text(measure, t),
+        "year_notes": year_notes,
+        "reporting_note": t(f"note.{headline.reason}") if reporting else "",
+        "headline": _headline(measure, headline, t) if headline is not None else None,
+        "figures": figures,
+    }

@@ -200,11 +200,14 @@ GAP_CHART_WIDTH = 520
 _GAP_COLOURS = ("#0b5394", "#b45f06", "#38761d", "#741b47", "#134f5c", "#990000", "#7f6000")
 
 
-def gap_chart(chart_id: str, title: str, years: list[str], series) -> str:
+def gap_chart(
+    chart_id: str, title: str, years: list[str], series, withheld: str = "withheld"
+) -> str:
     """Each group's gap to all students (group − all students) over the school years: one line
     per group, a dashed zero line (no gap) and a legend naming the groups.
 
-    `series` holds (group name, [gap or None per year]); a None breaks the line.
+    `series` holds (group name, [gap or None per year]); a None breaks the line, and the
+    description says `withheld` (in the page's language) there.
     """
     left, right, top, bottom = 48, GAP_CHART_WIDTH - 48, 16, 166
     height = bottom + 40 + 16 * len(series)
@@ -224,7 +227,7 @@ def gap_chart(chart_id: str, title: str, years: list[str], series) -> str:
     description = "; ".join(
         f"{name}: "
         + ", ".join(
-            f"{year} {'withheld' if gap is None else display_number(gap)}"
+            f"{year} {withheld if gap is None else display_number(gap)}"
             for year, gap in zip(years, gaps, strict=True)
         )
         for name, gaps in series

@@ -90,10 +90,14 @@ def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
         group_name=GROUP,
         deps=[release_key],
         kinds={"html"},
-        description="Static open-data portal: dataset downloads and a report card per school.",
+        description=(
+            "Static open-data portal in English and Spanish: dataset downloads and a report "
+            "card per school."
+        ),
     )
     def open_data_portal() -> dg.MaterializeResult:
         from exports.open_data.portal import build_portal
+        from exports.open_data.portal_text import LANGUAGES
         from exports.open_data.release import read_latest_version
 
         version = read_latest_version(open_data_dir)
@@ -106,6 +110,9 @@ def build_export_assets(settings: RunSettings) -> list[dg.AssetsDefinition]:
                 "pages_reused": result.pages_reused,
                 "sections_rendered": result.sections_rendered,
                 "sections_reused": result.sections_reused,
+                "languages": ", ".join(language.code for language in LANGUAGES),
+                # Catalogue keys shown in English on the Spanish pages (no student data).
+                "missing_translations": ", ".join(result.missing_translations) or "none",
             }
         )
 

@@ -1,6 +1,7 @@
 /* Find a school: filters the school index embedded in the home page by name, address or
-   grade ("Lincoln", "Main St", "grade 6", "K"). Plain script, no network and no library, so
-   the page works from a static host or straight from the disk. The query is also read from
+   grade ("Lincoln", "Main St", "grade 6", "grado 6", "K"). Plain script, no network and no library, so
+   the page works from a static host or straight from the disk. The status messages come
+   from the page (data-found-one, data-found-many), in its language. The query is also read from
    ?q=, so the form works (and can be bookmarked) even before this script has run. */
 (function () {
   "use strict";
@@ -12,8 +13,8 @@
     return;
   }
   var schools = JSON.parse(index.textContent);
-  var GRADE_WORDS = { tk: -1, k: 0, kn: 0, kindergarten: 0 };
-  var IGNORED = { grade: true, grades: true };
+  var GRADE_WORDS = { tk: -1, k: 0, kn: 0, kindergarten: 0, kinder: 0 };
+  var IGNORED = { grade: true, grades: true, grado: true, grados: true };
 
   function fold(text) {
     return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
@@ -63,7 +64,9 @@
       list.appendChild(item);
     });
     status.textContent =
-      found.length === 1 ? "1 school found" : found.length + " schools found";
+      found.length === 1
+        ? status.getAttribute("data-found-one")
+        : status.getAttribute("data-found-many").replace("{count}", String(found.length));
   }
 
   var query = new URLSearchParams(window.location.search).get("q");
