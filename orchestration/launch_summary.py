@@ -18,6 +18,9 @@ class StepProgress:
     started: float | None = None
     tables: int = 0
     rows: int = 0
+    assets: set[str] = field(default_factory=set)
+    """Assets counted already: a run over several school-year partitions materializes each
+    partitioned asset once per year, with the same table and row count."""
 
 
 @dataclass
@@ -66,6 +69,10 @@ class RunFollower:
             self.steps.setdefault(step, StepProgress()).started = entry.timestamp
         elif kind == DagsterEventType.ASSET_MATERIALIZATION:
             progress = self.steps.setdefault(step, StepProgress())
+            asset = event.asset_key.to_user_string() if event.asset_key else ""
+            if asset in progress.assets:
+                return
+            progress.assets.add(asset)
             progress.tables += 1
             row_count = event.event_specific_data.materialization.metadata.get("dagster/row_count")
             if row_count is not None and isinstance(row_count.value, int):
