@@ -8,7 +8,8 @@ refresh) sees the first run's history as a deployed instance would.
 
 `--job nightly` picks the pipeline's own job for the nightly refresh when it has one (a job other
 than `full_refresh` whose name says nightly, incremental or current year), and the current school
-year's partition when that job is partitioned; otherwise it runs `full_refresh`.
+year's partition when that job is partitioned; otherwise it runs `full_refresh`, whose own tags
+name every school year.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def run(requested_job: str, current_school_year: str | None) -> dict:
     job_name = choose_job_name(job_names, requested_job)
     job = defs.get_job_def(job_name)
     partition_key = None
-    if job.partitions_def is not None:
+    if job.partitions_def is not None and job_name != FULL_REFRESH:
         partition_key = choose_partition_key(
             list(job.partitions_def.get_partition_keys()), current_school_year
         )

@@ -19,7 +19,7 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
     os.environ["WAREHOUSE_PATH"] = str(settings.sources.warehouse_path.resolve())
 
     from orchestration.dbt.assets import dbt_docs_site, district_dbt_models
-    from orchestration.dbt.nightly import backfill_school_year_job, nightly_current_year_job
+    from orchestration.dbt.nightly import nightly_current_year_job
     from orchestration.dbt.project import district_dbt_project
     from orchestration.dbt.resource import DistrictDbtCliResource
     from orchestration.demo.assets import build_demo_sources_asset
@@ -41,7 +41,7 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
             *(build_raw_checks(source, settings) for source in SOURCES),
             build_mart_checks(settings),
         ],
-        jobs=[full_refresh_job, nightly_current_year_job, backfill_school_year_job],
+        jobs=[full_refresh_job, nightly_current_year_job],
         schedules=build_schedules(settings),
         sensors=build_sensors(settings),
         resources={

@@ -16,9 +16,12 @@ from dagster._core.events import DagsterEventType
 @dataclass
 class StepProgress:
     started: float | None = None
-    assets: int = 0  # materializations of the step
+    assets: int = 0  # assets the step materialized
     tables: int = 0  # those that carry a row count
     rows: int = 0
+    seen: set[str] = field(default_factory=set)
+    """Assets counted already: a run over several school-year partitions materializes each
+    partitioned asset once per year, with the same table and row count."""
 
     def counts(self) -> str:
         """', 6 tables, 17,178 rows' for tables; ', 2 outputs' for files, sites, releases."""
@@ -79,6 +82,10 @@ class RunFollower:
             self.steps.setdefault(step, StepProgress()).started = entry.timestamp
         elif kind == DagsterEventType.ASSET_MATERIALIZATION:
             progress = self.steps.setdefault(step, StepProgress())
+            asset = event.asset_key.to_user_string() if event.asset_key else ""
+            if asset in progress.seen:
+                return
+            progress.seen.add(asset)
             progress.assets += 1
             row_count = event.event_specific_data.materialization.metadata.get("dagster/row_count")
             if row_count is not None and isinstance(row_count.value, int):

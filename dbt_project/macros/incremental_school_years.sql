@@ -2,18 +2,15 @@
     `school_year`): a row of one school year depends only on source rows of that year, so a run
     may recompute some years and leave the others as they are.
 
-    Var `refresh_school_years` (else the environment variable DBT_REFRESH_SCHOOL_YEARS, the
-    same years comma-separated) says which years an incremental run recomputes:
+    Var `refresh_school_years` says which years an incremental run recomputes:
     - unset / null / empty: every year (what a plain `dbt build` does);
-    - a list of `YYYY-YY` years, e.g. `--vars '{refresh_school_years: [2024-25]}'` (a backfill);
+    - a list of `YYYY-YY` years, e.g. `--vars '{refresh_school_years: [2024-25]}'` (what the
+      Dagster dbt step passes for the school-year partitions it runs,
+      orchestration/dbt/refresh_years.py);
     - `current` (alone or in the list): the school year of the as-of date (macro
       students_as_of_date: var `as_of_date`, else the day before the newest SIS drop), the year a
-      nightly drop carries.
-    The first build and `--full-refresh` ignore the var and build every year.
-    The environment variable is read only while nodes run, never while dbt parses: a changed
-    `--vars` makes dbt re-parse the whole project (several seconds), an environment variable
-    read at run time does not, so the nightly run passes its years that way
-    (orchestration/dbt/refresh_years.py). -#}
+      nightly drop carries (for a run from a shell).
+    The first build and `--full-refresh` ignore the var and build every year. -#}
 
 {#- The config every incremental-by-year model shares, per warehouse:
     `config(materialized='incremental', on_schema_change='fail', **incremental_by_school_year())`.
@@ -40,12 +37,6 @@
 {#- The years the var asks for, validated: a list of `YYYY-YY` strings and/or `current`. -#}
 {% macro incremental_refresh_school_years() -%}
     {%- set requested = var('refresh_school_years', none) -%}
-    {%- if (requested is none or requested == '') and execute -%}
-        {%- set requested = env_var('DBT_REFRESH_SCHOOL_YEARS', '') | trim -%}
-        {%- if requested -%}
-            {%- set requested = requested.split(',') | map('trim') | reject('equalto', '') | list -%}
-        {%- endif -%}
-    {%- endif -%}
     {%- if requested is none or requested == '' or requested == [] -%}
         {{ return([]) }}
     {%- endif -%}

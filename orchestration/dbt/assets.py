@@ -14,14 +14,10 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.absent_sources import ABSENT_SOURCES_DBT_ENV
 from orchestration.dbt.project import district_dbt_project
-from orchestration.dbt.refresh_years import (
-    REFRESH_YEARS_ENV,
-    SchoolYearsConfig,
-    dbt_build_args,
-    dbt_build_env,
-)
+from orchestration.dbt.refresh_years import dbt_build_args, dbt_build_env, refreshed_years
 from orchestration.dbt.table_metadata import with_table_metadata
 from orchestration.dbt.translator import DistrictDbtTranslator
+from orchestration.partitions import school_year_partitions
 
 DBT_TRANSLATOR = DistrictDbtTranslator()
 DOCS_TARGET_PATH = district_dbt_project.project_dir / "target" / "docs_site"
@@ -29,6 +25,7 @@ LAST_BUILD_PATH = district_dbt_project.project_dir / "target" / "last_build"
 """The newest successful `dbt build`'s manifest (every node it ran carries its compiled SQL) and
 its partial-parse state, which spares the docs step a second parse of the project."""
 LAST_BUILD_FILES = ("manifest.json", "partial_parse.msgpack")
+PARSE_STATE_FILE = "partial_parse.msgpack"
 PUBLISHED_SCHEMAS = ("marts", "reference", "restricted")
 """The schemas the publications read: the marts, the reference seeds and the restricted marts."""
 
@@ -54,31 +51,51 @@ def dbt_relations(schemas: tuple[str, ...] | None) -> list[tuple[str, str, dg.As
     project=district_dbt_project,
     dagster_dbt_translator=DBT_TRANSLATOR,
     name="district_dbt",
+    partitions_def=school_year_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
 )
-def district_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, config: SchoolYearsConfig
-):
+def district_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build`: seeds, models and their tests in dependency order, one invocation.
 
-    The run config picks the school years the incremental models recompute (all by default,
-    as a full refresh); see orchestration/dbt/refresh_years.py.
+    Partitioned by school year: the run's partitions are the years the incremental models
+    recompute, all of them (a full refresh) when they cover every year; a backfill of several
+    years is one run and one `dbt build` (single-run backfill policy). See
+    orchestration/dbt/refresh_years.py. Models that are not per year are rebuilt whole by
+    every run, so each partition's status says when that year was last built.
     """
-    args = dbt_build_args(config)
-    env = dbt_build_env(config)
+    if not (context.has_partition_key or context.has_partition_key_range):
+        raise dg.Failure(
+            "the dbt step builds school years: launch it for a partition (a school year), a "
+            "range of them, or through full_refresh (every year)"
+        )
+    years = refreshed_years(context.partition_keys, school_year_partitions.get_partition_keys())
+    args = dbt_build_args(years)
+    env = dbt_build_env()
     context.log.info(
         shlex.join([*(f"{name}={value}" for name, value in env.items()), "dbt", *args])
     )
     target_path = _invocation_target_path(context)
     # dbt re-parses the whole project (about 10 s) unless it finds its partial-parse state in
-    # the target folder, and each invocation gets a fresh one: start it from the last build's.
-    _copy_files(LAST_BUILD_PATH, target_path, ("partial_parse.msgpack",))
-    passed = (REFRESH_YEARS_ENV, ABSENT_SOURCES_DBT_ENV)
-    with _environment({name: env.get(name) for name in passed}):
+    # the target folder, and each invocation gets a fresh one: start it from the last build's
+    # for the same years (a changed --vars invalidates the state).
+    parse_state = _parse_state_path(years)
+    if parse_state.exists():
+        _copy_file(parse_state, target_path / PARSE_STATE_FILE)
+    with _environment({ABSENT_SOURCES_DBT_ENV: env.get(ABSENT_SOURCES_DBT_ENV)}):
         invocation = dbt.cli(args, context=context, target_path=target_path)
     yield from with_table_metadata(
         invocation.stream(), Path(os.environ["WAREHOUSE_PATH"]), _relations_by_key()
     )
     _copy_files(invocation.target_path, LAST_BUILD_PATH, LAST_BUILD_FILES)
+    if (invocation.target_path / PARSE_STATE_FILE).exists():
+        _copy_file(invocation.target_path / PARSE_STATE_FILE, parse_state)
+
+
+def _parse_state_path(years: list[str]) -> Path:
+    """Where the partial-parse state of a build for these years is kept: one per set of years,
+    as dbt's own state is valid only for the vars it was parsed with."""
+    name = "_".join(years) if years else "all_years"
+    return LAST_BUILD_PATH / "parse_state" / f"{name}.msgpack"
 
 
 def _relations_by_key() -> dict[dg.AssetKey, tuple[str, str]]:
@@ -99,11 +116,17 @@ def _invocation_target_path(context: dg.AssetExecutionContext) -> Path:
 
 def _copy_files(source: Path, destination: Path, names: tuple[str, ...]) -> None:
     """Copy the named files that exist, each replaced in one rename."""
-    destination.mkdir(parents=True, exist_ok=True)
     for name in names:
         if (source / name).exists():
-            shutil.copyfile(source / name, destination / f".{name}.tmp")
-            os.replace(destination / f".{name}.tmp", destination / name)
+            _copy_file(source / name, destination / name)
+
+
+def _copy_file(source: Path, destination: Path) -> None:
+    """Copy one file, replacing the destination in one rename."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    temporary = destination.with_name(f".{destination.name}.tmp")
+    shutil.copyfile(source, temporary)
+    os.replace(temporary, destination)
 
 
 @contextmanager

@@ -1,18 +1,20 @@
-"""The current-year nightly job, the one-year backfill job and the current-year schedule.
+"""The current-year job: what the nightly schedule runs for one school-year partition.
 
-Both jobs run the same assets as `full_refresh` (load, check, build, publish) in one process,
-but for the dbt docs site. Sources load only what changed (orchestration/sources/load_mode.py),
+It runs the same assets as `full_refresh` (load, check, build, publish) in one process, but
+for the dbt docs site. Sources load only what changed (orchestration/sources/load_mode.py),
 raw checks validate only rows not validated before (quality/check_scope.py), and the dbt step's
-incremental models recompute one school year instead of all (orchestration/dbt/refresh_years.py).
-The step's op is the dbt multi-asset `district_dbt`.
+incremental models recompute the run's school years instead of all
+(orchestration/dbt/refresh_years.py). The step's op is the dbt multi-asset `district_dbt`.
 
-- `nightly_current_year`: the school year of the as-of date, the only year a nightly SIS drop
-  carries (ingestion/SOURCES.md). Past years keep the rows they have.
-- `backfill_school_year`: the launchpad asks for one `school_year` (`YYYY-YY`) and recomputes
-  that year: how a past year is rebuilt from the UI after a corrected history file arrives.
+The job is partitioned by school year (orchestration/partitions.py): the nightly schedule runs
+the current year's partition, the only year a nightly SIS drop carries (ingestion/SOURCES.md);
+past years keep the rows they have. A past year is rebuilt from the UI (after a corrected
+history file arrives) by launching this job for its partition, or a backfill of chosen years
+from the job's or the dbt assets' Partitions tab: the dbt step's single-run backfill policy
+builds them in one `dbt build`.
 
-The schedules that run them are in orchestration/schedules.py: this job on school nights, the
-full refresh weekly (a current-year run cannot see a new history drop, a changed seed or var,
+The schedules are in orchestration/schedules.py: this job on school nights, the full refresh
+weekly (a current-year run cannot see a new history drop, a changed seed or var,
 or a changed model).
 """
 
@@ -22,7 +24,7 @@ import dagster as dg
 from dagster_dbt import build_dbt_asset_selection
 
 from orchestration.dbt.assets import district_dbt_models
-from orchestration.dbt.refresh_years import CURRENT
+from orchestration.partitions import school_year_partitions
 from orchestration.sources.load_mode import INCREMENTAL, LOAD_MODE_TAG
 
 DBT_OP_NAME = "district_dbt"
@@ -52,35 +54,14 @@ only dbt assets that read the raw tables, so without them the dbt step would hav
 the job and would run before the sources load and their blocking checks pass."""
 
 
-def _dbt_years_config(school_years: list[str]) -> dict:
-    return {"ops": {DBT_OP_NAME: {"config": {"school_years": school_years}}}}
-
-
 nightly_current_year_job = dg.define_asset_job(
     name="nightly_current_year",
     selection=CURRENT_YEAR_SELECTION,
     executor_def=dg.in_process_executor,
-    config=_dbt_years_config([CURRENT]),
+    partitions_def=school_year_partitions,
     description=(
-        "Load, check and publish everything; dbt recomputes only the current school year of "
-        "the incremental models (CURRENT_SCHOOL_YEAR, else the year of the newest SIS drop)."
-    ),
-    tags=WAREHOUSE_TAGS,
-)
-
-backfill_school_year_job = dg.define_asset_job(
-    name="backfill_school_year",
-    selection=CURRENT_YEAR_SELECTION,
-    executor_def=dg.in_process_executor,
-    config=dg.ConfigMapping(
-        config_schema={
-            "school_year": dg.Field(str, description="The school year to recompute, YYYY-YY.")
-        },
-        config_fn=lambda config: _dbt_years_config([config["school_year"]]),
-    ),
-    description=(
-        "Load, check and publish everything; dbt recomputes one past school year of the "
-        "incremental models (run config `school_year: YYYY-YY`)."
+        "Load, check and publish everything; dbt recomputes the incremental models' rows of "
+        "the run's school year (the nightly schedule: the current one) and keeps the others."
     ),
     tags=WAREHOUSE_TAGS,
 )

@@ -1,21 +1,20 @@
-"""Which school years a `dbt build` recomputes: the dbt step's run config, CLI args and env.
+"""Which school years a `dbt build` recomputes: the dbt step's partitions, as dbt arguments.
 
 Nearly every model whose rows are keyed by school year is a dbt incremental model
-(dbt_project/macros/incremental_school_years.sql, README "Incremental by school year"). A run
-chooses their years here:
+(dbt_project/macros/incremental_school_years.sql, README "Incremental by school year"), and the
+dbt assets are partitioned by school year (orchestration/partitions.py). A run chooses the
+years by the partitions it materializes:
 
-- no years (the default, what `full_refresh` runs): `dbt build --full-refresh`, every model and
-  every year rebuilt from scratch and every data test run, so the warehouse is exactly what a
-  first build makes;
-- `current`: the school year of the as-of date (the day before the newest SIS drop), the only
-  year a nightly drop carries; `CURRENT_SCHOOL_YEAR` (`YYYY-YY`) pins it instead;
-- explicit `YYYY-YY` years: a backfill of those years.
+- every partition (what `full_refresh` runs: its tags are the range of all years):
+  `dbt build --full-refresh`, every model and every year rebuilt from scratch and every data
+  test run, so the warehouse is exactly what a first build makes;
+- some partitions (the nightly's current year, or the years of a backfill launched from the
+  UI, one run for all of them): those years, passed explicitly as dbt's var
+  `refresh_school_years` (`--vars '{"refresh_school_years": ["2025-26"]}'`).
 
-The years reach dbt in the environment variable DBT_REFRESH_SCHOOL_YEARS (comma-separated),
-which the macros read only while nodes run. The same years given with `--vars` would change
-dbt's parse inputs, and dbt re-parses the whole project when its vars change (several seconds
-at every run that follows a full refresh); an environment variable read at run time keeps the
-saved partial parse valid. `--vars '{refresh_school_years: [...]}'` still works from a shell.
+A changed `--vars` makes dbt re-parse the whole project; the dbt step therefore keeps one
+partial-parse state per set of years (orchestration/dbt/assets.py), so the nightly finds the
+one the previous nightly left.
 
 Models that stay tables (dimensions, the workforce marts from HR's current state, goals) are
 rebuilt whole on every run; the incremental ones recompute the chosen years and keep the others.
@@ -39,11 +38,8 @@ rows were validated by the night's raw checks.
 
 from __future__ import annotations
 
+import json
 import os
-import re
-
-import dagster as dg
-from pydantic import Field
 
 from orchestration.absent_sources import (
     ABSENT_SOURCES_DBT_ENV,
@@ -51,10 +47,8 @@ from orchestration.absent_sources import (
     absent_source_names,
 )
 
-CURRENT = "current"
-"""The keyword the dbt macro resolves to the school year of the as-of date."""
-REFRESH_YEARS_ENV = "DBT_REFRESH_SCHOOL_YEARS"
-"""The environment variable the dbt macros read the recomputed years from (comma-separated)."""
+REFRESH_YEARS_VAR = "refresh_school_years"
+"""The dbt var the macros read the recomputed years from."""
 STAGING_TEST_TAG = "full_refresh_only"
 """The tag dbt_project.yml gives every data test of the raw sources and the staging views."""
 STAGING_TESTS = f"tag:{STAGING_TEST_TAG}"
@@ -68,51 +62,33 @@ CURRENT_YEAR_EXCLUDE = (
     f"{PRODUCTION_EXCLUDE} resource_type:seed config.materialized:view {STAGING_TESTS}"
 )
 """What a run for chosen years leaves out besides (module docstring)."""
-SCHOOL_YEAR_PATTERN = re.compile(r"\d{4}-\d{2}")
 
 
-class SchoolYearsConfig(dg.Config):
-    """Run config of the dbt step: the school years its incremental models recompute."""
-
-    school_years: list[str] = Field(
-        default=[],
-        description=(
-            "Empty: rebuild every year (--full-refresh). Otherwise `YYYY-YY` years and/or "
-            "`current` (the as-of date's school year): only those years are recomputed."
-        ),
-    )
+def refreshed_years(partition_keys: list[str], all_keys: list[str]) -> list[str]:
+    """The years a run recomputes, sorted: none (every year, a full refresh) when its
+    partitions cover every school year."""
+    if set(all_keys) <= set(partition_keys):
+        return []
+    return sorted(set(partition_keys))
 
 
-def resolve_school_years(requested: list[str], env: dict[str, str] | None = None) -> list[str]:
-    """Validate the requested years; `current` becomes CURRENT_SCHOOL_YEAR when that is set."""
-    env = os.environ if env is None else env
-    pinned = (env.get("CURRENT_SCHOOL_YEAR") or "").strip()
-    resolved = []
-    for year in (item.strip() for item in requested):
-        if year == CURRENT and pinned:
-            year = pinned
-        if year != CURRENT and not SCHOOL_YEAR_PATTERN.fullmatch(year):
-            raise dg.Failure(f"school year {year!r} is neither YYYY-YY nor {CURRENT!r}")
-        if year not in resolved:
-            resolved.append(year)
-    return resolved
-
-
-def dbt_build_args(config: SchoolYearsConfig, env: dict[str, str] | None = None) -> list[str]:
-    """The `dbt build` arguments for the years the run config asks for."""
-    if not resolve_school_years(config.school_years, env):
+def dbt_build_args(years: list[str]) -> list[str]:
+    """The `dbt build` arguments for the years (none: a full refresh of every year)."""
+    if not years:
         return ["build", "--full-refresh", "--exclude", PRODUCTION_EXCLUDE]
-    return ["build", "--exclude", CURRENT_YEAR_EXCLUDE]
+    return [
+        "build",
+        "--vars",
+        json.dumps({REFRESH_YEARS_VAR: years}),
+        "--exclude",
+        CURRENT_YEAR_EXCLUDE,
+    ]
 
 
-def dbt_build_env(config: SchoolYearsConfig, env: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment the `dbt build` needs: the years to recompute, none for a full refresh,
-    and the sources the district declares absent (DISTRICT_ABSENT_SOURCES, as the measure
-    catalog names them), none when it has every source."""
+def dbt_build_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment the `dbt build` needs: the sources the district declares absent
+    (DISTRICT_ABSENT_SOURCES, as the measure catalog names them), none when it has every
+    source."""
     env = os.environ if env is None else env
-    years = resolve_school_years(config.school_years, env)
     absent = absent_source_names(env.get(ABSENT_SOURCES_ENV, ""))
-    return {
-        **({REFRESH_YEARS_ENV: ",".join(years)} if years else {}),
-        **({ABSENT_SOURCES_DBT_ENV: ",".join(absent)} if absent else {}),
-    }
+    return {ABSENT_SOURCES_DBT_ENV: ",".join(absent)} if absent else {}

@@ -22,7 +22,7 @@ from orchestration.absent_sources import (
     is_empty_by_design,
 )
 from orchestration.dbt.project import district_dbt_project
-from orchestration.dbt.refresh_years import SchoolYearsConfig, dbt_build_env
+from orchestration.dbt.refresh_years import dbt_build_env
 from quality.suites.marts import rules_for_mart
 
 ABSENT = "tutoring,survey,hr,planning,discipline,registrations,assessments,course_grades"
@@ -52,15 +52,10 @@ def test_the_dbt_step_passes_the_absent_names_as_the_measure_catalog_names_them(
         "survey",
     )
     env = {"DISTRICT_ABSENT_SOURCES": "tutoring, planning"}
-    assert dbt_build_env(SchoolYearsConfig(), env=env) == {
-        "DBT_ABSENT_SOURCES": "planning,tutoring"
-    }
-    assert dbt_build_env(SchoolYearsConfig(school_years=["2025-26"]), env=env) == {
-        "DBT_REFRESH_SCHOOL_YEARS": "2025-26",
-        "DBT_ABSENT_SOURCES": "planning,tutoring",
-    }
+    assert dbt_build_env(env=env) == {"DBT_ABSENT_SOURCES": "planning,tutoring"}
+    assert dbt_build_env(env={}) == {}
     with pytest.raises(AbsentSourcesError):
-        dbt_build_env(SchoolYearsConfig(), env={"DISTRICT_ABSENT_SOURCES": "attendance"})
+        dbt_build_env(env={"DISTRICT_ABSENT_SOURCES": "attendance"})
 
 
 @pytest.mark.parametrize("name", ["sis", "students", "attendance", "enrollments", "tutor"])

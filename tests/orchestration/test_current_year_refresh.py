@@ -2,11 +2,12 @@
 
 On a copy of the tiny district's warehouse (built once by the session's full refresh), rows of
 every incremental model (the set is read from dbt's manifest, so it cannot go stale) are
-tampered with, then the dbt step runs the incremental models with the run config of each real
-Dagster job: `nightly_current_year` must restore the current year and leave the past years
-exactly as they were (tampered rows included: proof they were not recomputed),
-`backfill_school_year` restores the one past year asked for, and `full_refresh` gives back the
-content of the original build.
+tampered with, then the dbt step runs the incremental models for the school-year partitions of
+each kind of run: the current year's partition (the nightly) must restore the current year and
+leave the past years exactly as they were (tampered rows included: proof they were not
+recomputed), a past year's partition (a backfill) restores the one past year asked for, and
+`full_refresh` (its tags: the range of every partition) gives back the content of the original
+build.
 
 Tampering: one row of every incremental model is deleted in the current year before the nightly
 run, and in the two past years in the models whose past rows nothing reads (a past year's rows
@@ -30,18 +31,16 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.dbt.nightly import backfill_school_year_job, nightly_current_year_job
 from orchestration.dbt.project import district_dbt_project
 from orchestration.dbt.refresh_years import (
     CURRENT_YEAR_EXCLUDE,
     PRODUCTION_EXCLUDE,
-    REFRESH_YEARS_ENV,
-    SchoolYearsConfig,
+    REFRESH_YEARS_VAR,
     dbt_build_args,
-    dbt_build_env,
-    resolve_school_years,
+    refreshed_years,
 )
 from orchestration.jobs import full_refresh_job
+from orchestration.partitions import school_year_partitions
 
 
 def _incremental_models() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
@@ -89,24 +88,24 @@ TAMPERED_DAYS = -1
 # -- the run config and the dbt arguments ------------------------------------------------------
 
 
-def test_no_years_is_a_full_refresh_of_every_model():
-    assert dbt_build_args(SchoolYearsConfig(), env={}) == [
-        "build",
-        "--full-refresh",
-        "--exclude",
-        PRODUCTION_EXCLUDE,
-    ]
+def test_every_year_is_a_full_refresh_of_every_model():
+    every = ["2024-25", "2025-26", "2026-27"]
+    assert refreshed_years(every, every) == []
+    assert dbt_build_args([]) == ["build", "--full-refresh", "--exclude", PRODUCTION_EXCLUDE]
     assert PRODUCTION_EXCLUDE.split()[0] == "resource_type:unit_test"
     assert CURRENT_YEAR_EXCLUDE.startswith(PRODUCTION_EXCLUDE)
 
 
-def test_years_reach_dbt_in_the_environment_and_current_can_be_pinned():
-    config = SchoolYearsConfig(school_years=["current", "2024-25"])
-    assert dbt_build_args(config, env={}) == ["build", "--exclude", CURRENT_YEAR_EXCLUDE]
-    assert dbt_build_env(config, env={}) == {REFRESH_YEARS_ENV: "current,2024-25"}
-    assert dbt_build_env(SchoolYearsConfig(), env={}) == {}
-    pinned = {"CURRENT_SCHOOL_YEAR": "2026-27"}
-    assert resolve_school_years(["current", "2026-27"], env=pinned) == ["2026-27"]
+def test_chosen_years_reach_dbt_as_its_var():
+    every = ["2024-25", "2025-26", "2026-27"]
+    assert refreshed_years(["2026-27", "2024-25"], every) == ["2024-25", "2026-27"]
+    assert dbt_build_args(["2024-25", "2026-27"]) == [
+        "build",
+        "--vars",
+        json.dumps({REFRESH_YEARS_VAR: ["2024-25", "2026-27"]}),
+        "--exclude",
+        CURRENT_YEAR_EXCLUDE,
+    ]
 
 
 def test_the_set_of_incremental_models_is_read_from_the_manifest():
@@ -114,11 +113,6 @@ def test_the_set_of_incremental_models_is_read_from_the_manifest():
     assert ("marts", "school_scorecard") in INCREMENTAL_MODELS
     assert ("marts", "equity_gaps") in LEAF_INCREMENTAL_MODELS
     assert LEAF_INCREMENTAL_MODELS < INCREMENTAL_MODELS
-
-
-def test_a_malformed_school_year_fails_the_run():
-    with pytest.raises(dg.Failure, match="2024-2025"):
-        resolve_school_years(["2024-2025"], env={})
 
 
 # -- the jobs on the tiny district -------------------------------------------------------------
@@ -243,8 +237,9 @@ def _incremental_asset_keys(defs: dg.Definitions) -> list[dg.AssetKey]:
     return keys
 
 
-def _run(dbt_resource, keys, run_config) -> list[str]:
-    """Materialize the incremental models with the dbt step's run config; return its dbt command.
+def _run(dbt_resource, keys, partition_key=None, tags=None) -> list[str]:
+    """Materialize the incremental models for a partition (or the partition range the tags
+    name); return the dbt step's command.
 
     The dbt multi-asset runs alone (`materialize`): the jobs' other steps (loads, the mart
     suites, exports) have nothing to do with which years dbt recomputes. The command is returned
@@ -256,7 +251,8 @@ def _run(dbt_resource, keys, run_config) -> list[str]:
         result = dg.materialize(
             [district_dbt_models],
             selection=keys,
-            run_config=run_config,
+            partition_key=partition_key,
+            tags=tags,
             resources={"dbt": dbt_resource},
             instance=instance,
             raise_on_error=False,
@@ -272,9 +268,11 @@ def _run(dbt_resource, keys, run_config) -> list[str]:
     return shlex.split(logged[0])
 
 
-def _environment_of(command: list[str]) -> dict[str, str]:
-    names_values = (token.split("=", 1) for token in command[: command.index("dbt")])
-    return dict(names_values)
+def _refresh_years_var(command: list[str]) -> list[str] | None:
+    """The years the dbt command passes in `--vars`, None when it passes none."""
+    if "--vars" not in command:
+        return None
+    return json.loads(command[command.index("--vars") + 1])[REFRESH_YEARS_VAR]
 
 
 @pytest.fixture(scope="module")
@@ -324,20 +322,18 @@ def runs(tiny_pipeline_run, tmp_path_factory) -> Runs:
         assert _delete_one_row_per_model(warehouse, LEAF_INCREMENTAL_MODELS, untouched) > 0
         before_nightly = _year_fingerprints(warehouse)
 
-        args = {"nightly": _run(dbt_resource, keys, nightly_current_year_job.config)}
+        assert {untouched, backfill, current} <= set(school_year_partitions.get_partition_keys())
+        args = {"nightly": _run(dbt_resource, keys, partition_key=current)}
         after_nightly = _year_fingerprints(warehouse)
         days_after_nightly = {y: _days_enrolled(warehouse, k, y) for y, k in tampered.items()}
 
         assert _delete_one_row_per_model(warehouse, LEAF_INCREMENTAL_MODELS, backfill) > 0
         before_backfill = _year_fingerprints(warehouse)
-        backfill_config = backfill_school_year_job.config.resolve_from_unvalidated_config(
-            {"school_year": backfill}
-        )
-        args["backfill"] = _run(dbt_resource, keys, backfill_config)
+        args["backfill"] = _run(dbt_resource, keys, partition_key=backfill)
         after_backfill = _year_fingerprints(warehouse)
         days_after_backfill = {y: _days_enrolled(warehouse, k, y) for y, k in tampered.items()}
 
-        args["full_refresh"] = _run(dbt_resource, keys, full_refresh_job.config)
+        args["full_refresh"] = _run(dbt_resource, keys, tags=full_refresh_job.tags)
         after_full_refresh = _year_fingerprints(warehouse)
 
     return Runs(
@@ -366,11 +362,11 @@ def _other_years(prints: dict, year: str) -> dict:
     return {key: value for key, value in prints.items() if key[1] != year}
 
 
-def test_the_jobs_ask_dbt_for_the_years_they_refresh(runs):
-    assert _environment_of(runs.dbt_args["nightly"]) == {REFRESH_YEARS_ENV: "current"}
-    assert _environment_of(runs.dbt_args["backfill"]) == {REFRESH_YEARS_ENV: runs.backfill_year}
-    assert "--vars" not in runs.dbt_args["nightly"]
-    assert _environment_of(runs.dbt_args["full_refresh"]) == {}
+def test_each_partition_s_dbt_command_names_its_year(runs):
+    assert _refresh_years_var(runs.dbt_args["nightly"]) == [runs.current_year]
+    assert _refresh_years_var(runs.dbt_args["backfill"]) == [runs.backfill_year]
+    assert runs.dbt_args["nightly"][: runs.dbt_args["nightly"].index("dbt")] == []
+    assert _refresh_years_var(runs.dbt_args["full_refresh"]) is None
     assert "--full-refresh" in runs.dbt_args["full_refresh"]
 
 

@@ -154,3 +154,64 @@ def test_checks_wait_for_the_other_sources_tables_they_read(monkeypatch):
 
     assert upstream_of("tutoring__sessions") == {"raw/sis__students"}
     assert upstream_of("sis__attendance") == set()  # its parents load in the same step
+
+
+DBT_LAYERS = ("staging", "intermediate", "marts", "restricted", "reference")
+
+
+def test_the_dbt_assets_are_partitioned_by_school_year_and_nothing_else_is(monkeypatch):
+    from orchestration.partitions import school_year_partitions
+
+    monkeypatch.delenv("DISTRICT_SOURCES_DIR", raising=False)
+    monkeypatch.delenv("DISTRICT_SOURCE_MODE", raising=False)
+    graph = build_definitions(RunSettings.from_env()).resolve_asset_graph()
+    partitioned = {
+        key.to_user_string()
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).partitions_def is not None
+    }
+    assert "marts/school_scorecard" in partitioned
+    assert "restricted/fct_student_school_year_attendance" in partitioned
+    assert all(key.split("/")[0] in DBT_LAYERS for key in partitioned)
+    # sources, publications and the docs site stay unpartitioned, downstream of every year
+    assert {"raw/sis__attendance", "publications/bi_database", "docs/dbt_docs_site"}.isdisjoint(
+        partitioned
+    )
+    for key in partitioned:
+        assert graph.get(dg.AssetKey.from_user_string(key)).partitions_def == (
+            school_year_partitions
+        )
+    dbt_step = graph.get(dg.AssetKey.from_user_string("marts/school_scorecard"))
+    assert dbt_step.backfill_policy == dg.BackfillPolicy.single_run()
+
+
+def test_the_nightly_runs_the_current_year_s_partition_and_the_full_refresh_every_year(
+    monkeypatch, tmp_path
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from orchestration.partitions import ALL_YEARS_TAGS, school_year_partitions
+    from warehouse.school_year import previous_school_year
+
+    monkeypatch.setenv("DISTRICT_SOURCES_DIR", str(tmp_path))
+    monkeypatch.delenv("DISTRICT_SOURCE_MODE", raising=False)
+    monkeypatch.delenv("CURRENT_SCHOOL_YEAR", raising=False)
+    monkeypatch.setenv("DISTRICT_TIMEZONE", "America/New_York")
+    defs = build_definitions(RunSettings.from_env())
+    schedule = defs.get_schedule_def("nightly_current_year")
+    last = school_year_partitions.get_partition_keys()[-1]
+    night = datetime(int(last[:4]), 12, 8, 2, tzinfo=ZoneInfo("America/New_York"))
+    repository = defs.get_repository_def()
+    context = dg.build_schedule_context(repository_def=repository, scheduled_execution_time=night)
+    (request,) = schedule.evaluate_tick(context).run_requests
+    assert request.partition_key == last
+    # 1 July 02:00: the night's drop is of 30 June, the year before
+    context = dg.build_schedule_context(
+        repository_def=repository, scheduled_execution_time=night.replace(month=7, day=1)
+    )
+    result = schedule.evaluate_tick(context)
+    assert [r.partition_key for r in result.run_requests] == [previous_school_year(last)]
+    assert defs.resolve_job_def("nightly_current_year").partitions_def == school_year_partitions
+    full = defs.resolve_job_def("full_refresh")
+    assert ALL_YEARS_TAGS.items() <= full.tags.items()
