@@ -6,7 +6,7 @@ whose SIS exports no discipline, registrations, assessments or course grades, sa
 absent raw table is created empty and materialized with zero rows, "absent by configuration";
 its checks pass without running, and the marts built on it are empty by design, so their
 non-empty rule is not applied. A mart that is empty while every input was present still blocks.
-The dbt step passes the names on (`DBT_ABSENT_SOURCES`), so the scorecard, the open-data release
+The dbt step passes the names on (dbt var `absent_sources`), so the scorecard, the open-data release
 and the portal show each measure of an absent source as "not reported by the district".
 The core SIS tables (schools, students, calendar, enrolments, attendance, programs) cannot be
 absent: no measure is computed without them.
@@ -55,10 +55,6 @@ def absent_raw_tables(value: str | None = None) -> frozenset[str]:
     return frozenset(tables)
 
 
-ABSENT_SOURCES_DBT_ENV = "DBT_ABSENT_SOURCES"
-"""The environment variable the dbt step passes the absent names in (comma-separated): the
-scorecard reads it while its nodes run (dbt_project/macros/scorecard_absent_sources.sql) and
-marks each measure whose catalog `optional_source` is named there "not reported"."""
 SIS_TABLE_NAMES = ("discipline", "registrations", "assessments", "course_grades")
 """The optional SIS tables by the names the measure catalog's `optional_source` uses."""
 

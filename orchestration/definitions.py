@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -15,8 +14,7 @@ from orchestration.settings import RunSettings
 
 def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
     settings = settings or RunSettings.from_env()
-    # dbt runs in a subprocess that reads the warehouse location from the environment.
-    os.environ["WAREHOUSE_PATH"] = str(settings.sources.warehouse_path.resolve())
+    warehouse_path = str(settings.sources.warehouse_path.resolve())
 
     from orchestration.dbt.assets import dbt_docs_site, district_dbt_models
     from orchestration.dbt.nightly import nightly_current_year_job
@@ -30,6 +28,7 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
     from orchestration.schedules import build_schedules
     from orchestration.sensors import build_sensors
     from orchestration.sources.assets import SOURCES, build_source_assets
+    from orchestration.warehouse_resource import WarehouseResource
 
     assets = [build_source_assets(source, settings) for source in SOURCES]
     if settings.is_demo:
@@ -45,7 +44,12 @@ def build_definitions(settings: RunSettings | None = None) -> dg.Definitions:
         schedules=build_schedules(settings),
         sensors=build_sensors(settings),
         resources={
-            "dbt": DistrictDbtCliResource(project_dir=district_dbt_project, dbt_executable=_dbt())
+            "dbt": DistrictDbtCliResource(
+                project_dir=district_dbt_project,
+                dbt_executable=_dbt(),
+                warehouse_path=warehouse_path,
+            ),
+            "warehouse": WarehouseResource(path=warehouse_path),
         },
     )
 

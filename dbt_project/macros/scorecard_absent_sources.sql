@@ -2,17 +2,12 @@
     names them (tutoring, survey, hr, discipline, registrations, assessments, course_grades;
     planning, the school targets, is accepted and names no measure).
 
-    Var `absent_sources` (a list, or one comma-separated string), else the environment variable
-    DBT_ABSENT_SOURCES (comma-separated), which the Dagster dbt step sets from
-    DISTRICT_ABSENT_SOURCES (orchestration/absent_sources.py). As with DBT_REFRESH_SCHOOL_YEARS,
-    the environment variable is read only while nodes run, never while dbt parses, so a district
-    changing it keeps the saved partial parse. An unknown name stops the build. -#}
+    Var `absent_sources` (a list, or one comma-separated string), which the Dagster dbt step
+    passes from DISTRICT_ABSENT_SOURCES (orchestration/dbt/refresh_years.py, dbt_build_vars).
+    An unknown name stops the build. -#}
 {% macro scorecard_absent_sources() -%}
     {%- set known = ['tutoring', 'survey', 'hr', 'planning', 'discipline', 'registrations', 'assessments', 'course_grades'] -%}
     {%- set requested = var('absent_sources', none) -%}
-    {%- if (requested is none or requested == '' or requested == []) and execute -%}
-        {%- set requested = env_var('DBT_ABSENT_SOURCES', '') | trim -%}
-    {%- endif -%}
     {%- if requested is none or requested == '' or requested == [] -%}
         {{ return([]) }}
     {%- endif -%}

@@ -7,6 +7,7 @@ so each one has a documented default and an environment variable that overrides 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # Groups whose cells add up to the school's ALL cell. A dimension listed here is exhaustive and
@@ -78,6 +79,22 @@ STAFF_STUDENT_SHARE_MEASURES: frozenset[str] = frozenset({"STAFF_DIVERSITY_GAP"}
 DEFAULT_EXEMPT_AREAS: frozenset[str] = frozenset({"workforce"})
 
 
+MIN_N_ENV = "OPEN_DATA_MIN_N"
+"""The one minimum-n setting: the release's primary suppression and the dbt var
+`min_n_reporting` the marts' own small-n flags use (the dbt step passes it) read it."""
+DEFAULT_MIN_N = 10
+"""shared/METRICS.md's minimum n, and dbt_project.yml's default for `min_n_reporting`."""
+
+
+def min_n_setting(env: Mapping[str, str] | None = None) -> int:
+    """OPEN_DATA_MIN_N, else the default; a value below 1 is refused."""
+    raw = (os.environ if env is None else env).get(MIN_N_ENV, "").strip()
+    min_n = int(raw) if raw else DEFAULT_MIN_N
+    if min_n < 1:
+        raise ValueError(f"{MIN_N_ENV} must be at least 1, got {min_n}")
+    return min_n
+
+
 def _int_from_env(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     return int(raw) if raw else default
@@ -101,7 +118,7 @@ class SuppressionPolicy:
         school, year and group (an empty mapping turns the partition rule off).
     """
 
-    min_n: int = 10
+    min_n: int = DEFAULT_MIN_N
     coding_max_n: int = 100
     coding_low_percent: float = 5.0
     coding_high_percent: float = 95.0
@@ -130,7 +147,7 @@ class SuppressionPolicy:
             else DEFAULT_EXEMPT_AREAS
         )
         policy = cls(
-            min_n=min_n if min_n is not None else _int_from_env("OPEN_DATA_MIN_N", 10),
+            min_n=min_n if min_n is not None else min_n_setting(),
             coding_max_n=_int_from_env("OPEN_DATA_CODING_MAX_N", 100),
             coding_low_percent=_float_from_env("OPEN_DATA_CODING_LOW_PERCENT", 5.0),
             coding_high_percent=_float_from_env("OPEN_DATA_CODING_HIGH_PERCENT", 95.0),

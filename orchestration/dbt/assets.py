@@ -1,23 +1,22 @@
 """Every dbt model, seed and snapshot as a Dagster asset, and every dbt test as an asset check."""
 
+import hashlib
 import json
 import os
 import shlex
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from uuid import uuid4
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.absent_sources import ABSENT_SOURCES_DBT_ENV
 from orchestration.dbt.project import district_dbt_project
-from orchestration.dbt.refresh_years import dbt_build_args, dbt_build_env, refreshed_years
+from orchestration.dbt.refresh_years import dbt_build_args, dbt_build_vars, refreshed_years
 from orchestration.dbt.table_metadata import with_table_metadata
 from orchestration.dbt.translator import DistrictDbtTranslator
 from orchestration.partitions import school_year_partitions
+from orchestration.warehouse_resource import WarehouseResource
 
 DBT_TRANSLATOR = DistrictDbtTranslator()
 DOCS_TARGET_PATH = district_dbt_project.project_dir / "target" / "docs_site"
@@ -54,7 +53,9 @@ def dbt_relations(schemas: tuple[str, ...] | None) -> list[tuple[str, str, dg.As
     partitions_def=school_year_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
-def district_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def district_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+):
     """`dbt build`: seeds, models and their tests in dependency order, one invocation.
 
     Partitioned by school year: the run's partitions are the years the incremental models
@@ -69,33 +70,28 @@ def district_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             "range of them, or through full_refresh (every year)"
         )
     years = refreshed_years(context.partition_keys, school_year_partitions.get_partition_keys())
-    args = dbt_build_args(years)
-    env = dbt_build_env()
-    context.log.info(
-        shlex.join([*(f"{name}={value}" for name, value in env.items()), "dbt", *args])
-    )
+    args = dbt_build_args(years, dbt_build_vars())
+    context.log.info(shlex.join(["dbt", *args]))
     target_path = _invocation_target_path(context)
     # dbt re-parses the whole project (about 10 s) unless it finds its partial-parse state in
     # the target folder, and each invocation gets a fresh one: start it from the last build's
-    # for the same years (a changed --vars invalidates the state).
-    parse_state = _parse_state_path(years)
+    # for the same arguments (a changed --vars invalidates the state).
+    parse_state = _parse_state_path(years, args)
     if parse_state.exists():
         _copy_file(parse_state, target_path / PARSE_STATE_FILE)
-    with _environment({ABSENT_SOURCES_DBT_ENV: env.get(ABSENT_SOURCES_DBT_ENV)}):
-        invocation = dbt.cli(args, context=context, target_path=target_path)
-    yield from with_table_metadata(
-        invocation.stream(), Path(os.environ["WAREHOUSE_PATH"]), _relations_by_key()
-    )
+    invocation = dbt.cli(args, context=context, target_path=target_path)
+    yield from with_table_metadata(invocation.stream(), warehouse.file, _relations_by_key())
     _copy_files(invocation.target_path, LAST_BUILD_PATH, LAST_BUILD_FILES)
     if (invocation.target_path / PARSE_STATE_FILE).exists():
         _copy_file(invocation.target_path / PARSE_STATE_FILE, parse_state)
 
 
-def _parse_state_path(years: list[str]) -> Path:
-    """Where the partial-parse state of a build for these years is kept: one per set of years,
-    as dbt's own state is valid only for the vars it was parsed with."""
+def _parse_state_path(years: list[str], args: list[str]) -> Path:
+    """Where the partial-parse state of a build with these arguments is kept: one per set of
+    years and dbt vars, as dbt's own state is valid only for the vars it was parsed with."""
     name = "_".join(years) if years else "all_years"
-    return LAST_BUILD_PATH / "parse_state" / f"{name}.msgpack"
+    digest = hashlib.sha256(json.dumps(args).encode()).hexdigest()[:12]
+    return LAST_BUILD_PATH / "parse_state" / f"{name}-{digest}.msgpack"
 
 
 def _relations_by_key() -> dict[dg.AssetKey, tuple[str, str]]:
@@ -129,29 +125,6 @@ def _copy_file(source: Path, destination: Path) -> None:
     os.replace(temporary, destination)
 
 
-@contextmanager
-def _environment(values: dict[str, str | None]) -> Iterator[None]:
-    """Set (or, for None, remove) environment variables while the dbt subprocess starts.
-
-    DbtCliResource copies os.environ into the subprocess when `cli()` starts it and takes no
-    environment of its own; the previous values are restored right after.
-    """
-    saved = {name: os.environ.get(name) for name in values}
-    try:
-        _set_environment(values)
-        yield
-    finally:
-        _set_environment(saved)
-
-
-def _set_environment(values: dict[str, str | None]) -> None:
-    for name, value in values.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-
-
 @dg.asset(
     key=dg.AssetKey(["docs", "dbt_docs_site"]),
     group_name="docs",
@@ -159,7 +132,7 @@ def _set_environment(values: dict[str, str | None]) -> None:
     description="dbt's documentation site (index.html, catalog.json) for the marts' columns.",
     kinds={"dbt"},
 )
-def dbt_docs_site(dbt: DbtCliResource) -> dg.MaterializeResult:
+def dbt_docs_site(dbt: DbtCliResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Regenerate the docs after every build so column docs match the warehouse analysts see.
 
     The site is the newest build's manifest (its compiled SQL included) plus a catalog read
@@ -178,7 +151,7 @@ def dbt_docs_site(dbt: DbtCliResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(
         metadata={
             "docs_index": dg.MetadataValue.url(index.resolve().as_uri()),
-            "warehouse": os.environ.get("WAREHOUSE_PATH", ""),
+            "warehouse": warehouse.path,
             "compiled_by_build": "--no-compile" in args,
         }
     )

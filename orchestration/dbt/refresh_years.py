@@ -40,15 +40,17 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 
-from orchestration.absent_sources import (
-    ABSENT_SOURCES_DBT_ENV,
-    ABSENT_SOURCES_ENV,
-    absent_source_names,
-)
+from exports.open_data.policy import min_n_setting
+from orchestration.absent_sources import ABSENT_SOURCES_ENV, absent_source_names
 
 REFRESH_YEARS_VAR = "refresh_school_years"
 """The dbt var the macros read the recomputed years from."""
+ABSENT_SOURCES_VAR = "absent_sources"
+"""The dbt var the scorecard reads the absent sources from (macros/scorecard_absent_sources.sql)."""
+MIN_N_VAR = "min_n_reporting"
+"""The dbt var of the minimum n (dbt_project.yml's default is exports/open_data/policy.py's)."""
 STAGING_TEST_TAG = "full_refresh_only"
 """The tag dbt_project.yml gives every data test of the raw sources and the staging views."""
 STAGING_TESTS = f"tag:{STAGING_TEST_TAG}"
@@ -72,23 +74,29 @@ def refreshed_years(partition_keys: list[str], all_keys: list[str]) -> list[str]
     return sorted(set(partition_keys))
 
 
-def dbt_build_args(years: list[str]) -> list[str]:
-    """The `dbt build` arguments for the years (none: a full refresh of every year)."""
+def dbt_build_args(years: list[str], build_vars: dict | None = None) -> list[str]:
+    """The `dbt build` arguments for the years (none: a full refresh of every year), with the
+    run's other dbt vars (`build_vars`, from `dbt_build_vars`) in the same `--vars`."""
+    run_vars = dict(build_vars or {})
+    if years:
+        run_vars[REFRESH_YEARS_VAR] = years
+    vars_args = ["--vars", json.dumps(run_vars, sort_keys=True)] if run_vars else []
     if not years:
-        return ["build", "--full-refresh", "--exclude", PRODUCTION_EXCLUDE]
-    return [
-        "build",
-        "--vars",
-        json.dumps({REFRESH_YEARS_VAR: years}),
-        "--exclude",
-        CURRENT_YEAR_EXCLUDE,
-    ]
+        return ["build", "--full-refresh", *vars_args, "--exclude", PRODUCTION_EXCLUDE]
+    return ["build", *vars_args, "--exclude", CURRENT_YEAR_EXCLUDE]
 
 
-def dbt_build_env(env: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment the `dbt build` needs: the sources the district declares absent
-    (DISTRICT_ABSENT_SOURCES, as the measure catalog names them), none when it has every
-    source."""
+def dbt_build_vars(env: Mapping[str, str] | None = None) -> dict:
+    """The district settings the `dbt build` reads as dbt vars: the sources it declares absent
+    (DISTRICT_ABSENT_SOURCES, as the measure catalog names them; left out when it has every
+    source) and the minimum n (OPEN_DATA_MIN_N, the release's own setting).
+
+    Passed as `--vars`, not through the dbt subprocess's environment, so what a run built with
+    is in its logged command line and nothing in this process's environment is written.
+    """
     env = os.environ if env is None else env
     absent = absent_source_names(env.get(ABSENT_SOURCES_ENV, ""))
-    return {ABSENT_SOURCES_DBT_ENV: ",".join(absent)} if absent else {}
+    build_vars: dict = {MIN_N_VAR: min_n_setting(env)}
+    if absent:
+        build_vars[ABSENT_SOURCES_VAR] = list(absent)
+    return build_vars

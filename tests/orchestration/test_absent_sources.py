@@ -22,7 +22,7 @@ from orchestration.absent_sources import (
     is_empty_by_design,
 )
 from orchestration.dbt.project import district_dbt_project
-from orchestration.dbt.refresh_years import dbt_build_env
+from orchestration.dbt.refresh_years import dbt_build_vars
 from quality.suites.marts import rules_for_mart
 
 ABSENT = "tutoring,survey,hr,planning,discipline,registrations,assessments,course_grades"
@@ -52,10 +52,13 @@ def test_the_dbt_step_passes_the_absent_names_as_the_measure_catalog_names_them(
         "survey",
     )
     env = {"DISTRICT_ABSENT_SOURCES": "tutoring, planning"}
-    assert dbt_build_env(env=env) == {"DBT_ABSENT_SOURCES": "planning,tutoring"}
-    assert dbt_build_env(env={}) == {}
+    assert dbt_build_vars(env=env) == {
+        "absent_sources": ["planning", "tutoring"],
+        "min_n_reporting": 10,
+    }
+    assert dbt_build_vars(env={}) == {"min_n_reporting": 10}
     with pytest.raises(AbsentSourcesError):
-        dbt_build_env(env={"DISTRICT_ABSENT_SOURCES": "attendance"})
+        dbt_build_vars(env={"DISTRICT_ABSENT_SOURCES": "attendance"})
 
 
 @pytest.mark.parametrize("name", ["sis", "students", "attendance", "enrollments", "tutor"])
