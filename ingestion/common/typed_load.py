@@ -161,6 +161,7 @@ def _typed_view_sql(contract: TableContract, staged_view: str) -> str:
 def _checks(
     con: duckdb.DuckDBPyConnection,
     contract: TableContract,
+    timezone: str,
     parent_rules: Sequence[ParentRule] = (),
 ) -> list[_Check]:
     """The row checks in the order that decides which failure a quarantined row reports.
@@ -186,7 +187,7 @@ def _checks(
         for rule in value_rules_for(contract.raw_table, column):
             checks.append(
                 _Check(
-                    render_condition(con, rule, typed, _typed_column),
+                    render_condition(con, rule, typed, _typed_column, timezone),
                     rule.rule,
                     column,
                     value,
@@ -304,6 +305,7 @@ def load_typed(
     contract: TableContract,
     files: Sequence[str],
     *,
+    timezone: str,
     write_mode: WriteMode = "replace",
     error_type: type[SourceError] = SourceError,
     warnings: Sequence[str] = (),
@@ -329,6 +331,8 @@ def load_typed(
     the staged rows added (`write_mode` is then ignored). Either way `raw._loaded_files` is
     updated in the same transaction.
 
+    `timezone` is the district's: the value rules' "today" (ingestion/common/value_rules.py).
+
     `source_checks` are the source's own row checks (columns of the staged view they name may
     be staging-only), checked first.
     """
@@ -344,6 +348,7 @@ def load_typed(
                 staged_view,
                 contract,
                 files,
+                timezone=timezone,
                 write_mode=write_mode,
                 error_type=error_type,
                 warnings=warnings,
@@ -355,7 +360,7 @@ def load_typed(
             con.execute(f"drop view if exists {staged_view}")
     loaded_at = datetime.now(UTC)
     target = f"{RAW_SCHEMA}.{quote_identifier(contract.raw_table)}"
-    checks = [*source_checks, *_checks(con, contract, parent_rules_for(con, contract))]
+    checks = [*source_checks, *_checks(con, contract, timezone, parent_rules_for(con, contract))]
     # A row fails when any check fails; checks implied by a later one (parent_quarantined by
     # missing_parent) only name the reason, so the filter leaves them out.
     any_failure = " or ".join(c.condition_sql for c in checks if not c.is_implied) or "false"

@@ -16,7 +16,6 @@ item dictionary (`raw.survey__items`, loaded just before the responses).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -81,11 +80,6 @@ def value_rules_for(raw_table: str, column: str) -> list[ValueRule]:
     return [r for r in VALUE_RULES if r.raw_table == raw_table and r.column == column]
 
 
-def district_timezone() -> str:
-    """DISTRICT_TIMEZONE, as `SourceSettings.district_timezone` reads it."""
-    return os.environ.get("DISTRICT_TIMEZONE") or "America/Los_Angeles"
-
-
 class _Columns:
     """`{col[name]}` in a condition: another column's typed value, from the loader."""
 
@@ -116,9 +110,13 @@ def render_condition(
     rule: ValueRule,
     value_sql: str,
     typed_column: Callable[[str], str],
+    timezone: str,
 ) -> str:
-    """The rule's condition as SQL for one loader: true for a bad value, never NULL."""
-    zone = district_timezone()
+    """The rule's condition as SQL for one loader: true for a bad value, never NULL.
+
+    `timezone` is the district's (`SourceSettings.district_timezone`, the one the schedules and
+    the drop-age check use): it decides "today" and the local date of a UTC timestamp."""
+    zone = timezone
     today = datetime.now(ZoneInfo(zone)).date().isoformat()
     fields = {
         "value": value_sql,

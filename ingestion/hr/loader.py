@@ -21,6 +21,7 @@ def load_hr_table(
     con: duckdb.DuckDBPyConnection,
     reader: HrTableReader,
     contract: TableContract,
+    timezone: str,
     modified_since: datetime | None = None,
 ) -> LoadResult:
     """Copy one HR table into a text staging table, then cast and load it.
@@ -64,6 +65,7 @@ def load_hr_table(
             staged,
             contract,
             [source_file],
+            timezone=timezone,
             write_mode="merge" if modified_since is not None else "replace",
             error_type=HrSourceError,
             before_commit=advance_cursor_from(contract.source, contract.name, "last_modified_at"),
@@ -91,5 +93,7 @@ def load_hr(
         since = modified_since
         if since is None and settings.is_incremental:
             since = read_cursor(con, contract.source, contract.name)
-        results[contract.raw_table] = load_hr_table(con, reader, contract, since)
+        results[contract.raw_table] = load_hr_table(
+            con, reader, contract, settings.district_timezone, since
+        )
     return results

@@ -49,6 +49,7 @@ def load_planning(
             STAGED_VIEW,
             SCHOOL_TARGETS,
             [source_file],
+            timezone=settings.district_timezone,
             error_type=PlanningSourceError,
             warnings=warnings,
             delta=delta,

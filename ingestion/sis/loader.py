@@ -85,6 +85,7 @@ def load_sis_table(
             view,
             contract,
             [source_file for _, source_file, _ in read_files],
+            timezone=settings.district_timezone,
             error_type=SisSourceError,
             warnings=warnings,
             delta=delta,

@@ -54,6 +54,7 @@ def _load_items(con: duckdb.DuckDBPyConnection, settings: SourceSettings) -> Loa
             view,
             ITEMS,
             [source_file],
+            timezone=settings.district_timezone,
             error_type=SurveySourceError,
             warnings=warnings,
             delta=delta,
@@ -114,7 +115,12 @@ def _load_responses(
         )
     try:
         return load_long_responses(
-            con, selects, item_ids, [f.lineage for f in files], whole_load(files)
+            con,
+            selects,
+            item_ids,
+            [f.lineage for f in files],
+            settings.district_timezone,
+            whole_load(files),
         )
     except SurveySourceError as error:
         raise explain_failed_load(con, error, read_files, SurveySourceError) from error.__cause__

@@ -80,7 +80,7 @@ def _typed(column: str) -> str:
     return cast_expression(_text(column), RESPONSES.columns[column])
 
 
-def _checks(con: duckdb.DuckDBPyConnection, columns: Sequence[str]) -> list[_Check]:
+def _checks(con: duckdb.DuckDBPyConnection, columns: Sequence[str], timezone: str) -> list[_Check]:
     """The generic load's row checks for `columns`, reading the precomputed typed values."""
     checks: list[_Check] = []
     for column in columns:
@@ -99,7 +99,7 @@ def _checks(con: duckdb.DuckDBPyConnection, columns: Sequence[str]) -> list[_Che
         for rule in value_rules_for(RESPONSES.raw_table, column):
             checks.append(
                 _Check(
-                    render_condition(con, rule, typed, _typed_name),
+                    render_condition(con, rule, typed, _typed_name, timezone),
                     rule.rule,
                     column,
                     value,
@@ -126,7 +126,9 @@ def _failure_columns(checks: Sequence[_Check], prefix: str) -> str:
     )
 
 
-def stage_wide_responses(con: duckdb.DuckDBPyConnection, wide_selects: Sequence[str]) -> None:
+def stage_wide_responses(
+    con: duckdb.DuckDBPyConnection, wide_selects: Sequence[str], timezone: str
+) -> None:
     """Read the exports once into a temporary table with the response-level checks done.
 
     Each of `wide_selects` gives the same columns in the same order (the fixed response
@@ -139,7 +141,7 @@ def stage_wide_responses(con: duckdb.DuckDBPyConnection, wide_selects: Sequence[
         create or replace temp table {_WIDE_TABLE} as
         select
             *,
-            {_failure_columns(_checks(con, RESPONSE_LEVEL_COLUMNS), "_response_failed_")}
+            {_failure_columns(_checks(con, RESPONSE_LEVEL_COLUMNS, timezone), "_response_failed_")}
         from (
             select staged.*, {typed}
             from ({" union all ".join(f"({s})" for s in wide_selects)}) as staged
@@ -148,10 +150,10 @@ def stage_wide_responses(con: duckdb.DuckDBPyConnection, wide_selects: Sequence[
     )
 
 
-def _answers_sql(con: duckdb.DuckDBPyConnection, item_ids: Sequence[str]) -> str:
+def _answers_sql(con: duckdb.DuckDBPyConnection, item_ids: Sequence[str], timezone: str) -> str:
     """The long rows: one per response and non-NULL item cell, with the answer checked."""
     items = ", ".join(quote_identifier(i) for i in item_ids)
-    answer_checks = _checks(con, ANSWER_COLUMNS)
+    answer_checks = _checks(con, ANSWER_COLUMNS, timezone)
     return f"""
         with answers as (
             unpivot {_WIDE_TABLE} on {items} into name item_id value response_value
@@ -182,6 +184,7 @@ def load_long_responses(
     wide_selects: Sequence[str],
     item_ids: Sequence[str],
     files: Sequence[str],
+    timezone: str,
     delta: FileDelta | None = None,
 ) -> LoadResult:
     """Replace `raw.survey__responses` with the exports made long; quarantine the bad rows.
@@ -209,7 +212,7 @@ def load_long_responses(
         f"{quote_identifier(c)} := {quote_identifier(c)}" for c in STAGED_LONG_COLUMNS
     )
     try:
-        stage_wide_responses(con, wide_selects)
+        stage_wide_responses(con, wide_selects, timezone)
         con.execute("begin transaction")
         try:
             rows_read = con.execute(
@@ -222,7 +225,7 @@ def load_long_responses(
                     f"delete from {RAW_SCHEMA}.{bookkeeping} "
                     f"where source = {source_lit} and table_name = {table_lit}"
                 )
-            answers = _answers_sql(con, item_ids)
+            answers = _answers_sql(con, item_ids, timezone)
             rows_inserted = con.execute(
                 f"insert into {target}\nselect\n    {typed_select}\n"
                 f"from ({answers}) where _failed_rule is null",

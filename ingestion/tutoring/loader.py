@@ -75,6 +75,7 @@ def load_tutoring_pages(
     con: duckdb.DuckDBPyConnection,
     contract: TableContract,
     pages: list[StagedPage],
+    timezone: str,
     write_mode: WriteMode = "replace",
     before_commit: Callable[[duckdb.DuckDBPyConnection, str], None] | None = None,
     delta: FileDelta | None = None,
@@ -140,6 +141,7 @@ def load_tutoring_pages(
             view,
             contract,
             [page.source_file for page in pages],
+            timezone=timezone,
             write_mode=write_mode,
             error_type=TutoringSourceError,
             before_commit=before_commit,
@@ -166,7 +168,7 @@ def _load_saved_pages(
     if not delta.to_load:  # pages only removed: nothing to read, so reload the rest whole
         delta = whole_load(files)
     changed = [StagedPage(f.path, f.lineage) for f in delta.to_load]
-    return load_tutoring_pages(con, contract, changed, delta=delta)
+    return load_tutoring_pages(con, contract, changed, settings.district_timezone, delta=delta)
 
 
 def load_tutoring(
@@ -211,6 +213,7 @@ def load_tutoring(
                 con,
                 contract,
                 pages,
+                settings.district_timezone,
                 "replace" if since is None else "merge",
                 advance_cursor_from(contract.source, contract.name, "updated_at"),
             )

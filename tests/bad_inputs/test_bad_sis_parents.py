@@ -22,6 +22,9 @@ from ingestion.contracts import BY_RAW_NAME
 from ingestion.sis import load_sis
 from quality.load_checks import bad_row_share
 
+ZONE = "America/Los_Angeles"
+"""The district time zone the loads' value rules use (a required argument)."""
+
 STUDENTS = BY_RAW_NAME["sis__students"]
 ATTENDANCE = BY_RAW_NAME["sis__attendance"]
 ATTENDANCE_FILE = f"sis/{GOOD_DROP}/attendance__2024-25.csv"
@@ -111,7 +114,7 @@ def test_an_orphan_of_another_source_counts_toward_the_share(con, settings, land
         "duration_minutes, tutor_id, status, updated_at, _source_file, _source_row)"
     )
     sessions = BY_RAW_NAME["tutoring__sessions"]
-    assert load_typed(con, staged, sessions, ["t.json"]).rows_loaded == 2
+    assert load_typed(con, staged, sessions, ["t.json"], timezone=ZONE).rows_loaded == 2
     check = bad_row_share(con, sessions, 0.01)
     assert (check.passed, check.severity) == (False, "ERROR")
     assert check.metadata["rows_orphaned"] == 1

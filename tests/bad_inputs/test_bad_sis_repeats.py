@@ -16,6 +16,9 @@ from ingestion.contracts import BY_RAW_NAME
 from ingestion.sis import load_sis
 from quality.load_checks import row_accounting
 
+ZONE = "America/Los_Angeles"
+"""The district time zone the loads' value rules use (a required argument)."""
+
 ATTENDANCE = BY_RAW_NAME["sis__attendance"]
 FILE = f"sis/{GOOD_DROP}/attendance__2024-25.csv"
 
@@ -102,7 +105,7 @@ def test_the_newest_drop_wins_before_severity(con):
         "as t(student_id, school_code, attendance_date, attendance_code, absent_fraction, "
         "_source_file, _source_row, _drop_date)"
     )
-    result = load_typed(con, staged, ATTENDANCE, ["a.csv"])
+    result = load_typed(con, staged, ATTENDANCE, ["a.csv"], timezone=ZONE)
     assert (result.rows_read, result.rows_loaded, result.rows_collapsed) == (2, 1, 1)
     assert con.execute(
         "select attendance_code, _drop_date from raw.sis__attendance"

@@ -25,6 +25,9 @@ from ingestion.contracts import BY_RAW_NAME, SIS_TABLES
 from ingestion.sis import load_sis
 from ingestion.survey import load_survey
 
+ZONE = "America/Los_Angeles"
+"""The district time zone the loads' value rules use (a required argument)."""
+
 
 def deliver(landing, name: str, header: str, rows: list[str]) -> None:
     write_bytes(landing / GOOD_DROP / name, csv_text(header, rows).encode())
@@ -108,7 +111,7 @@ def test_a_session_starting_tomorrow_in_the_district_is_quarantined(con):
         "as t(session_id, student_id, school_code, service_type, subject, started_at, "
         "duration_minutes, tutor_id, status, updated_at, _source_file, _source_row)"
     )
-    result = load_typed(con, staged, BY_RAW_NAME["tutoring__sessions"], ["t.json"])
+    result = load_typed(con, staged, BY_RAW_NAME["tutoring__sessions"], ["t.json"], timezone=ZONE)
     assert (result.rows_loaded, result.rows_quarantined) == (1, 1)
     assert [row[1:4] for row in quarantined_rows(con)] == [(2, "future_timestamp", "started_at")]
 

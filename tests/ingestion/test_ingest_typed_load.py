@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from ingestion.common.errors import LoadAccountingError, SourceError
 from ingestion.common.typed_load import load_typed
+from ingestion.common.value_rules import VALUE_RULES, render_condition
 from ingestion.contracts import TableContract
+
+ZONE = "America/Los_Angeles"
+"""The district time zone the loads' value rules use (a required argument)."""
 
 DEMO = TableContract(
     source="demo",
@@ -47,7 +52,7 @@ def stage(con, rows: str = STAGED_ROWS, name: str = "staged_demo") -> str:
 
 
 def test_good_rows_are_typed_and_bad_rows_quarantined(con):
-    result = load_typed(con, stage(con), DEMO, ["f.csv", "g.csv"])
+    result = load_typed(con, stage(con), DEMO, ["f.csv", "g.csv"], timezone=ZONE)
 
     # 6 rows read = 3 loaded (T1, T2, T6) + 3 quarantined (rows 3, 4, 5 of f.csv)
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (6, 3, 3)
@@ -97,14 +102,14 @@ def test_good_rows_are_typed_and_bad_rows_quarantined(con):
 
 def test_timestamps_without_offset_are_utc_whatever_the_session_zone(con):
     con.execute("set TimeZone = 'America/Los_Angeles'")
-    load_typed(con, stage(con), DEMO, ["f.csv"])
+    load_typed(con, stage(con), DEMO, ["f.csv"], timezone=ZONE)
     con.execute("set TimeZone = 'UTC'")
     seen = con.execute("select seen_at from raw.demo__things where thing_id = 'T2'").fetchone()[0]
     assert seen == datetime(2025, 1, 1, 10, tzinfo=UTC)
 
 
 def test_audit_row_matches_result(con):
-    result = load_typed(con, stage(con), DEMO, ["f.csv", "g.csv"])
+    result = load_typed(con, stage(con), DEMO, ["f.csv", "g.csv"], timezone=ZONE)
     audit = con.execute(
         "select load_id, source, table_name, loaded_at, files, rows_read, rows_loaded, "
         "rows_quarantined from raw._load_audit"
@@ -116,11 +121,11 @@ def test_audit_row_matches_result(con):
 
 def test_reload_gives_identical_tables_and_does_not_accumulate_quarantine(con):
     staged = stage(con)
-    first = load_typed(con, staged, DEMO, ["f.csv"])
+    first = load_typed(con, staged, DEMO, ["f.csv"], timezone=ZONE)
     raw_first = con.execute(
         "select * exclude (_loaded_at) from raw.demo__things order by all"
     ).fetchall()
-    second = load_typed(con, staged, DEMO, ["f.csv"])
+    second = load_typed(con, staged, DEMO, ["f.csv"], timezone=ZONE)
     raw_second = con.execute(
         "select * exclude (_loaded_at) from raw.demo__things order by all"
     ).fetchall()
@@ -138,14 +143,14 @@ def test_reload_gives_identical_tables_and_does_not_accumulate_quarantine(con):
 
 
 def test_merge_replaces_rows_by_key_and_keeps_the_rest(con):
-    load_typed(con, stage(con), DEMO, ["f.csv"])
+    load_typed(con, stage(con), DEMO, ["f.csv"], timezone=ZONE)
     update = stage(
         con,
         "('T1', '2021-01-01', '8', '', '', 'new', 'h.csv', 1), "
         "('T9', '2021-01-02', '9', '', '', 'added', 'h.csv', 2)",
         name="staged_update",
     )
-    result = load_typed(con, update, DEMO, ["h.csv"], write_mode="merge")
+    result = load_typed(con, update, DEMO, ["h.csv"], write_mode="merge", timezone=ZONE)
 
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (2, 2, 0)
     rows = con.execute(
@@ -158,7 +163,7 @@ def test_merge_replaces_rows_by_key_and_keeps_the_rest(con):
 
 
 def test_a_failed_load_leaves_the_previous_table_in_place(con, tmp_path):
-    load_typed(con, stage(con), DEMO, ["f.csv"])
+    load_typed(con, stage(con), DEMO, ["f.csv"], timezone=ZONE)
     broken = tmp_path / "broken.csv"
     broken.write_text("thing_id,born_date\nT1,2020-01-01\n")
     con.execute(
@@ -170,7 +175,7 @@ def test_a_failed_load_leaves_the_previous_table_in_place(con, tmp_path):
     # The file goes bad after the view is defined, as a delivery being overwritten would.
     broken.write_text("thing_id,born_date\nT1,2020-01-01,surplus\n")
     with pytest.raises(SourceError, match="demo__things from broken.csv"):
-        load_typed(con, "staged_broken", DEMO, ["broken.csv"])
+        load_typed(con, "staged_broken", DEMO, ["broken.csv"], timezone=ZONE)
 
     assert con.execute("select count(*) from raw.demo__things").fetchone()[0] == 3
     assert con.execute("select count(*) from raw._load_audit").fetchone()[0] == 1
@@ -181,7 +186,7 @@ def test_a_relation_can_be_loaded_directly(con):
         "select 'T1' as thing_id, '2020-01-31' as born_date, '2' as count_value, "
         "null as share, null as seen_at, 'n' as note, 'r.csv' as _source_file, 1 as _source_row"
     )
-    result = load_typed(con, relation, DEMO, ["r.csv"])
+    result = load_typed(con, relation, DEMO, ["r.csv"], timezone=ZONE)
     assert (result.rows_read, result.rows_loaded) == (1, 1)
     assert con.execute("select count_value from raw.demo__things").fetchall() == [(2,)]
     # the temporary view made for the relation is gone again
@@ -204,8 +209,18 @@ def test_rows_that_do_not_add_up_fail_the_load_and_write_nothing(con):
         LoadAccountingError,
         match="read 1000 rows but loaded 500, quarantined 0 and collapsed 0",
     ):
-        load_typed(con, "staged_unstable", DEMO, ["u.csv"])
+        load_typed(con, "staged_unstable", DEMO, ["u.csv"], timezone=ZONE)
     assert con.execute(
         "select count(*) from information_schema.tables where table_name = 'demo__things'"
     ).fetchone() == (0,)
     assert con.execute("select count(*) from raw._load_audit").fetchone() == (0,)
+
+
+def test_the_value_rules_today_is_the_date_in_the_district_time_zone(con):
+    """Kiritimati (UTC+14) and Pago Pago (UTC-11) are 25 hours apart, so at any moment their
+    dates differ: the rule's "today" must be the zone's the load was given, not the machine's."""
+    rule = next(r for r in VALUE_RULES if "{today}" in r.condition_sql)
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        condition = render_condition(con, rule, "value", lambda column: column, zone)
+        today = datetime.now(ZoneInfo(zone)).date().isoformat()
+        assert f"date '{today}'" in condition

@@ -100,7 +100,7 @@ def load_sis_edfi_xml(
         ).date()
         for path in files
     }
-    return _load_staged(con, mapping, readout, drop_dates, tables)
+    return _load_staged(con, mapping, readout, drop_dates, tables, settings.district_timezone)
 
 
 def load_sis_edfi_api(
@@ -129,8 +129,15 @@ def load_sis_edfi_api(
         )
     mapping = read_descriptor_map(settings.edfi_descriptor_map)
     readout, mode = pull_into_store(con, client, RESOURCES, settings.is_incremental)
-    today = datetime.now(UTC).date()
-    results = _load_staged(con, mapping, readout, {url: today for url in readout.files}, tables)
+    today = settings.today()
+    results = _load_staged(
+        con,
+        mapping,
+        readout,
+        {url: today for url in readout.files},
+        tables,
+        settings.district_timezone,
+    )
     return {
         raw_table: dataclasses.replace(
             result, warnings=(*result.warnings, f"Ed-Fi API: {mode} pull")
@@ -145,6 +152,7 @@ def _load_staged(
     readout: InterchangeReadout,
     drop_dates: dict[str, date],
     tables: list[TableContract] | None,
+    timezone: str,
 ) -> dict[str, LoadResult]:
     """Map the staged records to every contract table and load each; drop the staging."""
     register_descriptor_map(con, mapping)
@@ -152,7 +160,7 @@ def _load_staged(
     con.executemany("insert into _edfi_files values (?, ?)", list(drop_dates.items()))
     try:
         return {
-            contract.raw_table: _load_table(con, contract, readout)
+            contract.raw_table: _load_table(con, contract, readout, timezone)
             for contract in (tables or SIS_TABLES)
         }
     finally:
@@ -162,7 +170,10 @@ def _load_staged(
 
 
 def _load_table(
-    con: duckdb.DuckDBPyConnection, contract: TableContract, readout: InterchangeReadout
+    con: duckdb.DuckDBPyConnection,
+    contract: TableContract,
+    readout: InterchangeReadout,
+    timezone: str,
 ) -> LoadResult:
     select = SELECTS.get(contract.name)
     warnings: list[str] = []
@@ -184,6 +195,7 @@ def _load_table(
             view,
             contract,
             sorted(files),
+            timezone=timezone,
             error_type=SisSourceError,
             warnings=warnings,
             source_checks=mapping_checks(contract),
