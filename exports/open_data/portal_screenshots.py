@@ -6,7 +6,8 @@ and on a phone (390 px), taken in headless Chromium through Playwright.
         --out docs/screenshots/portal
 
 Only the portal's pages are shot, and they hold only published (suppressed) figures. A page is
-shot whole down to MAX_HEIGHT pixels: a report card runs to 15,000 px and more, and its top
+shot whole down to a height per viewport (2,400 px on a desktop, 4,800 px on a phone, where the
+table of contents alone fills 2,400): a report card runs to 15,000 px and more, and its top
 (name, contents, the first measures and their charts) is what a screenshot is for.
 Playwright is a development dependency; the browser is Debian's chromium (browser.py).
 """
@@ -19,8 +20,8 @@ from pathlib import Path
 
 from exports.open_data.browser import ChromiumUnavailable, launch_playwright
 
-MAX_HEIGHT = 2400
-VIEWPORTS = {"desktop": (1280, 900), "390px": (390, 844)}
+# name -> (width, height of the window, the most of the page shot)
+VIEWPORTS = {"desktop": (1280, 900, 2400), "390px": (390, 844, 4800)}
 LANGUAGES = {"en": "", "es": "es/"}
 
 
@@ -54,7 +55,7 @@ def take_screenshots(
     written = []
     with sync_playwright() as playwright:
         browser = launch_playwright(playwright)
-        for viewport, (width, height) in VIEWPORTS.items():
+        for viewport, (width, height, max_height) in VIEWPORTS.items():
             # An English-speaking browser: the English home page stays English (lang.js).
             context = browser.new_context(
                 locale="en-US", viewport={"width": width, "height": height}
@@ -72,7 +73,7 @@ def take_screenshots(
                             "x": 0,
                             "y": 0,
                             "width": width,
-                            "height": min(full_height, MAX_HEIGHT),
+                            "height": min(full_height, max_height),
                         },
                     )
                     written.append(target)
