@@ -54,3 +54,11 @@ stress: manifest
 
 clean:
 	rm -rf data .dagster_home dbt_project/target .artifacts
+
+# PNGs of the demo portal's public pages (home, a school, the district; English and Spanish;
+# 1280 and 390 px wide) in docs/screenshots/portal/. Needs the portal `make run` builds.
+PORTAL_DIR ?= data/open_data/portal
+.PHONY: screenshots-portal
+screenshots-portal: setup
+	@[ -f $(PORTAL_DIR)/index.html ] || { echo "No portal at $(PORTAL_DIR): run \`make run\` first (it builds the demo district's portal), or set PORTAL_DIR."; exit 1; }
+	python -m exports.open_data.portal_screenshots --portal $(PORTAL_DIR) --out docs/screenshots/portal

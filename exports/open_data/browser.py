@@ -3,7 +3,8 @@ the flags that keep it off the network.
 
 `python -m exports.open_data.browser` installs Debian's chromium (the test setup step the
 Makefile calls); tests call ensure_chromium(), which fails with a clear message rather than
-letting the browser tests skip.
+letting the browser tests skip. `launch_playwright()` starts the same binary under Playwright
+(the accessibility tests and the screenshots), which then needs no browser download of its own.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ OFFLINE_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
 )
+
+
+# Playwright starts the browser headless itself; the other flags are the same.
+PLAYWRIGHT_FLAGS = tuple(flag for flag in OFFLINE_FLAGS if flag != "--headless")
 
 
 class ChromiumUnavailable(RuntimeError):
@@ -68,6 +73,16 @@ def run_chromium(
     ]
     return subprocess.run(
         command, capture_output=True, text=True, timeout=timeout_seconds, check=False
+    )
+
+
+def launch_playwright(playwright):
+    """Debian's chromium as a Playwright browser (`playwright` is sync_playwright()'s object).
+
+    Playwright is a development dependency, so this module does not import it.
+    """
+    return playwright.chromium.launch(
+        executable_path=str(ensure_chromium()), args=list(PLAYWRIGHT_FLAGS)
     )
 
 

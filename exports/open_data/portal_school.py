@@ -216,6 +216,7 @@ def _figure(
     """A chart of (label, value, suppressed, reason, n) cells and its data table's rows."""
     points = [(label, *chart_text(v, s, r, t)) for label, v, s, r, _ in cells]
     return {
+        "id": chart_id,
         "title": title,
         "svg": Markup(chart(chart_id, title, points, measure.unit)),
         "header": header,
@@ -257,6 +258,7 @@ def measure_section(
         title = t("section.gap_title", measure=measure.name)
         figures.append(
             {
+                "id": chart_id + "d",
                 "title": title,
                 "svg": Markup(gap_chart(chart_id + "d", title, years, series, t("cell.withheld"))),
                 "header": header,
