@@ -1,8 +1,8 @@
 """Jobs: the full refresh that materializes every asset, in one process.
 
 The in-process executor is chosen on purpose: the warehouse is one DuckDB file that takes a
-single writer, and a subprocess per step would re-import dbt and GX for every step (see
-shared/STACK_NOTES.md) for no parallelism the file could use.
+single writer, and a subprocess per step would re-import dbt and GX for every step (several
+seconds each) for no parallelism the file could use.
 
 Its runs cover every school-year partition (tags of the partition range from the first year to
 the current one), so the dbt step rebuilds every year in one `dbt build --full-refresh` and the

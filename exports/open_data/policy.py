@@ -83,7 +83,7 @@ MIN_N_ENV = "OPEN_DATA_MIN_N"
 """The one minimum-n setting: the release's primary suppression and the dbt var
 `min_n_reporting` the marts' own small-n flags use (the dbt step passes it) read it."""
 DEFAULT_MIN_N = 10
-"""shared/METRICS.md's minimum n, and dbt_project.yml's default for `min_n_reporting`."""
+"""docs/metrics.md's minimum n, and dbt_project.yml's default for `min_n_reporting`."""
 
 
 def min_n_setting(env: Mapping[str, str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """Publications, downstream of the marts and of their blocking checks.
 
 They are separate assets, not dbt models, so a failed blocking check on any mart (a dbt test or a
-GX suite) stops them while the previous publication stays live (shared/STACK_NOTES.md). The BI
+GX suite) stops them while the previous publication stays live. The BI
 database and the open-data release share one step that runs them side by side; the portal and
 CKAN follow the release.
 """

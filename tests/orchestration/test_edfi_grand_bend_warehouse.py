@@ -4,7 +4,7 @@ The fixture (tests/fixtures/edfi_grand_bend) is loaded with `SIS_FORMAT=edfi_xml
 suites run on it, and dbt builds the attendance path (`+fct_student_school_year_attendance`,
 with every test whose models are all built), unchanged.
 
-Hand-worked chronic absence (shared/METRICS.md), from the fixture's XML: every school's calendar
+Hand-worked chronic absence (docs/metrics.md), from the fixture's XML: every school's calendar
 has 169 instructional days (the sample's sessions: 81 fall + 88 spring), and every student
 enters on 2021-08-23 with no exit, so each is enrolled 169 days. Absences counted from
 StudentSchoolAttendance.xml (all on instructional days):

@@ -3,7 +3,7 @@
     var `attendance_absence_codes` (EXC, UNX, OSS, PRT); TDY and ISS are not absences.
     Each day counts its `absent_fraction` (clamped to 0-1; a full-day code without a fraction
     counts 1, a PRT row without one counts 0). A full-day absence is a day with fraction 1.
-    A day counts once (shared/METRICS.md): a stint counts only the days from its
+    A day counts once (docs/metrics.md): a stint counts only the days from its
     `counted_from_date` (days no earlier stint at the school covers), and several absence rows
     for one student and day count the largest fraction among them, so at most one day.
     Incremental by school year (macros/incremental_school_years.sql): a stint never crosses its

@@ -3,7 +3,7 @@
     `exit_date` is the last day enrolled (inclusive). A stint without an exit date runs to the end
     of its school year or to the as-of date, whichever is earlier; stints that start after the
     as-of date are dropped (they have not begun).
-    A day counts once (shared/METRICS.md): `counted_from_date` is the first day of the stint that
+    A day counts once (docs/metrics.md): `counted_from_date` is the first day of the stint that
     no earlier stint of the student at the same school that year already covers (stints ordered
     by start, then entry date). Days enrolled and absences count from it, so overlapping or
     repeated spans count each day once; a stint wholly inside an earlier one counts from after

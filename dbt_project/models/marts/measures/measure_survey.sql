@@ -141,8 +141,7 @@ sel_growth as (
         this_year.school_code,
         this_year.student_group,
         this_year.respondents,
-        (this_year.percent_favorable - last_year.value) * 100.0
-        / last_year.value as growth_pct
+        {{ relative_change_pct('this_year.percent_favorable', 'last_year.value') }} as growth_pct
     from by_type as this_year
     inner join sel_favorable_with_prior_year as last_year
         on

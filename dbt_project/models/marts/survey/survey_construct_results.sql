@@ -130,12 +130,10 @@ final as (
             as prior_year_percent_favorable,
         cast(results.percent_favorable - prior_year.percent_favorable as {{ type_double() }})
             as favorable_change_points,
-        cast(case
-            when prior_year.percent_favorable > 0
-                then
-                    (results.percent_favorable - prior_year.percent_favorable) * 100.0
-                    / prior_year.percent_favorable
-        end as {{ type_double() }}) as favorable_growth_pct
+        cast(
+            {{ relative_change_pct('results.percent_favorable', 'prior_year.percent_favorable') }}
+            as {{ type_double() }}
+        ) as favorable_growth_pct
     from results
     left join prior_year_results as prior_year
         on
