@@ -62,3 +62,7 @@ PORTAL_DIR ?= data/open_data/portal
 screenshots-portal: setup
 	@[ -f $(PORTAL_DIR)/index.html ] || { echo "No portal at $(PORTAL_DIR): run \`make run\` first (it builds the demo district's portal), or set PORTAL_DIR."; exit 1; }
 	python -m exports.open_data.portal_screenshots --portal $(PORTAL_DIR) --out docs/screenshots/portal
+
+# Every screenshot of docs/screenshots/ taken again (after `make run`).
+.PHONY: screenshots
+screenshots: screenshots-portal
