@@ -44,6 +44,7 @@ import os
 from orchestration.absent_sources import (
     ABSENT_SOURCES_DBT_ENV,
     ABSENT_SOURCES_ENV,
+    SIS_FORMAT_ENV,
     absent_source_names,
 )
 
@@ -87,8 +88,8 @@ def dbt_build_args(years: list[str]) -> list[str]:
 
 def dbt_build_env(env: dict[str, str] | None = None) -> dict[str, str]:
     """The environment the `dbt build` needs: the sources the district declares absent
-    (DISTRICT_ABSENT_SOURCES, as the measure catalog names them), none when it has every
-    source."""
+    (DISTRICT_ABSENT_SOURCES and the SIS tables its SIS_FORMAT lacks, as the measure catalog
+    names them), none when it has every source."""
     env = os.environ if env is None else env
-    absent = absent_source_names(env.get(ABSENT_SOURCES_ENV, ""))
+    absent = absent_source_names(env.get(ABSENT_SOURCES_ENV, ""), env.get(SIS_FORMAT_ENV, ""))
     return {ABSENT_SOURCES_DBT_ENV: ",".join(absent)} if absent else {}
