@@ -9,7 +9,8 @@ planning (no school targets) and assessments (every result of the sample is date
 school year, so all are quarantined: the district declares them absent until its extract is
 fixed). Registrations and course grades are absent without being named: no Ed-Fi interchange
 is read into them. The BI database, the open-data release and the portal must publish, with no
-published count below the release's minimum n.
+published count below the release's minimum n and no withheld count that the release's files,
+read together, give back (tests/exports/open_data/release_attack.py).
 
 Hand-worked chronic absence (shared/METRICS.md), from the fixture's XML: every school's calendar
 has 169 instructional days (the sample's sessions: 81 fall + 88 spring), and every student
@@ -31,13 +32,18 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from exports.open_data.policy import SuppressionPolicy
-from orchestration.absent_sources import ABSENT_BY_CONFIGURATION
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "exports" / "open_data"))
+
+from release_attack import recoverable_counts, true_counts  # noqa: E402
+
+from exports.open_data.policy import SuppressionPolicy  # noqa: E402
+from orchestration.absent_sources import ABSENT_BY_CONFIGURATION  # noqa: E402
 
 GRAND_BEND = Path(__file__).resolve().parents[1] / "fixtures" / "edfi_grand_bend"
 ABSENT = "tutoring,survey,hr,planning,assessments"
@@ -71,9 +77,13 @@ def _materialized(result, layer: str) -> dict[str, dict]:
     }
 
 
-def _release_rows(run, name: str) -> list[dict]:
+def _release_dir(run) -> Path:
     latest = json.loads((run.outputs_dir / "open_data" / "latest.json").read_text())
-    path = run.outputs_dir / "open_data" / latest["path"] / "data" / f"{name}.csv"
+    return run.outputs_dir / "open_data" / latest["path"]
+
+
+def _release_rows(run, name: str) -> list[dict]:
+    path = _release_dir(run) / "data" / f"{name}.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -198,3 +208,11 @@ def test_no_published_count_is_below_the_minimum_n(grand_bend_run):
         for row in _release_rows(grand_bend_run, "enrollment_by_group")
     }
     assert enrolment["255901001", "X"] == policy.primary_reason
+
+
+def test_every_file_of_the_release_read_at_once_gives_back_no_withheld_count(grand_bend_run):
+    """With three schools, a group withheld at one school is one subtraction from the district
+    row: the attack of tests/exports/open_data (every file's equations joined) recovers none."""
+    found = recoverable_counts(_release_dir(grand_bend_run))
+    truth = true_counts(grand_bend_run.warehouse_path)
+    assert [(cell, estimate, truth.get(cell)) for cell, estimate in found.items()] == []
