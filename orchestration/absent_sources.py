@@ -10,6 +10,9 @@ The dbt step passes the names on (dbt var `absent_sources`), so the scorecard, t
 and the portal show each measure of an absent source as "not reported by the district".
 The core SIS tables (schools, students, calendar, enrolments, attendance, programs) cannot be
 absent: no measure is computed without them.
+
+The SIS tables the district's `SIS_FORMAT` has no source for are absent without being named:
+with Ed-Fi, registrations and course grades (`ingestion.sis.tables_not_supplied`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from functools import cache
 from ingestion.contracts import ALL_TABLES, tables_for
 
 ABSENT_SOURCES_ENV = "DISTRICT_ABSENT_SOURCES"
+SIS_FORMAT_ENV = "SIS_FORMAT"
 ABSENT_BY_CONFIGURATION = "absent by configuration"
 OPTIONAL_SOURCES = ("hr", "tutoring", "survey", "planning")
 OPTIONAL_SIS_TABLES = {
@@ -36,10 +40,15 @@ class AbsentSourcesError(ValueError):
     """DISTRICT_ABSENT_SOURCES names something that cannot be absent."""
 
 
-def absent_raw_tables(value: str | None = None) -> frozenset[str]:
-    """The raw tables declared absent (`value`, else the environment variable)."""
+def absent_raw_tables(value: str | None = None, sis_format: str | None = None) -> frozenset[str]:
+    """The raw tables declared absent (`value`, else the environment variable), and those the
+    SIS format (`sis_format`, else `SIS_FORMAT`) does not supply."""
+    from ingestion.sis import tables_not_supplied
+
     text = os.environ.get(ABSENT_SOURCES_ENV, "") if value is None else value
-    tables: set[str] = set()
+    if sis_format is None:
+        sis_format = os.environ.get(SIS_FORMAT_ENV, "")
+    tables: set[str] = set(tables_not_supplied(sis_format.strip().lower() or "csv"))
     for name in (part.strip().lower() for part in text.split(",")):
         if not name:
             continue
@@ -59,11 +68,10 @@ SIS_TABLE_NAMES = ("discipline", "registrations", "assessments", "course_grades"
 """The optional SIS tables by the names the measure catalog's `optional_source` uses."""
 
 
-def absent_source_names(value: str | None = None) -> tuple[str, ...]:
-    """The sources and optional SIS tables declared absent (`value`, else the environment
-    variable), validated and named as the measure catalog names them (`discipline_incidents`
-    is `discipline`), sorted."""
-    absent = absent_raw_tables(value)
+def absent_source_names(value: str | None = None, sis_format: str | None = None) -> tuple[str, ...]:
+    """The sources and optional SIS tables absent (`absent_raw_tables`), validated and named as
+    the measure catalog names them (`discipline_incidents` is `discipline`), sorted."""
+    absent = absent_raw_tables(value, sis_format)
     names = {source for source in OPTIONAL_SOURCES if is_source_absent(source, absent)}
     names |= {name for name in SIS_TABLE_NAMES if OPTIONAL_SIS_TABLES[name] in absent}
     return tuple(sorted(names))

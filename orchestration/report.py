@@ -26,10 +26,17 @@ def _table_counts(warehouse: Path) -> dict[str, int]:
 
 
 def outputs(settings: RunSettings) -> list[tuple[str, Path]]:
-    """(label, path) of everything a run produces, existing or not."""
+    """(label, path) of everything a run produces, existing or not, after what it read: the
+    demo district's generated sources, or a real district's SIS landing folder (an Ed-Fi
+    district may have nothing under DISTRICT_SOURCES_DIR)."""
     out = settings.outputs_dir
+    sources = (
+        ("Sources (landing)", settings.sources.sources_dir)
+        if settings.is_demo
+        else (f"SIS ({settings.sources.sis_format})", settings.sources.sis_landing_dir)
+    )
     return [
-        ("Sources (landing)", settings.sources.sources_dir),
+        sources,
         ("Warehouse (DuckDB)", settings.sources.warehouse_path),
         ("dbt docs site", DBT_DOCS / "index.html"),
         (

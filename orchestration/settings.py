@@ -1,9 +1,11 @@
 """Run-mode settings of the orchestration layer, read from environment variables.
 
-The pipeline runs on a real district's sources when `DISTRICT_SOURCES_DIR` is set; otherwise it
-generates a synthetic demo district first (profile `DEMO_PROFILE`, default `demo`), so a fresh
-checkout runs end to end with no configuration. `DISTRICT_SOURCE_MODE` (`demo` or `real`)
-overrides that choice, e.g. to generate the demo district into a folder of one's choosing.
+The pipeline runs on a real district's sources when `DISTRICT_SOURCES_DIR` is set, or when the
+SIS is pointed elsewhere (`SIS_LANDING_DIR`, or a `SIS_FORMAT` other than `csv`: the generator
+writes CSV drops only, so an Ed-Fi district is never a demo); otherwise it generates a synthetic
+demo district first (profile `DEMO_PROFILE`, default `demo`), so a fresh checkout runs end to
+end with no configuration. `DISTRICT_SOURCE_MODE` (`demo` or `real`) overrides that choice, e.g.
+to generate the demo district into a folder of one's choosing.
 """
 
 from __future__ import annotations
@@ -44,10 +46,7 @@ class RunSettings:
     def from_env(cls) -> RunSettings:
         env = os.environ
         as_of = env.get("DEMO_AS_OF", "")
-        is_demo = (
-            env.get("DISTRICT_SOURCE_MODE")
-            or ("real" if env.get("DISTRICT_SOURCES_DIR") else "demo")
-        ) == "demo"
+        is_demo = (env.get("DISTRICT_SOURCE_MODE") or _default_mode(env)) == "demo"
         demo_profile = env.get("DEMO_PROFILE") or "demo"
         # One time zone for the schedules, "today" of the drop-age check and of the loads' rules.
         timezone = env.get("DISTRICT_TIMEZONE") or _default_timezone(is_demo, demo_profile)
@@ -62,6 +61,13 @@ class RunSettings:
             timezone=timezone,
             outputs_dir=Path(env.get("DISTRICT_OUTPUTS_DIR") or REPO_ROOT / "data"),
         )
+
+
+def _default_mode(env) -> str:
+    """`real` when any of the district's own source locations is set (module docstring)."""
+    sis_format = (env.get("SIS_FORMAT") or "csv").strip().lower()
+    has_own = env.get("DISTRICT_SOURCES_DIR") or env.get("SIS_LANDING_DIR") or sis_format != "csv"
+    return "real" if has_own else "demo"
 
 
 def _default_timezone(is_demo: bool, demo_profile: str) -> str:

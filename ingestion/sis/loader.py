@@ -109,6 +109,22 @@ def _no_rows_select(contract: TableContract) -> str:
     )
 
 
+def tables_not_supplied(sis_format: str) -> frozenset[str]:
+    """The raw SIS tables the transport has no source for, by raw table name.
+
+    CSV drops have a file for every table. No Ed-Fi interchange or ODS/API resource is read
+    into registrations or course grades yet (`edfi/contract_selects.py`), so with Ed-Fi those
+    tables count as absent (orchestration/absent_sources.py): loaded empty, their checks
+    passed, their measures "not reported", instead of a blocking "table is not empty" that
+    every Ed-Fi district would have to declare away by hand.
+    """
+    if sis_format not in ("edfi_xml", "edfi_api"):
+        return frozenset()
+    from ingestion.sis.edfi.contract_selects import SELECTS
+
+    return frozenset(c.raw_table for c in SIS_TABLES if c.name not in SELECTS)
+
+
 def load_sis(
     con: duckdb.DuckDBPyConnection,
     settings: SourceSettings,

@@ -43,7 +43,7 @@ import os
 from collections.abc import Mapping
 
 from exports.open_data.policy import min_n_setting
-from orchestration.absent_sources import ABSENT_SOURCES_ENV, absent_source_names
+from orchestration.absent_sources import ABSENT_SOURCES_ENV, SIS_FORMAT_ENV, absent_source_names
 
 REFRESH_YEARS_VAR = "refresh_school_years"
 """The dbt var the macros read the recomputed years from."""
@@ -88,14 +88,15 @@ def dbt_build_args(years: list[str], build_vars: dict | None = None) -> list[str
 
 def dbt_build_vars(env: Mapping[str, str] | None = None) -> dict:
     """The district settings the `dbt build` reads as dbt vars: the sources it declares absent
-    (DISTRICT_ABSENT_SOURCES, as the measure catalog names them; left out when it has every
-    source) and the minimum n (OPEN_DATA_MIN_N, the release's own setting).
+    (DISTRICT_ABSENT_SOURCES and the SIS tables its SIS_FORMAT lacks, as the measure catalog
+    names them; left out when it has every source) and the minimum n (OPEN_DATA_MIN_N, the
+    release's own setting).
 
     Passed as `--vars`, not through the dbt subprocess's environment, so what a run built with
     is in its logged command line and nothing in this process's environment is written.
     """
     env = os.environ if env is None else env
-    absent = absent_source_names(env.get(ABSENT_SOURCES_ENV, ""))
+    absent = absent_source_names(env.get(ABSENT_SOURCES_ENV, ""), env.get(SIS_FORMAT_ENV, ""))
     build_vars: dict = {MIN_N_VAR: min_n_setting(env)}
     if absent:
         build_vars[ABSENT_SOURCES_VAR] = list(absent)

@@ -61,6 +61,22 @@ def test_the_dbt_step_passes_the_absent_names_as_the_measure_catalog_names_them(
         dbt_build_vars(env={"DISTRICT_ABSENT_SOURCES": "attendance"})
 
 
+def test_the_sis_tables_ed_fi_does_not_supply_are_absent_without_being_named():
+    unread = {"sis__registrations", "sis__course_grades"}
+    for sis_format in ("edfi_xml", "edfi_api", " EDFI_XML "):
+        assert (
+            absent_raw_tables("hr", sis_format) == {c.raw_table for c in tables_for("hr")} | unread
+        )
+    assert absent_raw_tables("", "csv") == frozenset()
+    assert absent_source_names("", "edfi_xml") == ("course_grades", "registrations")
+    env = {"DISTRICT_ABSENT_SOURCES": "tutoring", "SIS_FORMAT": "edfi_xml"}
+    assert dbt_build_vars(env=env)["absent_sources"] == [
+        "course_grades",
+        "registrations",
+        "tutoring",
+    ]
+
+
 @pytest.mark.parametrize("name", ["sis", "students", "attendance", "enrollments", "tutor"])
 def test_a_table_no_measure_can_do_without_cannot_be_absent(name):
     with pytest.raises(AbsentSourcesError, match=name):

@@ -63,6 +63,26 @@ def test_real_sources_switch_off_the_demo_generator(monkeypatch, tmp_path):
     assert "demo/district_sources" not in _asset_keys(defs)
 
 
+@pytest.mark.parametrize(
+    ("env", "is_demo"),
+    [
+        ({}, True),
+        ({"SIS_LANDING_DIR": "/data/edfi"}, False),
+        ({"SIS_FORMAT": "edfi_api"}, False),
+        ({"SIS_FORMAT": "csv"}, True),
+        ({"SIS_LANDING_DIR": "/data/edfi", "DISTRICT_SOURCE_MODE": "demo"}, True),
+    ],
+)
+def test_a_sis_pointed_at_the_district_s_own_files_is_not_the_demo(monkeypatch, env, is_demo):
+    """`SIS_FORMAT=edfi_xml SIS_LANDING_DIR=… make run` reads the district's Ed-Fi files, not a
+    generated CSV district beside them."""
+    for name in ("DISTRICT_SOURCES_DIR", "DISTRICT_SOURCE_MODE", "SIS_LANDING_DIR", "SIS_FORMAT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert RunSettings.from_env().is_demo is is_demo
+
+
 def test_every_dbt_source_is_produced_by_an_ingestion_asset(monkeypatch):
     """A dbt source without a loader would leave a hole in the graph between raw and staging."""
     monkeypatch.delenv("DISTRICT_SOURCES_DIR", raising=False)

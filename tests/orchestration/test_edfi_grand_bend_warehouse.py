@@ -1,8 +1,16 @@
-"""Grand Bend's Ed-Fi interchanges through the same raw checks and dbt models as a CSV drop.
+"""Grand Bend's Ed-Fi interchanges through the whole full_refresh job, to every publication.
 
-The fixture (tests/fixtures/edfi_grand_bend) is loaded with `SIS_FORMAT=edfi_xml`, the SIS raw
-suites run on it, and dbt builds the attendance path (`+fct_student_school_year_attendance`,
-with every test whose models are all built), unchanged.
+The fixture (tests/fixtures/edfi_grand_bend) runs as `make run` runs it (ingestion/SOURCES.md,
+"Your district on Ed-Fi"), executed in-process by Dagster with the settings of that command:
+`SIS_FORMAT=edfi_xml`, `SIS_LANDING_DIR` the fixture (no `DISTRICT_SOURCE_MODE`: the Ed-Fi
+landing folder alone selects real sources), the school year of the sample pinned as the only
+partition, and the sources the sample does not have declared absent: tutoring, survey, HR,
+planning (no school targets) and assessments (every result of the sample is dated outside its
+school year, so all are quarantined: the district declares them absent until its extract is
+fixed). Registrations and course grades are absent without being named: no Ed-Fi interchange
+is read into them. The BI database, the open-data release and the portal must publish, with no
+published count below the release's minimum n and no withheld count that the release's files,
+read together, give back (tests/exports/open_data/release_attack.py).
 
 Hand-worked chronic absence (docs/metrics.md), from the fixture's XML: every school's calendar
 has 169 instructional days (the sample's sessions: 81 fall + 88 spring), and every student
@@ -22,105 +30,146 @@ those days, quarantined: the day counts once.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
+import csv
+import json
 import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from ingestion.common.settings import SourceSettings
-from ingestion.common.warehouse import connect_warehouse
-from ingestion.contracts import SIS_TABLES
-from ingestion.sis import load_sis
-from orchestration.dbt.project import DBT_PROJECT_DIR
-from quality.runner import SuiteRunner, close_runner
-from quality.suites.raw import RAW_RULES
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "exports" / "open_data"))
+
+from release_attack import recoverable_counts, true_counts  # noqa: E402
+
+from exports.open_data.policy import SuppressionPolicy  # noqa: E402
+from orchestration.absent_sources import ABSENT_BY_CONFIGURATION  # noqa: E402
 
 GRAND_BEND = Path(__file__).resolve().parents[1] / "fixtures" / "edfi_grand_bend"
+ABSENT = "tutoring,survey,hr,planning,assessments"
+"""The DISTRICT_ABSENT_SOURCES of the command in ingestion/SOURCES.md."""
+SCHOOLS = ("255901001", "255901044", "255901107")
+COUNTED_FILES = ("scorecard_measures", "district_measures", "enrollment_by_group")
+"""The release's files with a student count (n) per cell."""
 
 
 @pytest.fixture(scope="module")
-def grand_bend_warehouse(tmp_path_factory) -> tuple[Path, dict]:
-    root = tmp_path_factory.mktemp("grand_bend")
-    warehouse = root / "district.duckdb"
-    settings = SourceSettings.from_env(
+def grand_bend_run(tmp_path_factory, full_refresh_runner):
+    """The full refresh of Grand Bend, once for the module."""
+    return full_refresh_runner(
+        tmp_path_factory.mktemp("grand_bend"),
         {
-            "DISTRICT_SOURCES_DIR": str(GRAND_BEND.parent),
-            "SIS_LANDING_DIR": str(GRAND_BEND),
+            "DISTRICT_SOURCE_MODE": "",  # the mode follows from SIS_LANDING_DIR
             "SIS_FORMAT": "edfi_xml",
-        }
-    )
-    con = connect_warehouse(warehouse)
-    try:
-        load_sis(con, settings)
-    finally:
-        con.close()
-    runner = SuiteRunner(warehouse, root / "gx", data_docs="off")
-    outcomes = runner.validate_many(
-        "raw", {t.raw_table: RAW_RULES[t.raw_table] for t in SIS_TABLES}
-    )
-    close_runner(runner)
-    dbt = shutil.which("dbt") or str(Path(sys.executable).with_name("dbt"))
-    target = root / "target"
-    completed = subprocess.run(
-        [
-            dbt,
-            "build",
-            "--select",
-            "+fct_student_school_year_attendance",
-            "--exclude",
-            "test_type:unit",
-            "--indirect-selection",
-            "cautious",
-            "--profiles-dir",
-            ".",
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={
-            **os.environ,
-            "WAREHOUSE_PATH": str(warehouse),
-            "DBT_TARGET_PATH": str(target),
-            "DBT_LOG_PATH": str(target),
+            "SIS_LANDING_DIR": str(GRAND_BEND),
+            "DISTRICT_ABSENT_SOURCES": ABSENT,
+            "DISTRICT_FIRST_SCHOOL_YEAR": "2021-22",
+            "CURRENT_SCHOOL_YEAR": "2021-22",
         },
-        capture_output=True,
-        text=True,
     )
-    assert completed.returncode == 0, completed.stdout[-4000:]
-    return warehouse, outcomes
 
 
-def test_sis_raw_suites_pass_but_for_the_tables_ed_fi_does_not_supply(grand_bend_warehouse):
-    """Registrations and course grades are not read from Ed-Fi yet, and every assessment
-    result of the sample is quarantined (outside its school year): those tables are empty."""
-    _, outcomes = grand_bend_warehouse
-    blocking = {
-        table: [rule.description for rule in outcome.blocking_failures]
-        for table, outcome in outcomes.items()
-        if outcome.blocking_failures
-    }
-    assert blocking == {
-        "sis__registrations": ["table is not empty"],
-        "sis__assessments": ["table is not empty"],
-        "sis__course_grades": ["table is not empty"],
+def _materialized(result, layer: str) -> dict[str, dict]:
+    return {
+        event.asset_key.path[-1]: event.materialization.metadata
+        for event in result.get_asset_materialization_events()
+        if event.asset_key.path[0] == layer
     }
 
 
-def test_chronic_absence_of_grand_bend_students(grand_bend_warehouse):
-    warehouse, _ = grand_bend_warehouse
-    con = duckdb.connect(str(warehouse), read_only=True)
+def _release_dir(run) -> Path:
+    latest = json.loads((run.outputs_dir / "open_data" / "latest.json").read_text())
+    return run.outputs_dir / "open_data" / latest["path"]
+
+
+def _release_rows(run, name: str) -> list[dict]:
+    path = _release_dir(run) / "data" / f"{name}.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_grand_bend_publishes_the_bi_database_the_release_and_the_portal(grand_bend_run):
+    result, outputs = grand_bend_run.result, grand_bend_run.outputs_dir
+    failures = [event.message for event in result.all_events if event.is_failure]
+    assert result.success, "\n".join(failures[:5])
+    assert {"bi_database", "open_data_release", "open_data_portal"} <= set(
+        _materialized(result, "publications")
+    )
+    assert (outputs / "bi" / "district_bi.duckdb").is_file()
+    portal = outputs / "open_data" / "portal"
+    assert (portal / "index.html").is_file()
+    pages = {path.stem for path in (portal / "schools").glob("*.html")}
+    assert pages == {*SCHOOLS, "DISTRICT"}
+    directory = _release_rows(grand_bend_run, "school_directory")
+    assert [row["school_code"] for row in directory] == list(SCHOOLS)
+
+
+def test_only_the_sample_s_own_gaps_warn(grand_bend_run):
+    """A check that fails on the sample fails for a reason the sample has (fixture README): the
+    partial day without a duration, and no English learner at the start of the year (every EL
+    span starts on 2021-08-30). A mart empty because its source is absent does not warn."""
+    failed = {
+        (evaluation.asset_key.to_user_string(), evaluation.check_name, evaluation.severity.value)
+        for evaluation in (
+            event.event_specific_data
+            for event in grand_bend_run.result.all_events
+            if event.event_type_value == "ASSET_CHECK_EVALUATION"
+        )
+        if not evaluation.passed
+    }
+    assert failed == {
+        ("raw/sis__attendance", "load_accounting", "WARN"),
+        ("marts/measure_english_learners", "gx_contract_suite", "WARN"),
+        ("restricted/fct_student_el_reclassification", "gx_contract_suite", "WARN"),
+    }
+
+
+def test_sources_the_sample_lacks_load_empty_by_configuration(grand_bend_run):
+    statuses = {
+        table: metadata.get("status")
+        for table, metadata in _materialized(grand_bend_run.result, "raw").items()
+    }
+    absent = {t for t, s in statuses.items() if s and s.value == ABSENT_BY_CONFIGURATION}
+    # registrations and course grades: absent under Ed-Fi without being declared
+    assert {"sis__registrations", "sis__course_grades", "sis__assessments"} <= absent
+    loaded = {table for table in statuses if table.startswith("sis__")} - absent
+    assert loaded == {
+        "sis__schools",
+        "sis__students",
+        "sis__calendar_days",
+        "sis__enrollments",
+        "sis__attendance",
+        "sis__program_spans",
+        "sis__discipline_incidents",
+    }
+    measures = {
+        (row["school_code"], row["measure"]): row["reporting_status"]
+        for row in _release_rows(grand_bend_run, "scorecard_measures")
+        if row["student_group"] == "ALL"
+    }
+    for school in SCHOOLS:
+        assert measures[school, "AG_COMPLETION"] == "not_reported"  # course grades
+        assert measures[school, "ELA_DFS"] == "not_reported"  # assessments
+        assert measures[school, "CHRONIC_ABSENCE_STATE"] == "reported"
+        assert measures[school, "SUSPENSION_RATE"] == "reported"  # discipline is read
+
+
+def test_chronic_absence_of_grand_bend_students_in_the_published_bi_mart(grand_bend_run):
+    """The restricted BI database publishes the warehouse's student-level attendance mart."""
+    bi = grand_bend_run.outputs_dir / "bi"
+    con = duckdb.connect(str(bi / "district_bi_restricted.duckdb"), read_only=True)
     try:
         rows = con.execute(
             "select student_id, school_code, days_enrolled, days_absent::double, "
             "round(attendance_rate, 2), is_chronically_absent_state, is_chronically_absent_lausd "
             "from restricted.fct_student_school_year_attendance "
-            "where student_id in ('605023', '605485', '605250', '604822') order by student_id"
+            "where student_id in ('605023', '605485', '605250', '604822') "
+            "and school_code <> 'DISTRICT' order by student_id"
         ).fetchall()
         per_school = con.execute(
-            "select school_code, count(*) from restricted.fct_student_school_year_attendance "
-            "group by 1 order by 1"
+            "select school_code, count(*), count(*) filter (where is_chronically_absent_state) "
+            "from restricted.fct_student_school_year_attendance "
+            "where school_code <> 'DISTRICT' group by 1 order by 1"
         ).fetchall()
     finally:
         con.close()
@@ -131,4 +180,55 @@ def test_chronic_absence_of_grand_bend_students(grand_bend_warehouse):
         ("605485", "255901107", 169, 16.0, 90.53, False, True),
     ]
     # Every enrolled student has a row: the enrolment counts of the built StudentEnrollment.xml.
-    assert per_school == [("255901001", 232), ("255901044", 241), ("255901107", 487)]
+    assert [(school, n) for school, n, _ in per_school] == [
+        ("255901001", 232),
+        ("255901044", 241),
+        ("255901107", 487),
+    ]
+    con = duckdb.connect(str(bi / "district_bi.duckdb"), read_only=True)
+    try:
+        measure = con.execute(
+            "select school_code, denominator, numerator::integer "
+            "from marts.measure_attendance where measure_code = 'CHRONIC_ABSENCE_STATE' "
+            "and student_group = 'ALL' and school_code <> 'DISTRICT' order by 1"
+        ).fetchall()
+    finally:
+        con.close()
+    # every student is eligible (169 days enrolled, present at least once)
+    assert measure == per_school
+
+
+def test_no_published_count_is_below_the_minimum_n(grand_bend_run):
+    policy = SuppressionPolicy.from_env()
+    measures = {row["measure_code"]: row for row in _release_rows(grand_bend_run, "measures")}
+    withheld = 0
+    for name in COUNTED_FILES:
+        for row in _release_rows(grand_bend_run, name):
+            if row.get("measure") and measures[row["measure"]]["area"] in policy.exempt_areas:
+                continue
+            if row["suppressed"] == "true":
+                withheld += 1
+                assert row["n"] == "" or float(row["n"]) >= policy.min_n, (name, row)
+                assert row.get("numerator", "") == "", (name, row)
+                assert row.get("value", "") == "" or row["suppression_reason"] in (
+                    "top_coded",
+                    "bottom_coded",
+                ), (name, row)
+            elif row["n"]:
+                assert float(row["n"]) >= policy.min_n, (name, row)
+    # Grand Bend has groups this small (the sample's 30 students of sex "Not Selected" over three
+    # schools): suppression ran, and not only on groups of the district
+    assert withheld > 0
+    enrolment = {
+        (row["school_code"], row["student_group"]): row["suppression_reason"]
+        for row in _release_rows(grand_bend_run, "enrollment_by_group")
+    }
+    assert enrolment["255901001", "X"] == policy.primary_reason
+
+
+def test_every_file_of_the_release_read_at_once_gives_back_no_withheld_count(grand_bend_run):
+    """With three schools, a group withheld at one school is one subtraction from the district
+    row: the attack of tests/exports/open_data (every file's equations joined) recovers none."""
+    found = recoverable_counts(_release_dir(grand_bend_run))
+    truth = true_counts(grand_bend_run.warehouse_path)
+    assert [(cell, estimate, truth.get(cell)) for cell, estimate in found.items()] == []
