@@ -9,7 +9,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export UV_COMPILE_BYTECODE := 1
 export PATH := $(CURDIR)/$(VENV_BIN):$(PATH)
 
-.PHONY: setup run test lint pytest stress ui manifest browser bench clean
+.PHONY: setup run test lint pytest stress ui manifest browser bench clean screenshots-dagster
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -51,6 +51,11 @@ test: lint pytest
 # The import-race test with 20 fresh interpreters instead of make test's 8 (about 3 minutes).
 stress: manifest
 	IMPORT_RACE_RUNS=20 pytest tests/orchestration/test_import_races.py
+
+# PNGs of the Dagster UI over the last `make run` (docs/screenshots/dagster/README.md); says to
+# run `make run` first when the instance has no full_refresh run.
+screenshots-dagster: manifest browser
+	python -m orchestration.ui_screenshots --out docs/screenshots/dagster
 
 clean:
 	rm -rf data .dagster_home dbt_project/target .artifacts
