@@ -9,7 +9,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export UV_COMPILE_BYTECODE := 1
 export PATH := $(CURDIR)/$(VENV_BIN):$(PATH)
 
-.PHONY: setup run test lint pytest stress ui manifest browser bench clean
+.PHONY: setup run test lint pytest stress ui manifest browser bench clean screenshots-dagster
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -52,6 +52,11 @@ test: lint pytest
 stress: manifest
 	IMPORT_RACE_RUNS=20 pytest tests/orchestration/test_import_races.py
 
+# PNGs of the Dagster UI over the last `make run` (docs/screenshots/dagster/README.md); says to
+# run `make run` first when the instance has no full_refresh run.
+screenshots-dagster: manifest browser
+	python -m orchestration.ui_screenshots --out docs/screenshots/dagster
+
 clean:
 	rm -rf data .dagster_home dbt_project/target .artifacts
 
@@ -65,4 +70,4 @@ screenshots-portal: setup
 
 # Every screenshot of docs/screenshots/ taken again (after `make run`).
 .PHONY: screenshots
-screenshots: screenshots-portal
+screenshots: screenshots-portal screenshots-dagster
