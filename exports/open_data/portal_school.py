@@ -14,8 +14,8 @@ or a zero.
 Every word comes from the catalogue (portal_text.py) in the page's language: the functions
 take the language's `Texts` as `t`. They take plain tuples and strings and return what a
 section shows as plain data;
-templates/section.html.j2 lays it out. portal.py reads the cells in one DuckDB query and passes
-each section's rows here.
+templates/section.html.j2 lays it out. portal_cells.py reads the cells in one DuckDB query and
+portal_sections.py passes each section's rows here.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from exports.open_data.svg_charts import (
 _UNIT_SUFFIX = {"percent": "%", "percent_change": "%", "points": "unit.points", "days": "unit.days"}
 _PRIMARY = re.compile(r"^primary_n_below_(\d+)$")
 REPORTING_STATUSES = ("not_reported", "not_enough_history")
-"""Statuses of a cell the district does not report (portal.py passes them where a withheld
-cell's reason goes)."""
+"""Statuses of a cell the district does not report (portal_cells.py passes them where a
+withheld cell's reason goes)."""
 
 
 @dataclass(frozen=True)

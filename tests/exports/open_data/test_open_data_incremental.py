@@ -9,6 +9,7 @@ attack runs on the incremental release as well. Retention of old releases is tes
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 from pathlib import Path
@@ -26,7 +27,8 @@ from open_data_fixture import (
 )
 
 from exports.consistency import portal_differences, release_differences
-from exports.open_data import build_portal, build_release, portal, verify_checksums
+from exports.open_data import build_portal, build_release, portal_pages_job, verify_checksums
+from exports.open_data.portal_state import RENDERER_MODULES
 from exports.open_data.portal_text import LANGUAGES
 from exports.open_data.release import prune_releases
 from exports.open_data.reuse import STATE_DIR, STATE_FILE
@@ -261,7 +263,7 @@ def test_incremental_portal_equals_a_portal_from_nothing(incremental, from_nothi
 def test_a_portal_drawn_by_two_processes_is_the_same(incremental, tmp_path, monkeypatch):
     release_dir = incremental[2].release_dir
     one = build_portal(release_dir, tmp_path / "one", processes=1)
-    monkeypatch.setattr(portal, "_MIN_ROWS_TO_SPLIT", 1)
+    monkeypatch.setattr(portal_pages_job, "_MIN_ROWS_TO_SPLIT", 1)
     two = build_portal(release_dir, tmp_path / "two", processes=2)
     assert portal_differences(tmp_path / "one", tmp_path / "two") == []
     assert (tmp_path / "one" / ".portal_state.json").read_bytes() == (
@@ -277,6 +279,42 @@ def test_a_portal_drawn_by_two_processes_is_the_same(incremental, tmp_path, monk
     assert again.sections_reused > 0
     assert portal_differences(tmp_path / "two", tmp_path / "reference") == []
     assert reference.school_pages == again.school_pages
+
+
+# Modules the portal imports that decide nothing a report card holds: the release's rules and
+# codes reach the pages through the cells, file modes are no content, and the dataset titles
+# are shown on the home pages only, which every build writes anew.
+_NOT_RENDERER = {"policy", "public_modes", "metadata"}
+
+
+def _package_imports(module: str) -> set[str]:
+    """The modules of exports.open_data that `module` of that package imports, directly or
+    through others of the package."""
+    package = Path(portal_pages_job.__file__).parent
+    seen, todo = set(), [module]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "exports.open_data":
+                todo += [
+                    alias.name for alias in node.names if (package / f"{alias.name}.py").exists()
+                ]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "exports.open_data."
+            ):
+                todo.append(node.module.removeprefix("exports.open_data."))
+    return seen
+
+
+def test_the_renderer_digest_reads_every_module_that_draws_the_pages():
+    """A change to any module the portal is built by redraws every page: none of them is left
+    out of the renderer's code."""
+    drawing = _package_imports("portal") - _NOT_RENDERER
+    assert "portal_pages_job" in drawing and "svg_charts" in drawing
+    assert sorted(drawing - set(RENDERER_MODULES)) == []
 
 
 def test_a_portal_whose_pages_were_edited_is_drawn_again(incremental, tmp_path):
