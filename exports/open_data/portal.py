@@ -65,14 +65,16 @@ def _listing(entry: tuple | None) -> tuple:
     return entry[2], entry[3], entry[4], address(entry)
 
 
-def build_portal(release_dir: str | Path, out_dir: str | Path, processes: int = 2) -> PortalResult:
+def build_portal(
+    release_dir: str | Path, out_dir: str | Path, processes: int | None = None
+) -> PortalResult:
     """Write the static site for `release_dir` into `out_dir` (replaced atomically), in
     English (at the root) and Spanish (under es/).
 
     Sections whose drawn cells, position and renderer are unchanged since the previous build in
     `out_dir` are copied from its pages byte for byte (a page with nothing changed is linked
     whole); the others are drawn. The result is the same site a build from nothing writes.
-    With `processes` = 2 (the default; OPEN_DATA_PORTAL_PROCESSES overrides it) and fork
+    With `processes` = 2 (the default: OPEN_DATA_PORTAL_PROCESSES, else 2) and fork
     available, half of the pages are drawn and written by a forked process. Catalogue keys
     shown in English for want of a Spanish text are logged and listed in the result.
     """

@@ -103,7 +103,9 @@ def test_reloading_the_same_sources_is_idempotent(tiny_pipeline_run, tmp_path, m
 
 def test_dbt_tables_carry_their_row_count_and_typed_columns(tiny_pipeline_run):
     """Every table dbt builds (not views: they hold no rows) is materialized with its exact
-    row count and its columns' DuckDB types, as the asset page's row count and Type column."""
+    row count and its columns' DuckDB types, as the asset page's row count and Type column;
+    a mart keyed by school year also with its rows per year (each partition shows the table's
+    count, so the years' own are a separate entry)."""
     materializations = [
         event.event_specific_data.materialization
         for event in tiny_pipeline_run.result.get_asset_materialization_events()
@@ -129,6 +131,14 @@ def test_dbt_tables_carry_their_row_count_and_typed_columns(tiny_pipeline_run):
                 ).fetchall()
             )
             assert declared == actual, (schema, table)
+            if schema == "marts" and "school_year" in actual:
+                per_year = dict(
+                    con.execute(
+                        f'select school_year, count(*) from "{schema}"."{table}" group by all'
+                    ).fetchall()
+                )
+                assert metadata["rows_by_school_year"].value == per_year, (schema, table)
+                assert sum(per_year.values()) == rows
         views = con.execute(
             "select schema_name, view_name from duckdb_views() where schema_name = 'staging'"
         ).fetchall()
