@@ -48,12 +48,13 @@ from ingestion.sis.edfi.interchange import (
 from ingestion.sis.edfi.records import RECORD_COLUMNS
 
 
-def mapping_checks(contract: TableContract) -> list[RowCheck]:
+def mapping_checks(contract: TableContract, select: str | None = None) -> list[RowCheck]:
     """A quarantine check per descriptor-mapped column the contract requires, then the table's
     own. A required code that cannot be mapped (an attendance or program type) decides a
     measure, so its row is quarantined with the descriptor; an optional one (race, language)
     loads as not reported instead (`unmapped_optional_warnings`), so the student and every
-    record of theirs stay in."""
+    record of theirs stay in. `select` is another reader's SELECT (HR's), without the SIS's
+    own row checks."""
     return [
         RowCheck(
             f"_unmapped_{column} is not null",
@@ -61,16 +62,18 @@ def mapping_checks(contract: TableContract) -> list[RowCheck]:
             column,
             f"_unmapped_{column}",
         )
-        for column in unmapped_columns(contract)
+        for column in unmapped_columns(contract, select)
         if column in contract.required
-    ] + ROW_CHECKS.get(contract.name, [])
+    ] + (ROW_CHECKS.get(contract.name, []) if select is None else [])
 
 
-def unmapped_optional_warnings(con: duckdb.DuckDBPyConnection, contract: TableContract, view: str):
+def unmapped_optional_warnings(
+    con: duckdb.DuckDBPyConnection, contract: TableContract, view: str, select: str | None = None
+):
     """A warning per optional column with descriptors the map lacks: how many rows and which
-    values (descriptor URIs, never a student's identity), loaded as not reported."""
+    values (descriptor URIs, never a person's identity), loaded as not reported."""
     warnings = []
-    for column in unmapped_columns(contract):
+    for column in unmapped_columns(contract, select):
         if column in contract.required:
             continue
         rows, values = con.execute(
