@@ -15,7 +15,7 @@ from __future__ import annotations
 import duckdb
 
 from ingestion.common.settings import SourceSettings
-from ingestion.common.typed_load import LoadResult, load_typed
+from ingestion.common.typed_load import LoadResult
 from ingestion.contracts import HR_TABLES, TableContract
 from ingestion.hr.client import HrSourceError
 from ingestion.hr.edfi.records import STAFF_EXTRACTORS, STAFF_INTERCHANGES, STAFF_RECORD_COLUMNS
@@ -28,7 +28,7 @@ from ingestion.sis.edfi.interchange import (
     read_interchanges,
     staging_table,
 )
-from ingestion.sis.edfi.loader import mapping_checks, unmapped_optional_warnings
+from ingestion.sis.edfi.loader import load_select, mapping_checks
 
 
 def tables_not_supplied() -> frozenset[str]:
@@ -87,22 +87,10 @@ def _load_table(
     warnings = [] if files else [f"Ed-Fi: no interchange had the elements of {contract.name}"]
     if contract.name == "assignments":
         warnings += _school_association_warnings(con)
-    view = f"_staged_edfi_{contract.raw_table}"
-    try:
-        con.execute(f"create or replace temp view {view} as {select}")
-        warnings += unmapped_optional_warnings(con, contract, view, select)
-        return load_typed(
-            con,
-            view,
-            contract,
-            sorted(files),
-            timezone=timezone,
-            error_type=HrSourceError,
-            warnings=warnings,
-            source_checks=mapping_checks(contract, select),
-        )
-    finally:
-        con.execute(f"drop view if exists {view}")
+    checks = mapping_checks(contract, select)
+    return load_select(
+        con, contract, select, sorted(files), timezone, HrSourceError, warnings, checks
+    )
 
 
 def _school_association_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:

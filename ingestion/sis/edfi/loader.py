@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
+from ingestion.common.errors import SourceError
 from ingestion.common.settings import SourceSettings
 from ingestion.common.typed_load import LoadResult, RowCheck, load_typed
 from ingestion.contracts import SIS_TABLES, TableContract
@@ -189,19 +190,38 @@ def _load_table(
             files |= readout.files_by_record_type.get(record_type, set())
         if not files:
             warnings.append(f"Ed-Fi: no interchange had the elements of {contract.name} (no rows)")
+    checks = mapping_checks(contract)
+    return load_select(
+        con, contract, select, sorted(files), timezone, SisSourceError, warnings, checks
+    )
+
+
+def load_select(
+    con: duckdb.DuckDBPyConnection,
+    contract: TableContract,
+    select: str,
+    files: list[str],
+    timezone: str,
+    error_type: type[SourceError],
+    warnings: list[str],
+    checks: list[RowCheck],
+) -> LoadResult:
+    """Load one contract table from its SELECT over the staging tables: the optional columns'
+    unmapped descriptors warned of, `checks` (`mapping_checks`) quarantining rows first. Used
+    by the SIS and by HR's Ed-Fi reader, each with its own SELECTs."""
     view = f"_staged_edfi_{contract.raw_table}"
     try:
         con.execute(f"create or replace temp view {view} as {select}")
-        warnings += unmapped_optional_warnings(con, contract, view)
+        warnings = [*warnings, *unmapped_optional_warnings(con, contract, view, select)]
         return load_typed(
             con,
             view,
             contract,
-            sorted(files),
+            files,
             timezone=timezone,
-            error_type=SisSourceError,
+            error_type=error_type,
             warnings=warnings,
-            source_checks=mapping_checks(contract),
+            source_checks=checks,
         )
     finally:
         con.execute(f"drop view if exists {view}")
