@@ -12,7 +12,9 @@ The core SIS tables (schools, students, calendar, enrolments, attendance, progra
 absent: no measure is computed without them.
 
 The SIS tables the district's `SIS_FORMAT` has no source for are absent without being named:
-with Ed-Fi, registrations and course grades (`ingestion.sis.tables_not_supplied`).
+with Ed-Fi, registrations and course grades (`ingestion.sis.tables_not_supplied`); so are the
+HR tables its `HR_FORMAT` has none for: with Ed-Fi staff, positions, vacancies, applications
+and application events (`ingestion.hr.tables_not_supplied`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ingestion.contracts import ALL_TABLES, tables_for
 
 ABSENT_SOURCES_ENV = "DISTRICT_ABSENT_SOURCES"
 SIS_FORMAT_ENV = "SIS_FORMAT"
+HR_FORMAT_ENV = "HR_FORMAT"
 ABSENT_BY_CONFIGURATION = "absent by configuration"
 OPTIONAL_SOURCES = ("hr", "tutoring", "survey", "planning")
 OPTIONAL_SIS_TABLES = {
@@ -40,15 +43,22 @@ class AbsentSourcesError(ValueError):
     """DISTRICT_ABSENT_SOURCES names something that cannot be absent."""
 
 
-def absent_raw_tables(value: str | None = None, sis_format: str | None = None) -> frozenset[str]:
+def absent_raw_tables(
+    value: str | None = None, sis_format: str | None = None, hr_format: str | None = None
+) -> frozenset[str]:
     """The raw tables declared absent (`value`, else the environment variable), and those the
-    SIS format (`sis_format`, else `SIS_FORMAT`) does not supply."""
+    SIS format (`sis_format`, else `SIS_FORMAT`) and the HR format (`hr_format`, else
+    `HR_FORMAT`) do not supply."""
+    from ingestion.hr import tables_not_supplied as hr_not_supplied
     from ingestion.sis import tables_not_supplied
 
     text = os.environ.get(ABSENT_SOURCES_ENV, "") if value is None else value
     if sis_format is None:
         sis_format = os.environ.get(SIS_FORMAT_ENV, "")
+    if hr_format is None:
+        hr_format = os.environ.get(HR_FORMAT_ENV, "")
     tables: set[str] = set(tables_not_supplied(sis_format.strip().lower() or "csv"))
+    tables |= hr_not_supplied(hr_format.strip().lower() or "database")
     for name in (part.strip().lower() for part in text.split(",")):
         if not name:
             continue
@@ -68,10 +78,12 @@ SIS_TABLE_NAMES = ("discipline", "registrations", "assessments", "course_grades"
 """The optional SIS tables by the names the measure catalog's `optional_source` uses."""
 
 
-def absent_source_names(value: str | None = None, sis_format: str | None = None) -> tuple[str, ...]:
+def absent_source_names(
+    value: str | None = None, sis_format: str | None = None, hr_format: str | None = None
+) -> tuple[str, ...]:
     """The sources and optional SIS tables absent (`absent_raw_tables`), validated and named as
     the measure catalog names them (`discipline_incidents` is `discipline`), sorted."""
-    absent = absent_raw_tables(value, sis_format)
+    absent = absent_raw_tables(value, sis_format, hr_format)
     names = {source for source in OPTIONAL_SOURCES if is_source_absent(source, absent)}
     names |= {name for name in SIS_TABLE_NAMES if OPTIONAL_SIS_TABLES[name] in absent}
     return tuple(sorted(names))

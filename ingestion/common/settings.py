@@ -15,7 +15,9 @@ only what differs. The values are frozen so that one load sees one consistent co
 | EDFI_CLIENT_ID, EDFI_CLIENT_SECRET | empty; the API key and secret (OAuth2 client credentials) |
 | EDFI_PAGE_SIZE         | `500` records a request (the ODS/API's default maximum)   |
 | EDFI_TIMEOUT_SECONDS, EDFI_MAX_RETRIES, EDFI_BACKOFF_SECONDS | `30`, `5`, `1` (as for tutoring) |
+| HR_FORMAT              | `database` (the HR database), `edfi_xml` (Ed-Fi staff interchanges) |
 | HR_DATABASE_URL        | `sqlite:///<sources>/hr/hr.sqlite`       |
+| HR_LANDING_DIR         | `SIS_LANDING_DIR`: the Ed-Fi folder read with `HR_FORMAT=edfi_xml` |
 | TUTORING_API_URL       | empty: read saved pages instead          |
 | TUTORING_API_TOKEN     | empty: no Authorization header           |
 | TUTORING_PAGES_DIR     | `<sources>/tutoring`                     |
@@ -52,6 +54,7 @@ from zoneinfo import ZoneInfo
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_EDFI_DESCRIPTOR_MAP = REPO_ROOT / "ingestion" / "sis" / "edfi" / "descriptor_map.csv"
 SIS_FORMATS = ("csv", "edfi_xml", "edfi_api")
+HR_FORMATS = ("database", "edfi_xml")
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,14 @@ class SourceSettings:
     max_volume_drop: float = 0.5
     volume_min_rows: int = 100
     allowed_volume_drops: frozenset[str] = frozenset()
+    hr_format: str = "database"
+    hr_landing_dir: Path | None = None
+
+    @property
+    def hr_edfi_dir(self) -> Path:
+        """The folder of Ed-Fi interchanges HR is read from (`HR_FORMAT=edfi_xml`): the SIS's
+        own landing folder unless HR_LANDING_DIR names another."""
+        return self.hr_landing_dir or self.sis_landing_dir
 
     @property
     def is_tutoring_live(self) -> bool:
@@ -140,6 +151,8 @@ class SourceSettings:
                 for year in get("LOAD_ALLOW_VOLUME_DROP", "").split(",")
                 if year.strip()
             ),
+            hr_format=get("HR_FORMAT", "database").strip().lower(),
+            hr_landing_dir=Path(env["HR_LANDING_DIR"]) if env.get("HR_LANDING_DIR") else None,
         )
 
     def today(self) -> date:

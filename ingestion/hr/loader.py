@@ -1,4 +1,8 @@
-"""Staging HR tables in DuckDB chunk by chunk and loading them through the typed loader."""
+"""Staging HR tables in DuckDB chunk by chunk and loading them through the typed loader.
+
+`load_hr` is the source's entry: the HR database by default, or Ed-Fi staff interchanges
+(`HR_FORMAT=edfi_xml`, `edfi/`) for a district without one.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import duckdb
 import numpy as np
 
 from ingestion.common.cursors import advance_cursor_from, read_cursor
-from ingestion.common.settings import SourceSettings
+from ingestion.common.settings import HR_FORMATS, SourceSettings
 from ingestion.common.typed_load import LoadResult, load_typed
 from ingestion.contracts import HR_TABLES, TableContract
 from ingestion.hr.client import HrSourceError, HrTableReader
@@ -74,22 +78,50 @@ def load_hr_table(
         con.execute(f"drop table if exists {staged}")
 
 
+def tables_not_supplied(hr_format: str) -> frozenset[str]:
+    """The raw HR tables the HR format has no source for, by raw table name.
+
+    The HR database has every table. Ed-Fi staff interchanges fill staff and assignments only
+    (`edfi/selects.py`), so under `HR_FORMAT=edfi_xml` positions, vacancies, applications and
+    application events count as absent (orchestration/absent_sources.py), as registrations and
+    course grades do under an Ed-Fi SIS_FORMAT: loaded empty, their measures "not reported".
+    """
+    if hr_format != "edfi_xml":
+        return frozenset()
+    from ingestion.hr.edfi import tables_not_supplied as not_in_edfi
+
+    return not_in_edfi()
+
+
 def load_hr(
     con: duckdb.DuckDBPyConnection,
     settings: SourceSettings,
+    tables: list[TableContract] | None = None,
     modified_since: datetime | None = None,
     chunk_rows: int = 50_000,
 ) -> dict[str, LoadResult]:
-    """Load every HR table; results keyed by raw table name.
+    """Load every HR table (or the given ones); results keyed by raw table name.
 
-    A table is pulled incrementally (rows with last_modified_at at or after the watermark,
-    merged by key) when `modified_since` is given, or when INCREMENTAL_LOADS is on and the
-    table has a stored cursor; otherwise whole, replacing the raw table. Each table is its own
-    transaction: a failure leaves that table, and every table not yet loaded, as it was.
+    `HR_FORMAT` chooses the source: the HR database (`database`, below) or the district's Ed-Fi
+    staff interchanges (`edfi_xml`, `edfi/`), both into the same raw tables.
+
+    From the database, a table is pulled incrementally (rows with last_modified_at at or after
+    the watermark, merged by key) when `modified_since` is given, or when INCREMENTAL_LOADS is on
+    and the table has a stored cursor; otherwise whole, replacing the raw table. Each table is
+    its own transaction: a failure leaves that table, and every table not yet loaded, as it was.
     """
+    if settings.hr_format == "edfi_xml":
+        from ingestion.hr.edfi import load_hr_edfi_xml
+
+        return load_hr_edfi_xml(con, settings, tables)
+    if settings.hr_format != "database":
+        raise HrSourceError(
+            f"HR_FORMAT={settings.hr_format!r} is not one of {', '.join(HR_FORMATS)}",
+            rule="unknown_format",
+        )
     reader = HrTableReader(settings.hr_database_url, chunk_rows=chunk_rows)
     results = {}
-    for contract in HR_TABLES:
+    for contract in tables or HR_TABLES:
         since = modified_since
         if since is None and settings.is_incremental:
             since = read_cursor(con, contract.source, contract.name)

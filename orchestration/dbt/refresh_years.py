@@ -43,7 +43,12 @@ import os
 from collections.abc import Mapping
 
 from exports.open_data.policy import min_n_setting
-from orchestration.absent_sources import ABSENT_SOURCES_ENV, SIS_FORMAT_ENV, absent_source_names
+from orchestration.absent_sources import (
+    ABSENT_SOURCES_ENV,
+    HR_FORMAT_ENV,
+    SIS_FORMAT_ENV,
+    absent_source_names,
+)
 
 REFRESH_YEARS_VAR = "refresh_school_years"
 """The dbt var the macros read the recomputed years from."""
@@ -96,7 +101,9 @@ def dbt_build_vars(env: Mapping[str, str] | None = None) -> dict:
     is in its logged command line and nothing in this process's environment is written.
     """
     env = os.environ if env is None else env
-    absent = absent_source_names(env.get(ABSENT_SOURCES_ENV, ""), env.get(SIS_FORMAT_ENV, ""))
+    absent = absent_source_names(
+        env.get(ABSENT_SOURCES_ENV, ""), env.get(SIS_FORMAT_ENV, ""), env.get(HR_FORMAT_ENV, "")
+    )
     build_vars: dict = {MIN_N_VAR: min_n_setting(env)}
     if absent:
         build_vars[ABSENT_SOURCES_VAR] = list(absent)

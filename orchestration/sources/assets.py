@@ -20,7 +20,7 @@ from orchestration.sources.load_mode import sources_for_run
 
 SOURCE_DESCRIPTIONS = {
     "sis": "Student information system: one CSV per table per nightly drop (SFTP landing folder).",
-    "hr": "HR database read through SQLAlchemy (SQLite by default).",
+    "hr": "HR database read through SQLAlchemy (SQLite by default), or Ed-Fi staff interchanges.",
     "tutoring": "Tutoring vendor's paginated JSON API (saved pages by default).",
     "survey": "Survey platform's wide CSV export with its item dictionary.",
     "planning": "School targets toward the 2026 district goals.",
@@ -94,7 +94,7 @@ def build_source_assets(source: str, settings: RunSettings) -> "dg.AssetsDefinit
         try:
             empty_absent_tables(con, absent_contracts)
             results = {}
-            if present and absent_contracts:  # only the SIS has optional tables
+            if present and absent_contracts:  # optional SIS tables, HR tables Ed-Fi lacks
                 results = _loader(source)(con, sources, present)
             elif present:
                 results = _loader(source)(con, sources)

@@ -77,6 +77,19 @@ def test_the_sis_tables_ed_fi_does_not_supply_are_absent_without_being_named():
     ]
 
 
+def test_the_hr_tables_ed_fi_staff_do_not_supply_are_absent_without_being_named():
+    """Under HR_FORMAT=edfi_xml, staff and assignments load; the rest of HR is absent, and HR
+    is not absent as a source (its staff measures are reported)."""
+    unread = {"hr__positions", "hr__vacancies", "hr__applications", "hr__application_events"}
+    for hr_format in ("edfi_xml", " EDFI_XML "):
+        assert absent_raw_tables("", "csv", hr_format) == unread
+        assert absent_raw_tables("hr", "csv", hr_format) == {c.raw_table for c in tables_for("hr")}
+    assert absent_raw_tables("", "csv", "database") == frozenset()
+    assert absent_source_names("", "edfi_xml", "edfi_xml") == ("course_grades", "registrations")
+    env = {"SIS_FORMAT": "edfi_xml", "HR_FORMAT": "edfi_xml"}
+    assert dbt_build_vars(env=env)["absent_sources"] == ["course_grades", "registrations"]
+
+
 @pytest.mark.parametrize("name", ["sis", "students", "attendance", "enrollments", "tutor"])
 def test_a_table_no_measure_can_do_without_cannot_be_absent(name):
     with pytest.raises(AbsentSourcesError, match=name):

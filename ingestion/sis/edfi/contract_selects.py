@@ -43,12 +43,30 @@ def _school_year_of(date_sql: str) -> str:
     return f"(cast({start} as varchar) || '-' || right(cast({start} + 1 as varchar), 2))"
 
 
-def _codes(list_sql: str) -> str:
+def descriptor_codes(list_sql: str) -> str:
+    """SQL: the codes of a `;`-separated list of descriptor URIs (NULL for an unmapped one)."""
     return f"list_transform(string_split({list_sql}, ';'), lambda v: edfi_code(v))"
 
 
-def _first_unmapped(list_sql: str) -> str:
+def first_unmapped(list_sql: str) -> str:
+    """SQL: the first URI of a `;`-separated list that the descriptor map lacks, or NULL."""
     return f"list_filter(string_split({list_sql}, ';'), lambda v: edfi_unmapped(v) is not null)[1]"
+
+
+def sorted_codes(list_sql: str) -> str:
+    """SQL: the distinct mapped codes of a descriptor list, sorted and `;`-joined (races)."""
+    return (
+        f"nullif(array_to_string(list_sort(list_distinct({descriptor_codes(list_sql)})), ';'), '')"
+    )
+
+
+def boolean_text(sql: str, true_value: str, false_value: str) -> str:
+    """SQL: an xs:boolean (`true`/`1`, `false`/`0`) as the contract's flag values; any other
+    text is kept as sent, for the typed load to report."""
+    return (
+        f"case lower({sql}) when 'true' then '{true_value}' when '1' then '{true_value}' "
+        f"when 'false' then '{false_value}' when '0' then '{false_value}' else {sql} end"
+    )
 
 
 def _code_value(uri_sql: str) -> str:
@@ -65,15 +83,15 @@ SELECTS: dict[str, str] = {
             r.school_id as school_code,
             r.name as school_name,
             edfi_code(r.category) as school_level,
-            {GRADE_ORDER}[list_min(list_transform({_codes("r.grade_levels")},
+            {GRADE_ORDER}[list_min(list_transform({descriptor_codes("r.grade_levels")},
                 lambda c: list_position({GRADE_ORDER}, c)))] as low_grade,
-            {GRADE_ORDER}[list_max(list_transform({_codes("r.grade_levels")},
+            {GRADE_ORDER}[list_max(list_transform({descriptor_codes("r.grade_levels")},
                 lambda c: list_position({GRADE_ORDER}, c)))] as high_grade,
             r.street, r.city, {_code_value("r.state")} as state, r.zip, r.phone,
             null as opened_date,
             edfi_code(r.operational_status) as is_active,
             edfi_unmapped(r.category) as _unmapped_school_level,
-            {_first_unmapped("r.grade_levels")} as _unmapped_low_grade,
+            {first_unmapped("r.grade_levels")} as _unmapped_low_grade,
             edfi_unmapped(r.operational_status) as _unmapped_is_active,
             {_LINEAGE}
         from {t("school")} as r {_FILES}
@@ -92,15 +110,12 @@ SELECTS: dict[str, str] = {
             r.middle_name,
             r.birth_date,
             edfi_code(e.sex) as gender,
-            case e.hispanic_latino when 'true' then 'Y' when '1' then 'Y'
-                when 'false' then 'N' when '0' then 'N' else e.hispanic_latino end
-                as is_hispanic_latino,
-            nullif(array_to_string(list_sort(list_distinct({_codes("e.races")})), ';'), '')
-                as race_codes,
+            {boolean_text("e.hispanic_latino", "Y", "N")} as is_hispanic_latino,
+            {sorted_codes("e.races")} as race_codes,
             edfi_code(e.home_language) as home_language,
             e.address_zip,
             edfi_unmapped(e.sex) as _unmapped_gender,
-            {_first_unmapped("e.races")} as _unmapped_race_codes,
+            {first_unmapped("e.races")} as _unmapped_race_codes,
             edfi_unmapped(e.home_language) as _unmapped_home_language,
             {_LINEAGE}
         from {t("student")} as r {_FILES}
@@ -123,9 +138,9 @@ SELECTS: dict[str, str] = {
             r.school_id as school_code,
             coalesce(r.school_year, {_school_year_of("r.calendar_date")}) as school_year,
             r.calendar_date,
-            case when list_contains({_codes("r.events")}, 'INSTR') then 'INSTR'
-                else {_codes("r.events")}[1] end as day_type,
-            {_first_unmapped("r.events")} as _unmapped_day_type,
+            case when list_contains({descriptor_codes("r.events")}, 'INSTR') then 'INSTR'
+                else {descriptor_codes("r.events")}[1] end as day_type,
+            {first_unmapped("r.events")} as _unmapped_day_type,
             r.calendar_code as _edfi_calendar_code,
             {_LINEAGE}
         from {t("calendar_date")} as r {_FILES}
@@ -257,9 +272,10 @@ ROW_CHECKS: dict[str, list[RowCheck]] = {
 `EventDuration` has no share of the day to count, so it is quarantined rather than guessed."""
 
 
-def unmapped_columns(contract: TableContract) -> list[str]:
-    """Contract columns of the table that are mapped from a descriptor."""
-    select = SELECTS.get(contract.name, "")
+def unmapped_columns(contract: TableContract, select: str | None = None) -> list[str]:
+    """Contract columns of the table that are mapped from a descriptor (in `select`, by default
+    the table's SELECT here)."""
+    select = SELECTS.get(contract.name, "") if select is None else select
     return [c for c in contract.columns if f"_unmapped_{c}" in select]
 
 

@@ -10,12 +10,16 @@ Lineage: each record keeps `_source_file` (the file's lineage name) and `_source
 1-based position of its element among the file's top-level elements. Files are recognised by
 their root element (`Interchange…`), not their name; an XML file whose root is not an
 interchange, or that is not well-formed, is an error naming the file (and line).
+
+The SIS reads its elements (`records.py`); the HR reader of a district without an HR database
+(`ingestion/hr/edfi/`) passes its own extractors and the interchanges it needs, so it skips the
+attendance file after its root element instead of parsing it a second time.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError, iterparse
@@ -23,8 +27,11 @@ from xml.etree.ElementTree import ParseError, iterparse
 import duckdb
 import pyarrow as pa
 
+from ingestion.common.errors import SourceError
 from ingestion.sis.drops import SisSourceError
 from ingestion.sis.edfi.records import EXTRACTORS, RECORD_COLUMNS
+
+Extractors = Mapping[str, tuple[str, Callable]]
 
 BATCH_ROWS = 20_000
 LINEAGE = ("_source_file", "_source_row", "_edfi_id")
@@ -49,10 +56,15 @@ class InterchangeReadout:
 class StagingSink:
     """Batches records per type and appends them to their staging tables."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        record_columns: Mapping[str, tuple[str, ...]] = RECORD_COLUMNS,
+    ) -> None:
         self.con = con
+        self.record_columns = record_columns
         self.batches: dict[str, list[dict]] = {}
-        for record_type, columns in RECORD_COLUMNS.items():
+        for record_type, columns in record_columns.items():
             ddl = ", ".join(f'"{c}" varchar' for c in columns)
             con.execute(
                 f"create or replace temp table {staging_table(record_type)} "
@@ -87,7 +99,7 @@ class StagingSink:
             batch = self.batches.get(name) or []
             if not batch:
                 continue
-            columns = [*RECORD_COLUMNS[name], *LINEAGE]
+            columns = [*self.record_columns[name], *LINEAGE]
             arrow = pa.Table.from_pylist(
                 batch,
                 schema=pa.schema(
@@ -106,16 +118,14 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def interchange_files(folder: Path) -> list[Path]:
+def interchange_files(folder: Path, error_type: type[SourceError] = SisSourceError) -> list[Path]:
     """The `.xml` files of the landing folder (not its subfolders), in name order."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise SisSourceError(
-            f"Ed-Fi landing folder does not exist: {folder}", rule="missing_folder"
-        )
+        raise error_type(f"Ed-Fi landing folder does not exist: {folder}", rule="missing_folder")
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".xml")
     if not files:
-        raise SisSourceError(f"no Ed-Fi interchange (.xml) file in {folder}", rule="missing_file")
+        raise error_type(f"no Ed-Fi interchange (.xml) file in {folder}", rule="missing_file")
     return files
 
 
@@ -123,55 +133,77 @@ def read_interchanges(
     con: duckdb.DuckDBPyConnection,
     files: list[Path],
     lineage_of: Callable[[Path], str],
+    extractors: Extractors = EXTRACTORS,
+    record_columns: Mapping[str, tuple[str, ...]] = RECORD_COLUMNS,
+    interchanges: frozenset[str] | None = None,
+    error_type: type[SourceError] = SisSourceError,
 ) -> InterchangeReadout:
-    """Stream every file into the staging tables (replacing them); see the module docstring."""
-    sink = StagingSink(con)
+    """Stream every file into the staging tables (replacing them); see the module docstring.
+
+    `extractors` and `record_columns` are the SIS's unless given; with `interchanges` (root
+    element names), a file with another root is left after its first tag, unread and unlisted.
+    Errors (a file not well-formed, or not an interchange) are raised as `error_type`.
+    """
+    sink = StagingSink(con, record_columns)
     readout = InterchangeReadout()
     for path in files:
         lineage = lineage_of(path)
-        readout.files.append(lineage)
-        _read_file(path, lineage, sink, readout)
+        if _read_file(path, lineage, sink, readout, extractors, interchanges, error_type):
+            readout.files.append(lineage)
     sink.flush()
     return readout
 
 
-def _read_file(path: Path, lineage: str, sink: StagingSink, readout: InterchangeReadout) -> None:
+def _read_file(
+    path: Path,
+    lineage: str,
+    sink: StagingSink,
+    readout: InterchangeReadout,
+    extractors: Extractors,
+    interchanges: frozenset[str] | None,
+    error_type: type[SourceError],
+) -> bool:
+    """Stage the file's elements; False when its interchange is not one of `interchanges`."""
     depth = 0
     position = 0
     root = None
-    try:
-        for event, element in iterparse(path, events=("start", "end")):
-            if event == "start":
-                depth += 1
-                if root is None:
-                    root = element
-                    if not _local(element.tag).startswith("Interchange"):
-                        raise SisSourceError(
-                            f"{lineage}: root element <{_local(element.tag)}> is not an "
-                            "Ed-Fi interchange",
-                            rule="not_an_interchange",
-                            source_file=lineage,
-                        )
-                continue
-            depth -= 1
-            if depth != 1:
-                continue
-            position += 1
-            name = _local(element.tag)
-            extractor = EXTRACTORS.get(name)
-            if extractor is None:
-                readout.not_read[name] += 1
-            else:
-                record_type, extract = extractor
-                sink.add_record(
-                    readout, record_type, extract(element), lineage, position, element.get("id")
-                )
-            root.clear()
-    except ParseError as error:
-        line = error.position[0] if error.position else None
-        raise SisSourceError(
-            f"{lineage}: not well-formed XML at line {line}: {error}",
-            rule="malformed_xml",
-            source_file=lineage,
-            source_row=position + 1,
-        ) from error
+    with path.open("rb") as handle:
+        try:
+            for event, element in iterparse(handle, events=("start", "end")):
+                if event == "start":
+                    depth += 1
+                    if root is None:
+                        root = element
+                        if not _local(element.tag).startswith("Interchange"):
+                            raise error_type(
+                                f"{lineage}: root element <{_local(element.tag)}> is not an "
+                                "Ed-Fi interchange",
+                                rule="not_an_interchange",
+                                source_file=lineage,
+                            )
+                        if interchanges is not None and _local(element.tag) not in interchanges:
+                            return False
+                    continue
+                depth -= 1
+                if depth != 1:
+                    continue
+                position += 1
+                name = _local(element.tag)
+                extractor = extractors.get(name)
+                if extractor is None:
+                    readout.not_read[name] += 1
+                else:
+                    record_type, extract = extractor
+                    sink.add_record(
+                        readout, record_type, extract(element), lineage, position, element.get("id")
+                    )
+                root.clear()
+        except ParseError as error:
+            line = error.position[0] if error.position else None
+            raise error_type(
+                f"{lineage}: not well-formed XML at line {line}: {error}",
+                rule="malformed_xml",
+                source_file=lineage,
+                source_row=position + 1,
+            ) from error
+    return True

@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
+from ingestion.common.errors import SourceError
 from ingestion.common.settings import SourceSettings
 from ingestion.common.typed_load import LoadResult, RowCheck, load_typed
 from ingestion.contracts import SIS_TABLES, TableContract
@@ -48,12 +49,13 @@ from ingestion.sis.edfi.interchange import (
 from ingestion.sis.edfi.records import RECORD_COLUMNS
 
 
-def mapping_checks(contract: TableContract) -> list[RowCheck]:
+def mapping_checks(contract: TableContract, select: str | None = None) -> list[RowCheck]:
     """A quarantine check per descriptor-mapped column the contract requires, then the table's
     own. A required code that cannot be mapped (an attendance or program type) decides a
     measure, so its row is quarantined with the descriptor; an optional one (race, language)
     loads as not reported instead (`unmapped_optional_warnings`), so the student and every
-    record of theirs stay in."""
+    record of theirs stay in. `select` is another reader's SELECT (HR's), without the SIS's
+    own row checks."""
     return [
         RowCheck(
             f"_unmapped_{column} is not null",
@@ -61,16 +63,18 @@ def mapping_checks(contract: TableContract) -> list[RowCheck]:
             column,
             f"_unmapped_{column}",
         )
-        for column in unmapped_columns(contract)
+        for column in unmapped_columns(contract, select)
         if column in contract.required
-    ] + ROW_CHECKS.get(contract.name, [])
+    ] + (ROW_CHECKS.get(contract.name, []) if select is None else [])
 
 
-def unmapped_optional_warnings(con: duckdb.DuckDBPyConnection, contract: TableContract, view: str):
+def unmapped_optional_warnings(
+    con: duckdb.DuckDBPyConnection, contract: TableContract, view: str, select: str | None = None
+):
     """A warning per optional column with descriptors the map lacks: how many rows and which
-    values (descriptor URIs, never a student's identity), loaded as not reported."""
+    values (descriptor URIs, never a person's identity), loaded as not reported."""
     warnings = []
-    for column in unmapped_columns(contract):
+    for column in unmapped_columns(contract, select):
         if column in contract.required:
             continue
         rows, values = con.execute(
@@ -186,19 +190,38 @@ def _load_table(
             files |= readout.files_by_record_type.get(record_type, set())
         if not files:
             warnings.append(f"Ed-Fi: no interchange had the elements of {contract.name} (no rows)")
+    checks = mapping_checks(contract)
+    return load_select(
+        con, contract, select, sorted(files), timezone, SisSourceError, warnings, checks
+    )
+
+
+def load_select(
+    con: duckdb.DuckDBPyConnection,
+    contract: TableContract,
+    select: str,
+    files: list[str],
+    timezone: str,
+    error_type: type[SourceError],
+    warnings: list[str],
+    checks: list[RowCheck],
+) -> LoadResult:
+    """Load one contract table from its SELECT over the staging tables: the optional columns'
+    unmapped descriptors warned of, `checks` (`mapping_checks`) quarantining rows first. Used
+    by the SIS and by HR's Ed-Fi reader, each with its own SELECTs."""
     view = f"_staged_edfi_{contract.raw_table}"
     try:
         con.execute(f"create or replace temp view {view} as {select}")
-        warnings += unmapped_optional_warnings(con, contract, view)
+        warnings = [*warnings, *unmapped_optional_warnings(con, contract, view, select)]
         return load_typed(
             con,
             view,
             contract,
-            sorted(files),
+            files,
             timezone=timezone,
-            error_type=SisSourceError,
+            error_type=error_type,
             warnings=warnings,
-            source_checks=mapping_checks(contract),
+            source_checks=checks,
         )
     finally:
         con.execute(f"drop view if exists {view}")

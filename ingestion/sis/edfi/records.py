@@ -105,7 +105,7 @@ SCORE_SEPARATOR = "\t"
 """Between a score's reporting method and its result in `student_assessment.scores`."""
 
 
-def _text(element: Element | None, path: str) -> str | None:
+def text_at(element: Element | None, path: str) -> str | None:
     """The stripped text at `path` (local names separated by `/`), or None."""
     if element is None:
         return None
@@ -115,12 +115,12 @@ def _text(element: Element | None, path: str) -> str | None:
     return found.text.strip() or None
 
 
-def _texts(element: Element, path: str) -> list[str]:
+def texts_at(element: Element, path: str) -> list[str]:
     steps = "/".join(f"{{*}}{step}" for step in path.split("/"))
     return [e.text.strip() for e in element.findall(steps) if e.text and e.text.strip()]
 
 
-def _joined(values: list[str]) -> str | None:
+def joined(values: list[str]) -> str | None:
     return ";".join(values) or None
 
 
@@ -154,7 +154,7 @@ def _address(element: Element, preferred_type: str) -> Element | None:
     """The address of the preferred type (`Physical`, `Home`), else the first one."""
     addresses = element.findall("{*}Address")
     for address in addresses:
-        if (_text(address, "AddressType") or "").endswith(f"#{preferred_type}"):
+        if (text_at(address, "AddressType") or "").endswith(f"#{preferred_type}"):
             return address
     return addresses[0] if addresses else None
 
@@ -163,92 +163,92 @@ def school(e: Element) -> dict:
     address = _address(e, "Physical")
     phone = None
     for telephone in e.findall("{*}InstitutionTelephone"):
-        number = _text(telephone, "TelephoneNumber")
-        if (_text(telephone, "InstitutionTelephoneNumberType") or "").endswith("#Main"):
+        number = text_at(telephone, "TelephoneNumber")
+        if (text_at(telephone, "InstitutionTelephoneNumberType") or "").endswith("#Main"):
             phone = number
             break
         phone = phone or number
     return {
-        "school_id": _text(e, "SchoolId"),
-        "name": _text(e, "NameOfInstitution"),
-        "category": _text(e, "SchoolCategory"),
-        "grade_levels": _joined(_texts(e, "GradeLevel")),
-        "street": _text(address, "StreetNumberName"),
-        "city": _text(address, "City"),
-        "state": _text(address, "StateAbbreviation"),
-        "zip": _text(address, "PostalCode"),
+        "school_id": text_at(e, "SchoolId"),
+        "name": text_at(e, "NameOfInstitution"),
+        "category": text_at(e, "SchoolCategory"),
+        "grade_levels": joined(texts_at(e, "GradeLevel")),
+        "street": text_at(address, "StreetNumberName"),
+        "city": text_at(address, "City"),
+        "state": text_at(address, "StateAbbreviation"),
+        "zip": text_at(address, "PostalCode"),
         "phone": phone,
-        "operational_status": _text(e, "OperationalStatus"),
+        "operational_status": text_at(e, "OperationalStatus"),
     }
 
 
 def calendar_date(e: Element) -> dict:
     identity = "CalendarReference/CalendarIdentity"
     return {
-        "school_id": _text(e, f"{identity}/{SCHOOL_ID}"),
-        "school_year": school_year_text(_text(e, f"{identity}/SchoolYear")),
-        "calendar_code": _text(e, f"{identity}/CalendarCode"),
-        "calendar_date": _text(e, "Date"),
-        "events": _joined(_texts(e, "CalendarEvent")),
+        "school_id": text_at(e, f"{identity}/{SCHOOL_ID}"),
+        "school_year": school_year_text(text_at(e, f"{identity}/SchoolYear")),
+        "calendar_code": text_at(e, f"{identity}/CalendarCode"),
+        "calendar_date": text_at(e, "Date"),
+        "events": joined(texts_at(e, "CalendarEvent")),
     }
 
 
 def student(e: Element) -> dict:
     return {
-        "student_unique_id": _text(e, "StudentUniqueId"),
-        "first_name": _text(e, "Name/FirstName"),
-        "middle_name": _text(e, "Name/MiddleName"),
-        "last_surname": _text(e, "Name/LastSurname"),
-        "birth_date": _text(e, "BirthData/BirthDate"),
+        "student_unique_id": text_at(e, "StudentUniqueId"),
+        "first_name": text_at(e, "Name/FirstName"),
+        "middle_name": text_at(e, "Name/MiddleName"),
+        "last_surname": text_at(e, "Name/LastSurname"),
+        "birth_date": text_at(e, "BirthData/BirthDate"),
     }
 
 
 def student_edorg(e: Element) -> dict:
     state_id = None
     for code in e.findall("{*}StudentIdentificationCode"):
-        if (_text(code, "StudentIdentificationSystem") or "").endswith("#State"):
-            state_id = _text(code, "IdentificationCode")
+        if (text_at(code, "StudentIdentificationSystem") or "").endswith("#State"):
+            state_id = text_at(code, "IdentificationCode")
     home_language = None
     for language in e.findall("{*}Language"):
-        uses = _texts(language, "Use/LanguageUse") + _texts(language, "LanguageUse")
+        uses = texts_at(language, "Use/LanguageUse") + texts_at(language, "LanguageUse")
         if home_language is None or any(u.endswith("#Home language") for u in uses):
-            home_language = _text(language, "Language")
-    hispanic = _text(e, "HispanicLatinoEthnicity")
+            home_language = text_at(language, "Language")
+    hispanic = text_at(e, "HispanicLatinoEthnicity")
     address = _address(e, "Home")
     return {
-        "student_unique_id": _text(e, STUDENT_ID),
-        "edorg_id": _text(e, f"{EDORG_REFERENCE}/EducationOrganizationId"),
+        "student_unique_id": text_at(e, STUDENT_ID),
+        "edorg_id": text_at(e, f"{EDORG_REFERENCE}/EducationOrganizationId"),
         "state_student_id": state_id,
-        "sex": _text(e, "Sex"),
+        "sex": text_at(e, "Sex"),
         "hispanic_latino": hispanic.lower() if hispanic else None,
-        "races": _joined(_texts(e, "Race")),
+        "races": joined(texts_at(e, "Race")),
         "home_language": home_language,
-        "address_zip": _text(address, "PostalCode"),
+        "address_zip": text_at(address, "PostalCode"),
     }
 
 
 def student_school(e: Element) -> dict:
     return {
-        "student_unique_id": _text(e, STUDENT_ID),
-        "school_id": _text(e, SCHOOL_ID),
-        "school_year": school_year_text(_text(e, "SchoolYear")),
-        "entry_date": _text(e, "EntryDate"),
-        "entry_grade_level": _text(e, "EntryGradeLevel"),
-        "entry_type": _text(e, "EntryType"),
-        "exit_date": _text(e, "ExitWithdrawDate"),
-        "exit_type": _text(e, "ExitWithdrawType"),
+        "student_unique_id": text_at(e, STUDENT_ID),
+        "school_id": text_at(e, SCHOOL_ID),
+        "school_year": school_year_text(text_at(e, "SchoolYear")),
+        "entry_date": text_at(e, "EntryDate"),
+        "entry_grade_level": text_at(e, "EntryGradeLevel"),
+        "entry_type": text_at(e, "EntryType"),
+        "exit_date": text_at(e, "ExitWithdrawDate"),
+        "exit_type": text_at(e, "ExitWithdrawType"),
     }
 
 
 def attendance_event(e: Element) -> dict:
     return {
-        "student_unique_id": _text(e, STUDENT_ID),
-        "school_id": _text(e, SCHOOL_ID),
-        "school_year": school_year_text(_text(e, "SessionReference/SessionIdentity/SchoolYear")),
-        "event_date": _text(e, "AttendanceEvent/EventDate") or _text(e, "EventDate"),
-        "category": _text(e, "AttendanceEvent/AttendanceEventCategory")
-        or _text(e, "AttendanceEventCategory"),
-        "duration": _text(e, "AttendanceEvent/EventDuration") or _text(e, "EventDuration"),
+        "student_unique_id": text_at(e, STUDENT_ID),
+        "school_id": text_at(e, SCHOOL_ID),
+        "school_year": school_year_text(text_at(e, "SessionReference/SessionIdentity/SchoolYear")),
+        "event_date": text_at(e, "AttendanceEvent/EventDate") or text_at(e, "EventDate"),
+        "category": text_at(e, "AttendanceEvent/AttendanceEventCategory")
+        or text_at(e, "AttendanceEventCategory"),
+        "duration": text_at(e, "AttendanceEvent/EventDuration") or text_at(e, "EventDuration"),
     }
 
 
@@ -256,48 +256,48 @@ def program(e: Element) -> dict:
     identity = "ProgramReference/ProgramIdentity"
     return {
         "association": e.tag.rsplit("}", 1)[-1],
-        "student_unique_id": _text(e, STUDENT_ID),
-        "program_name": _text(e, f"{identity}/ProgramName"),
-        "program_type": _text(e, f"{identity}/ProgramType"),
-        "begin_date": _text(e, "BeginDate"),
-        "end_date": _text(e, "EndDate"),
+        "student_unique_id": text_at(e, STUDENT_ID),
+        "program_name": text_at(e, f"{identity}/ProgramName"),
+        "program_type": text_at(e, f"{identity}/ProgramType"),
+        "begin_date": text_at(e, "BeginDate"),
+        "end_date": text_at(e, "EndDate"),
     }
 
 
 def assessment(e: Element) -> dict:
     return {
-        "assessment_identifier": _text(e, "AssessmentIdentifier"),
-        "namespace": _text(e, "Namespace"),
-        "academic_subject": _text(e, "AcademicSubject"),
+        "assessment_identifier": text_at(e, "AssessmentIdentifier"),
+        "namespace": text_at(e, "Namespace"),
+        "academic_subject": text_at(e, "AcademicSubject"),
     }
 
 
 def student_assessment(e: Element) -> dict:
     identity = "AssessmentReference/AssessmentIdentity"
     scores = [
-        f"{_text(score, 'AssessmentReportingMethod') or ''}{SCORE_SEPARATOR}"
-        f"{_text(score, 'Result') or ''}"
+        f"{text_at(score, 'AssessmentReportingMethod') or ''}{SCORE_SEPARATOR}"
+        f"{text_at(score, 'Result') or ''}"
         for score in e.findall("{*}ScoreResult")
     ]
     return {
-        "student_assessment_identifier": _text(e, "StudentAssessmentIdentifier"),
-        "student_unique_id": _text(e, STUDENT_ID),
-        "assessment_identifier": _text(e, f"{identity}/AssessmentIdentifier"),
-        "namespace": _text(e, f"{identity}/Namespace"),
-        "administration_date": _date(_text(e, "AdministrationDate")),
-        "school_year": school_year_text(_text(e, "SchoolYear")),
-        "grade_level": _text(e, "WhenAssessedGradeLevel"),
+        "student_assessment_identifier": text_at(e, "StudentAssessmentIdentifier"),
+        "student_unique_id": text_at(e, STUDENT_ID),
+        "assessment_identifier": text_at(e, f"{identity}/AssessmentIdentifier"),
+        "namespace": text_at(e, f"{identity}/Namespace"),
+        "administration_date": _date(text_at(e, "AdministrationDate")),
+        "school_year": school_year_text(text_at(e, "SchoolYear")),
+        "grade_level": text_at(e, "WhenAssessedGradeLevel"),
         "scores": "\n".join(scores) or None,
-        "performance_level": _text(e, "PerformanceLevel/PerformanceLevel"),
+        "performance_level": text_at(e, "PerformanceLevel/PerformanceLevel"),
     }
 
 
 def discipline_incident(e: Element) -> dict:
     return {
         "element_id": e.get("id"),
-        "incident_identifier": _text(e, "IncidentIdentifier"),
-        "school_id": _text(e, SCHOOL_ID),
-        "incident_date": _text(e, "IncidentDate"),
+        "incident_identifier": text_at(e, "IncidentIdentifier"),
+        "school_id": text_at(e, SCHOOL_ID),
+        "incident_date": text_at(e, "IncidentDate"),
     }
 
 
@@ -305,11 +305,11 @@ def discipline_behavior(e: Element) -> dict:
     reference = _child(e, "DisciplineIncidentReference")
     identity = "DisciplineIncidentReference/DisciplineIncidentIdentity"
     return {
-        "student_unique_id": _text(e, STUDENT_ID),
+        "student_unique_id": text_at(e, STUDENT_ID),
         "incident_ref": reference.get("ref") if reference is not None else None,
-        "incident_identifier": _text(e, f"{identity}/IncidentIdentifier"),
-        "school_id": _text(e, f"{identity}/{SCHOOL_ID}"),
-        "behavior": _text(e, "Behavior"),
+        "incident_identifier": text_at(e, f"{identity}/IncidentIdentifier"),
+        "school_id": text_at(e, f"{identity}/{SCHOOL_ID}"),
+        "behavior": text_at(e, "Behavior"),
     }
 
 
@@ -320,14 +320,14 @@ def discipline_action(e: Element) -> dict:
     )
     incident = f"{association}/DisciplineIncidentReference/DisciplineIncidentIdentity"
     return {
-        "action_identifier": _text(e, "DisciplineActionIdentifier"),
-        "discipline": _text(e, "Discipline"),
-        "discipline_date": _text(e, "DisciplineDate"),
-        "action_length": _text(e, "ActualDisciplineActionLength")
-        or _text(e, "DisciplineActionLength"),
-        "student_unique_id": _text(e, STUDENT_ID),
-        "incident_identifier": _text(e, f"{incident}/IncidentIdentifier"),
-        "school_id": _text(e, f"{incident}/{SCHOOL_ID}"),
+        "action_identifier": text_at(e, "DisciplineActionIdentifier"),
+        "discipline": text_at(e, "Discipline"),
+        "discipline_date": text_at(e, "DisciplineDate"),
+        "action_length": text_at(e, "ActualDisciplineActionLength")
+        or text_at(e, "DisciplineActionLength"),
+        "student_unique_id": text_at(e, STUDENT_ID),
+        "incident_identifier": text_at(e, f"{incident}/IncidentIdentifier"),
+        "school_id": text_at(e, f"{incident}/{SCHOOL_ID}"),
     }
 
 

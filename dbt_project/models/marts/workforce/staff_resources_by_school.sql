@@ -2,7 +2,9 @@
     assigned staff FTE per 100 students and annual salary dollars per pupil, over the students
     enrolled at the school on the census day (enrollment_by_group.census_day_enrollment, ALL).
     DISTRICT pools school-based staff and all census-day students (central office excluded, so
-    it is comparable with the schools). -#}
+    it is comparable with the schools). A school whose staff have no salary recorded (HR read
+    from Ed-Fi carries none) has no salary figures rather than zero dollars, and then neither
+    has DISTRICT. -#}
 with
 
 snapshot as (
@@ -58,7 +60,10 @@ school_rows as (
         coalesce(staff_by_school.school_code, students_by_school.school_code) as school_code,
         coalesce(staff_by_school.staff_count, 0) as staff_count,
         coalesce(staff_by_school.staff_fte, 0) as staff_fte,
-        coalesce(staff_by_school.salary_dollars, 0) as salary_dollars,
+        case
+            when staff_by_school.school_code is null then 0
+            else staff_by_school.salary_dollars
+        end as salary_dollars,
         coalesce(students_by_school.enrolled_students, 0) as enrolled_students
     from staff_by_school
     full outer join students_by_school
@@ -98,7 +103,9 @@ district_rows as (
         'DISTRICT' as school_code,
         max(district_staff.staff_count) as staff_count,
         sum(school_rows.staff_fte) as staff_fte,
-        sum(school_rows.salary_dollars) as salary_dollars,
+        case
+            when count(school_rows.salary_dollars) = count(*) then sum(school_rows.salary_dollars)
+        end as salary_dollars,
         max(district_students.enrolled_students) as enrolled_students
     from school_rows
     left join district_staff
