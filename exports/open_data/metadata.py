@@ -73,7 +73,11 @@ _REPORTING_DOC = (
 )
 _MEASURE_FIELDS = [
     ("school_year", "string", "School year, YYYY-YY (1 July to 30 June)"),
-    ("school_code", "string", "7-character school code; DISTRICT for the district total"),
+    (
+        "school_code",
+        "string",
+        "The school's code as the district's SIS sends it; DISTRICT for the district total",
+    ),
     ("school_name", "string", "School name"),
     ("measure", "string", "Measure code; see the measures section of the data dictionary"),
     ("measure_name", "string", "Measure name"),
@@ -125,7 +129,7 @@ _MEASURE_FIELDS = [
 ]
 FIELD_DOCS: dict[str, list[tuple[str, str, str]]] = {
     "school_directory": [
-        ("school_code", "string", "7-character school code"),
+        ("school_code", "string", "The school's code as the district's SIS sends it"),
         ("school_name", "string", "School name"),
         ("school_level", "string", "ES, MS or HS"),
         ("low_grade", "string", "Lowest grade served (TK, KN, 01 … 12)"),
@@ -162,7 +166,11 @@ FIELD_DOCS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "enrollment_by_group": [
         ("school_year", "string", "School year, YYYY-YY"),
-        ("school_code", "string", "7-character school code; DISTRICT for the district total"),
+        (
+            "school_code",
+            "string",
+            "The school's code as the district's SIS sends it; DISTRICT for the district total",
+        ),
         ("school_name", "string", "School name"),
         ("student_group", "string", "Student group code"),
         ("student_group_name", "string", "Student group name (see student_groups)"),
