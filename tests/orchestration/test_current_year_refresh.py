@@ -237,7 +237,7 @@ def _incremental_asset_keys(defs: dg.Definitions) -> list[dg.AssetKey]:
     return keys
 
 
-def _run(dbt_resource, keys, partition_key=None, tags=None) -> list[str]:
+def _run(resources, keys, partition_key=None, tags=None) -> list[str]:
     """Materialize the incremental models for a partition (or the partition range the tags
     name); return the dbt step's command.
 
@@ -253,7 +253,7 @@ def _run(dbt_resource, keys, partition_key=None, tags=None) -> list[str]:
             selection=keys,
             partition_key=partition_key,
             tags=tags,
-            resources={"dbt": dbt_resource},
+            resources=resources,
             instance=instance,
             raise_on_error=False,
         )
@@ -269,10 +269,11 @@ def _run(dbt_resource, keys, partition_key=None, tags=None) -> list[str]:
 
 
 def _refresh_years_var(command: list[str]) -> list[str] | None:
-    """The years the dbt command passes in `--vars`, None when it passes none."""
+    """The years the dbt command passes in `--vars`, None when it passes none (a full refresh
+    passes its other vars: the warehouse path and the minimum n)."""
     if "--vars" not in command:
         return None
-    return json.loads(command[command.index("--vars") + 1])[REFRESH_YEARS_VAR]
+    return json.loads(command[command.index("--vars") + 1]).get(REFRESH_YEARS_VAR)
 
 
 @pytest.fixture(scope="module")
@@ -314,7 +315,9 @@ def runs(tiny_pipeline_run, tmp_path_factory) -> Runs:
 
         defs = build_definitions()
         keys = _incremental_asset_keys(defs)
-        dbt_resource = defs.resources["dbt"]
+        # The dbt step's resources, as the definitions configure them (the warehouse for the
+        # table metadata read after dbt exits).
+        dbt_resources = {key: defs.resources[key] for key in ("dbt", "warehouse")}
         tampered = {
             year: _tamper_one_row(warehouse, year) for year in (untouched, backfill, current)
         }
@@ -323,17 +326,17 @@ def runs(tiny_pipeline_run, tmp_path_factory) -> Runs:
         before_nightly = _year_fingerprints(warehouse)
 
         assert {untouched, backfill, current} <= set(school_year_partitions.get_partition_keys())
-        args = {"nightly": _run(dbt_resource, keys, partition_key=current)}
+        args = {"nightly": _run(dbt_resources, keys, partition_key=current)}
         after_nightly = _year_fingerprints(warehouse)
         days_after_nightly = {y: _days_enrolled(warehouse, k, y) for y, k in tampered.items()}
 
         assert _delete_one_row_per_model(warehouse, LEAF_INCREMENTAL_MODELS, backfill) > 0
         before_backfill = _year_fingerprints(warehouse)
-        args["backfill"] = _run(dbt_resource, keys, partition_key=backfill)
+        args["backfill"] = _run(dbt_resources, keys, partition_key=backfill)
         after_backfill = _year_fingerprints(warehouse)
         days_after_backfill = {y: _days_enrolled(warehouse, k, y) for y, k in tampered.items()}
 
-        args["full_refresh"] = _run(dbt_resource, keys, tags=full_refresh_job.tags)
+        args["full_refresh"] = _run(dbt_resources, keys, tags=full_refresh_job.tags)
         after_full_refresh = _year_fingerprints(warehouse)
 
     return Runs(
