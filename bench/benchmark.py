@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import yaml
 
 from bench.analyst_query import time_analyst_query
 from bench.dbt_timing import newest_run_results, seconds_by_resource_type, slowest_nodes
@@ -33,6 +34,7 @@ from bench.stages import seconds_by_stage
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = REPO_ROOT / "dbt_project" / "target" / "manifest.json"
+LOCAL_INSTANCE = REPO_ROOT / "dagster.local.yaml"
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,16 @@ def reset_run_state(paths: WorkPaths) -> None:
     paths.pristine.restore()
     for folder in (paths.outputs, paths.dagster_home, paths.dbt_target, paths.logs):
         folder.mkdir(parents=True, exist_ok=True)
-    (paths.dagster_home / "dagster.yaml").touch()
+    write_instance_config(paths.dagster_home)
+
+
+def write_instance_config(dagster_home: Path) -> None:
+    """The benchmark's instance is the local one `make setup` writes (dagster.local.yaml), with
+    its storage's folder written out, so that it also opens from its folder alone
+    (`steps_recorded_by_instance`, in this process, where DAGSTER_HOME is not the run's)."""
+    config = yaml.safe_load(LOCAL_INSTANCE.read_text())
+    config["storage"]["custom"]["config"]["base_dir"] = str(dagster_home.resolve())
+    (dagster_home / "dagster.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
 
 
 def pipeline_environment(paths: WorkPaths, run_label: str) -> dict[str, str]:

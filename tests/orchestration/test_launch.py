@@ -14,7 +14,7 @@ from dagster._core.events import DagsterEventType
 from tests.conftest import REPO_ROOT
 
 
-def test_an_empty_sis_folder_fails_once_and_its_message_comes_last(tmp_path):
+def test_an_empty_sis_folder_fails_once_and_its_message_comes_last(tmp_path, monkeypatch):
     """Every source but the SIS is absent too (no files): each load fails once with its own
     rule, nothing downstream runs, and no step is retried. The SIS's `no_drop` is named."""
     home = tmp_path / "dagster_home"
@@ -44,6 +44,7 @@ def test_an_empty_sis_folder_fails_once_and_its_message_comes_last(tmp_path):
     assert "sis [no_drop] no SIS drop" in done.stdout or "rule: missing_database" in done.stdout
     assert "CatalogException" not in done.stdout
 
+    monkeypatch.setenv("DAGSTER_HOME", str(home))  # the local instance's storage reads it
     with dg.DagsterInstance.from_config(str(home)) as instance:
         (run,) = instance.get_runs()
         assert run.status == dg.DagsterRunStatus.FAILURE
