@@ -25,8 +25,13 @@ from pathlib import Path
 
 from ingestion.common.warehouse import connect_warehouse
 from ingestion.contracts import TableContract
-from quality.check_results import SUITE_CHECK, CheckResult, log_failures, store_failure_examples
-from quality.check_results import suite_result as _suite_result
+from quality.check_results import (
+    SUITE_CHECK,
+    CheckResult,
+    log_failures,
+    store_failure_examples,
+    suite_result,
+)
 from quality.check_scope import create_scope_view, drop_scope_views, mark_checked, scope_for
 from quality.load_checks import bad_row_share, row_accounting, sis_drop_freshness, volume_change
 
@@ -147,7 +152,7 @@ def _suite_results(
         scope_metadata = {"scope": scope.kind}
         if scope.kind == "new_rows":
             scope_metadata["rows_loaded_after"] = str(scope.since)
-        yield _suite_result(raw_table, outcome, stored[f"raw.{raw_table}"], scope_metadata)
+        yield suite_result(raw_table, outcome, stored[f"raw.{raw_table}"], scope_metadata)
 
 
 def _load_check_result(con, source: str, contract, limits: RawCheckLimits) -> CheckResult:

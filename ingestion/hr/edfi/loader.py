@@ -81,16 +81,12 @@ def _load_table(
     timezone: str,
 ) -> LoadResult:
     select = SELECTS[contract.name]
-    files: set[str] = set()
-    for record_type in RECORD_TYPES[contract.name]:
-        files |= readout.files_by_record_type.get(record_type, set())
+    files = readout.files_with(RECORD_TYPES[contract.name])
     warnings = [] if files else [f"Ed-Fi: no interchange had the elements of {contract.name}"]
     if contract.name == "assignments":
         warnings += _school_association_warnings(con)
     checks = mapping_checks(contract, select)
-    return load_select(
-        con, contract, select, sorted(files), timezone, HrSourceError, warnings, checks
-    )
+    return load_select(con, contract, select, files, timezone, HrSourceError, warnings, checks)
 
 
 def _school_association_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:

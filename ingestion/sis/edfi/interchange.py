@@ -52,6 +52,13 @@ class InterchangeReadout:
     files_by_record_type: dict[str, set[str]] = field(default_factory=dict)
     not_read: Counter = field(default_factory=Counter)
 
+    def files_with(self, record_types) -> list[str]:
+        """The files (or resource URLs) that held any record of `record_types`, sorted."""
+        found: set[str] = set()
+        for record_type in record_types:
+            found |= self.files_by_record_type.get(record_type, set())
+        return sorted(found)
+
 
 class StagingSink:
     """Batches records per type and appends them to their staging tables."""

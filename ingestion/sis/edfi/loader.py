@@ -181,19 +181,16 @@ def _load_table(
 ) -> LoadResult:
     select = SELECTS.get(contract.name)
     warnings: list[str] = []
-    files: set[str] = set()
+    files: list[str] = []
     if select is None:
         select = no_rows_select(contract)
         warnings.append(f"Ed-Fi: no interchange is read for {contract.name} (no rows)")
     else:
-        for record_type in RECORD_TYPES[contract.name]:
-            files |= readout.files_by_record_type.get(record_type, set())
+        files = readout.files_with(RECORD_TYPES[contract.name])
         if not files:
             warnings.append(f"Ed-Fi: no interchange had the elements of {contract.name} (no rows)")
     checks = mapping_checks(contract)
-    return load_select(
-        con, contract, select, sorted(files), timezone, SisSourceError, warnings, checks
-    )
+    return load_select(con, contract, select, files, timezone, SisSourceError, warnings, checks)
 
 
 def load_select(
